@@ -1,0 +1,157 @@
+//! [`Text`]: UTF-8-checked text over [`Bytes`].
+//!
+//! This is the one module of the crate that uses `unsafe`: [`Text::as_str`] skips the
+//! UTF-8 check that every constructor has already done. Every way to build a `Text`
+//! checks (or, for `pub(crate)` callers, is given bytes a parser has already checked to
+//! be ASCII or UTF-8).
+
+#![allow(unsafe_code)]
+
+use std::borrow::Borrow;
+use std::fmt;
+use std::hash::{Hash, Hasher};
+use std::ops::Deref;
+use std::str::Utf8Error;
+
+use bytes::Bytes;
+
+/// Immutable UTF-8 text that shares the buffer it was parsed from.
+///
+/// Cloning is a reference-count increment. Compares, hashes and orders like `str`.
+#[derive(Clone, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Text(Bytes);
+
+impl Text {
+    /// Text from bytes, checked to be UTF-8.
+    pub fn from_utf8(bytes: Bytes) -> Result<Self, Utf8Error> {
+        std::str::from_utf8(&bytes)?;
+        Ok(Self(bytes))
+    }
+
+    /// Text from a static string; no allocation.
+    pub const fn from_static(s: &'static str) -> Self {
+        Self(Bytes::from_static(s.as_bytes()))
+    }
+
+    /// Text that copies `s`.
+    pub fn copy_from_str(s: &str) -> Self {
+        Self(Bytes::copy_from_slice(s.as_bytes()))
+    }
+
+    /// Text from bytes a parser has already proven to be UTF-8 (or ASCII).
+    ///
+    /// Debug builds (and so the fuzzers) re-check; release builds trust the parser.
+    pub(crate) fn from_checked(bytes: Bytes) -> Self {
+        debug_assert!(std::str::from_utf8(&bytes).is_ok(), "parser passed non-UTF-8");
+        Self(bytes)
+    }
+
+    /// The text.
+    pub fn as_str(&self) -> &str {
+        // SAFETY: every constructor checked that the bytes are UTF-8 (from_checked's
+        // callers hand over parser output restricted to ASCII or validated UTF-8), and
+        // `Bytes` is immutable.
+        unsafe { std::str::from_utf8_unchecked(&self.0) }
+    }
+
+    /// The underlying bytes.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.0
+    }
+
+    /// The underlying shared buffer.
+    pub fn as_shared(&self) -> &Bytes {
+        &self.0
+    }
+
+    /// Gives back the underlying shared buffer.
+    pub fn into_bytes(self) -> Bytes {
+        self.0
+    }
+
+    /// Whether any octet is outside US-ASCII.
+    pub fn is_ascii(&self) -> bool {
+        self.0.is_ascii()
+    }
+}
+
+impl Deref for Text {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl AsRef<str> for Text {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl AsRef<[u8]> for Text {
+    fn as_ref(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl Borrow<str> for Text {
+    fn borrow(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl Hash for Text {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state)
+    }
+}
+
+impl fmt::Debug for Text {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl fmt::Display for Text {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<String> for Text {
+    fn from(s: String) -> Self {
+        Self(Bytes::from(s))
+    }
+}
+
+impl From<&'static str> for Text {
+    fn from(s: &'static str) -> Self {
+        Self::from_static(s)
+    }
+}
+
+impl PartialEq<str> for Text {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<&str> for Text {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn checks_utf8() {
+        assert!(Text::from_utf8(Bytes::from_static(b"\xff")).is_err());
+        let t = Text::from_utf8(Bytes::from_static("grüße".as_bytes())).unwrap();
+        assert_eq!(t, "grüße");
+        assert!(!t.is_ascii());
+        assert_eq!(Text::from_static("abc").as_bytes(), b"abc");
+    }
+}
