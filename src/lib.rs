@@ -12,19 +12,6 @@
 //!   RFC 5321 §4.5.3.1.4 and a scan offset so partial lines are never rescanned;
 //! - [`line::LineFramer`], the bounded CRLF framer under every decoder.
 //!
-//! ```
-//! use bytes::BytesMut;
-//! use esmtp::{Command, CommandDecoder};
-//!
-//! let mut decoder = CommandDecoder::default();
-//! let mut input = BytesMut::from(&b"EHLO client.example\r\nMAIL FROM:<a@example.org> SIZE=1000\r\n"[..]);
-//! let mut commands = Vec::new();
-//! while let Some(command) = decoder.decode(&mut input).expect("valid commands") {
-//!     commands.push(command);
-//! }
-//! assert!(matches!(commands[0], Command::Ehlo(_)));
-//! assert_eq!(commands[1].to_string(), "MAIL FROM:<a@example.org> SIZE=1000\r\n");
-//! ```
 //!
 //! Errors are of two kinds ([`error`]): a [`DecodeError`] is one bad item, consumed, with
 //! the reply code a server should answer; an [`Error`] is a broken session.
