@@ -185,7 +185,9 @@ mod tests {
     #[test]
     fn classes_follow_the_abnf() {
         assert!(is_qtext_smtp(b' ') && !is_qtext_smtp(b'"') && !is_qtext_smtp(b'\\'));
-        assert!(is_esmtp_value_char(b'!') && !is_esmtp_value_char(b'=') && !is_esmtp_value_char(b' '));
+        assert!(
+            is_esmtp_value_char(b'!') && !is_esmtp_value_char(b'=') && !is_esmtp_value_char(b' ')
+        );
         assert!(is_xchar(b'!') && !is_xchar(b'+') && !is_xchar(b'='));
         assert!(is_atext(b'~') && !is_atext(b'.') && !is_atext(b'@'));
     }
