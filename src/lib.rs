@@ -6,15 +6,38 @@
 //! This release holds the codec layer:
 //!
 //! - the vocabulary in [`types`]: addresses ([`Domain`], [`Mailbox`], [`ReversePath`],
-//!   [`ForwardPath`], ...), [`Command`] with typed MAIL/RCPT parameters, and the text
-//!   type [`Text`];
-//! - [`CommandDecoder`]: a stream of bytes in, [`Command`]s out, with the line limit of
-//!   RFC 5321 §4.5.3.1.4 and a scan offset so partial lines are never rescanned;
-//! - [`line::LineFramer`], the bounded CRLF framer under every decoder.
+//!   [`ForwardPath`], ...), [`Command`] with typed MAIL/RCPT parameters
+//!   ([`MailParameters`], [`RcptParameters`]), and the text type [`Text`];
+//! - [`CommandDecoder`]: a stream of bytes in, [`Command`]s out, within the line limits of
+//!   RFC 5321 §4.5.3.1.4, with a scan offset so partial lines are never rescanned;
+//! - [`line::LineFramer`], the bounded CRLF framer under every decoder;
+//! - [`data`]: message content on the wire.
 //!
+//! ```
+//! use bytes::BytesMut;
+//! use esmtp::{Command, CommandDecoder, DecodeErrorKind};
+//!
+//! let mut decoder = CommandDecoder::default();
+//! let mut input = BytesMut::from(
+//!     &b"EHLO client.example\r\nMAIL FROM:<a@example.org> size=1000\r\nRCPT TO:<>\r\nDA"[..],
+//! );
+//! assert!(matches!(decoder.decode(&mut input), Ok(Some(Command::Ehlo(_)))));
+//! let mail = decoder.decode(&mut input).unwrap().unwrap();
+//! assert_eq!(mail.to_string(), "MAIL FROM:<a@example.org> SIZE=1000");
+//! // A bad line is consumed and tells the server what to answer.
+//! let err = decoder.decode(&mut input).unwrap_err();
+//! assert_eq!((err.kind(), err.reply_code()), (DecodeErrorKind::MailboxSyntax, 553));
+//! // An incomplete line waits for more input.
+//! assert_eq!(decoder.decode(&mut input), Ok(None));
+//! input.extend_from_slice(b"TA\r\n");
+//! assert_eq!(decoder.decode(&mut input), Ok(Some(Command::Data)));
+//! ```
 //!
 //! Errors are of two kinds ([`error`]): a [`DecodeError`] is one bad item, consumed, with
 //! the reply code a server should answer; an [`Error`] is a broken session.
+//!
+//! Layering: `line` depends only on `error`, so every layer may use it; the decoders live
+//! beside the values they decode (`types`), the grammar in the crate-private `parse`.
 
 #![deny(unsafe_code)]
 #![warn(missing_docs)]

@@ -75,12 +75,14 @@ pub(crate) fn flatten(err: nom::Err<PError>) -> PError {
 
 /// `ALPHA = %x41-5A / %x61-7A` (RFC 5234 B.1).
 #[inline]
+#[allow(dead_code)] // used by the reply codec
 pub(crate) const fn is_alpha(c: u8) -> bool {
     c.is_ascii_alphabetic()
 }
 
 /// `DIGIT = %x30-39` (RFC 5234 B.1).
 #[inline]
+#[allow(dead_code)] // used by the reply codec
 pub(crate) const fn is_digit(c: u8) -> bool {
     c.is_ascii_digit()
 }
@@ -144,6 +146,7 @@ pub(crate) const fn is_xchar(c: u8) -> bool {
 /// `String = Atom / Quoted-string` characters usable unquoted: `atext`.
 /// `textstring = 1*(%d09 / %d32-126)` (RFC 5321 §4.2): reply text octets.
 #[inline]
+#[allow(dead_code)] // used by the reply codec
 pub(crate) const fn is_textstring_char(c: u8) -> bool {
     c == 9 || matches!(c, 32..=126)
 }

@@ -14,8 +14,10 @@ mod text;
 
 pub use address::*;
 pub use auth::*;
+#[allow(unused_imports)]
 pub use capability::*;
 pub use command::*;
 pub use params::*;
+#[allow(unused_imports)]
 pub use reply::*;
 pub use text::*;

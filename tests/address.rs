@@ -1,0 +1,185 @@
+//! Address types: the RFC 5321 §4.1.2 / §4.1.3 rules, RFC 6531 UTF-8, the length limits of
+//! §4.5.3.1, and encode-then-parse round trips for every type.
+
+mod common;
+
+use std::net::{Ipv4Addr, Ipv6Addr};
+
+use bytes::BytesMut;
+use common::address as strat;
+use esmtp::{AddressLiteral, Domain, ForwardPath, Host, LocalPart, Mailbox, ReversePath};
+use proptest::prelude::*;
+
+#[test]
+fn domains() {
+    for ok in
+        ["example.com", "a", "x-1.example", "1.2.3", "EXAMPLE.org", "例子.广告", "bücher.example"]
+    {
+        let d = Domain::new(ok).unwrap_or_else(|e| panic!("{ok}: {e}"));
+        assert_eq!(d.to_string(), ok);
+        assert_eq!(d.needs_smtputf8(), !ok.is_ascii());
+    }
+    for bad in
+        ["", "-a.example", "a-.example", "a..b", ".a", "a.", "a_b.example", "a b", "[1.2.3.4]"]
+    {
+        assert!(Domain::new(bad).is_err(), "{bad:?}");
+    }
+    // RFC 1035: 63-octet labels; RFC 5321 §4.5.3.1.2: 255-octet names.
+    assert!(Domain::new(&"a".repeat(63)).is_ok());
+    assert!(Domain::new(&"a".repeat(64)).is_err());
+    let a63 = "a".repeat(63);
+    let name = format!("{a63}.{a63}.{a63}.{}", "b".repeat(63));
+    assert_eq!(name.len(), 255);
+    assert!(Domain::new(&name).is_ok());
+    assert!(Domain::new(&format!("{name}b")).is_err());
+    // Case-insensitive equality (RFC 5321 §2.4), spelling kept.
+    let a = Domain::new("Example.COM").unwrap();
+    assert_eq!(a, Domain::new("example.com").unwrap());
+    assert_eq!(a.to_string(), "Example.COM");
+}
+
+#[test]
+fn address_literals() {
+    assert_eq!(
+        AddressLiteral::new("[192.0.2.1]").unwrap(),
+        AddressLiteral::Ipv4(Ipv4Addr::new(192, 0, 2, 1))
+    );
+    let v6: Ipv6Addr = "2001:db8::1".parse().unwrap();
+    for s in ["[IPv6:2001:db8::1]", "[ipv6:2001:DB8:0:0:0:0:0:1]", "[IPv6:2001:db8:0::1]"] {
+        assert_eq!(AddressLiteral::new(s).unwrap(), AddressLiteral::Ipv6(v6), "{s}");
+    }
+    let mapped = AddressLiteral::new("[IPv6:::ffff:192.0.2.1]").unwrap();
+    assert_eq!(mapped.to_string(), "[IPv6:::ffff:192.0.2.1]");
+    let g = AddressLiteral::new("[x-foo:some/content]").unwrap();
+    match &g {
+        AddressLiteral::General(g) => assert_eq!((g.tag(), g.content()), ("x-foo", "some/content")),
+        other => panic!("{other:?}"),
+    }
+    for bad in [
+        "[]",
+        "[1.2.3]",
+        "[1.2.3.256]",
+        "[IPv6:1::2::3]",
+        "[IPv6:zz::1]",
+        "[x-:a]",
+        "[x:]",
+        "[x:a b]",
+        "[x:a[b]",
+        "192.0.2.1",
+        "[192.0.2.1",
+        "[IPv6:1:2:3:4:5:6:7:8:9]",
+    ] {
+        assert!(AddressLiteral::new(bad).is_err(), "{bad}");
+    }
+    assert!(AddressLiteral::general("IPv6", "::1").is_err(), "IPv6 is not a general tag");
+}
+
+#[test]
+fn local_parts() {
+    for ok in [
+        "john.smith",
+        "a+b",
+        "!#$%&'*+-/=?^_`{|}~",
+        r#""john smith""#,
+        r#""a\"b""#,
+        r#""""#,
+        "用户",
+    ] {
+        let lp = LocalPart::new(ok).unwrap_or_else(|e| panic!("{ok}: {e}"));
+        assert_eq!(lp.as_str(), ok);
+    }
+    for bad in ["", ".a", "a.", "a..b", "a b", "a@b", "\"unterminated", "\"a\u{1}\"", "a\"b"] {
+        assert!(LocalPart::new(bad).is_err(), "{bad:?}");
+    }
+    assert!(LocalPart::new(&"a".repeat(64)).is_ok());
+    assert!(LocalPart::new(&"a".repeat(65)).is_err(), "RFC 5321 §4.5.3.1.1");
+
+    let q = LocalPart::new(r#""john \"jr\" smith""#).unwrap();
+    assert!(q.is_quoted());
+    assert_eq!(q.value(), r#"john "jr" smith"#);
+    let back = LocalPart::from_value(r#"john "jr" smith"#).unwrap();
+    assert_eq!(back, q);
+    assert_eq!(LocalPart::from_value("plain.dot").unwrap().as_str(), "plain.dot");
+    assert_eq!(LocalPart::from_value("a..b").unwrap().as_str(), r#""a..b""#);
+    assert!(LocalPart::from_value("bad\u{7}").is_err());
+    assert!(LocalPart::new("üser").unwrap().needs_smtputf8());
+}
+
+#[test]
+fn mailboxes_and_paths() {
+    let m: Mailbox = "user@[IPv6:::1]".parse().unwrap();
+    assert!(matches!(m.domain(), Host::Literal(AddressLiteral::Ipv6(_))));
+    assert_eq!(m.to_string(), "user@[IPv6:::1]");
+    assert!("user".parse::<Mailbox>().is_err());
+    assert!("user@".parse::<Mailbox>().is_err());
+    assert!("@example.com".parse::<Mailbox>().is_err());
+
+    assert_eq!("<>".parse::<ReversePath>().unwrap(), ReversePath::Null);
+    assert_eq!("".parse::<ReversePath>().unwrap(), ReversePath::Null);
+    assert!("<>".parse::<ForwardPath>().is_err(), "<> is no forward-path");
+    assert_eq!("<POSTMASTER>".parse::<ForwardPath>().unwrap(), ForwardPath::Postmaster);
+    assert!("<Postmaster>".parse::<ReversePath>().is_err());
+    let routed: ForwardPath = "<@a.example,@b.example:c@d.example>".parse().unwrap();
+    assert_eq!(routed.to_string(), "<c@d.example>", "RFC 5321 §4.1.1.3: source routes dropped");
+    assert!("<@a.example:>".parse::<ForwardPath>().is_err());
+    assert!("<@a.example,c@d.example>".parse::<ForwardPath>().is_err());
+
+    // RFC 5321 §4.5.3.1.3: 256 octets for the whole path.
+    let local = "l".repeat(64);
+    let domain = format!("{}.{}.{}", "d".repeat(63), "e".repeat(63), "f".repeat(61));
+    let fits = format!("<{local}@{domain}>");
+    assert_eq!(fits.len(), 256);
+    assert!(fits.parse::<ForwardPath>().is_ok());
+    let over = format!("<{local}@{domain}g>");
+    assert!(over.parse::<ForwardPath>().is_err());
+    let lp = LocalPart::new(&local).unwrap();
+    assert!(Mailbox::new(lp, Domain::new(&format!("{domain}g")).unwrap()).is_err());
+}
+
+fn encoded(f: impl FnOnce(&mut BytesMut)) -> String {
+    let mut b = BytesMut::new();
+    f(&mut b);
+    String::from_utf8(b.to_vec()).unwrap()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(1000))]
+
+    #[test]
+    fn domain_round_trip(d in strat::domain()) {
+        let wire = encoded(|b| d.encode(b));
+        prop_assert_eq!(Domain::new(&wire).unwrap(), d.clone());
+        prop_assert_eq!(d.to_string(), wire);
+    }
+
+    #[test]
+    fn literal_round_trip(l in strat::address_literal()) {
+        let wire = encoded(|b| l.encode(b));
+        prop_assert_eq!(AddressLiteral::new(&wire).unwrap(), l);
+    }
+
+    #[test]
+    fn host_round_trip(h in strat::host()) {
+        prop_assert_eq!(Host::new(&encoded(|b| h.encode(b))).unwrap(), h);
+    }
+
+    #[test]
+    fn local_part_round_trip(l in strat::local_part()) {
+        prop_assert_eq!(LocalPart::new(l.as_str()).unwrap(), l.clone());
+        let requoted = LocalPart::from_value(&l.value()).unwrap();
+        prop_assert_eq!(requoted.value(), l.value());
+    }
+
+    #[test]
+    fn mailbox_round_trip(m in strat::mailbox()) {
+        prop_assert_eq!(encoded(|b| m.encode(b)).parse::<Mailbox>().unwrap(), m);
+    }
+
+    #[test]
+    fn paths_round_trip(r in strat::reverse_path(), f in strat::forward_path()) {
+        prop_assert_eq!(encoded(|b| r.encode(b)).parse::<ReversePath>().unwrap(), r.clone());
+        prop_assert_eq!(encoded(|b| f.encode(b)).parse::<ForwardPath>().unwrap(), f.clone());
+        prop_assert_eq!(r.to_string().parse::<ReversePath>().unwrap(), r);
+        prop_assert_eq!(f.to_string().parse::<ForwardPath>().unwrap(), f);
+    }
+}
