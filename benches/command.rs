@@ -49,6 +49,19 @@ fn bench(c: &mut Criterion) {
             assert_eq!(n, commands);
         })
     });
+    // The same, made owned as esmtp's values are (they can move to another task).
+    group.bench_function("smtp-proto/Request::parse+into_owned", |b| {
+        let mut buf = Vec::with_capacity(input.len());
+        b.iter(|| {
+            buf.clear();
+            buf.extend_from_slice(&input);
+            let mut iter = buf.iter();
+            while iter.len() > 0 {
+                let req = smtp_proto::Request::parse(&mut iter).expect("corpus is valid");
+                black_box(req.into_owned());
+            }
+        })
+    });
     group.finish();
 }
 

@@ -168,11 +168,14 @@ fn mail(src: &Bytes, arg: Option<&[u8]>, cfg: &CommandConfig) -> Result<Command,
             .map_err(|e| e.into_decode_error(DecodeErrorKind::Syntax))?,
         None => Default::default(),
     };
-    if reverse_path.needs_smtputf8() && (!cfg.utf8_addresses || !params.smtputf8()) {
-        return Err(NON_ASCII);
-    }
-    if params.needs_smtputf8() && (!cfg.utf8_addresses || !params.smtputf8()) {
-        return Err(syntax("UTF-8 parameter value without SMTPUTF8"));
+    // Only a MAIL that does not announce SMTPUTF8 (or a config without it) needs a look.
+    if !cfg.utf8_addresses || !params.smtputf8() {
+        if reverse_path.needs_smtputf8() {
+            return Err(NON_ASCII);
+        }
+        if params.needs_smtputf8() {
+            return Err(syntax("UTF-8 parameter value without SMTPUTF8"));
+        }
     }
     Ok(Command::Mail { reverse_path, params })
 }
@@ -188,11 +191,13 @@ fn rcpt(src: &Bytes, arg: Option<&[u8]>, cfg: &CommandConfig) -> Result<Command,
             .map_err(|e| e.into_decode_error(DecodeErrorKind::Syntax))?,
         None => Default::default(),
     };
-    if forward_path.needs_smtputf8() && !cfg.utf8_addresses {
-        return Err(NON_ASCII);
-    }
-    if params.needs_smtputf8() && !cfg.utf8_addresses {
-        return Err(syntax("UTF-8 parameter value without SMTPUTF8"));
+    if !cfg.utf8_addresses {
+        if forward_path.needs_smtputf8() {
+            return Err(NON_ASCII);
+        }
+        if params.needs_smtputf8() {
+            return Err(syntax("UTF-8 parameter value without SMTPUTF8"));
+        }
     }
     Ok(Command::Rcpt { forward_path, params })
 }

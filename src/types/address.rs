@@ -145,8 +145,9 @@ pub enum AddressLiteral {
     Ipv4(Ipv4Addr),
     /// `IPv6-address-literal = "IPv6:" IPv6-addr`, in any of its four forms.
     Ipv6(Ipv6Addr),
-    /// `General-address-literal = Standardized-tag ":" 1*dcontent`.
-    General(GeneralAddressLiteral),
+    /// `General-address-literal = Standardized-tag ":" 1*dcontent` (rare: boxed, to keep
+    /// the common values small).
+    General(Box<GeneralAddressLiteral>),
 }
 
 /// `General-address-literal = Standardized-tag ":" 1*dcontent`,
@@ -185,7 +186,7 @@ impl AddressLiteral {
     }
 
     pub(crate) fn general_checked(tag: Text, content: Text) -> Self {
-        Self::General(GeneralAddressLiteral { tag, content })
+        Self::General(Box::new(GeneralAddressLiteral { tag, content }))
     }
 
     /// Writes the literal, brackets included.

@@ -307,6 +307,7 @@ impl Command {
 
     /// Parses one line already in a shared buffer, without its line end; the command's
     /// values are slices of `line` (no copy).
+    #[inline]
     pub fn parse_bytes_with(line: Bytes, config: &CommandConfig) -> Result<Command, DecodeError> {
         crate::parse::command::command(&line, config)
     }
@@ -557,6 +558,7 @@ impl CommandDecoder {
     /// Decodes the next command from the front of `buf`.
     ///
     /// `Ok(None)`: no complete line yet. `Err(_)`: one bad line was consumed; call again.
+    #[inline]
     pub fn decode(&mut self, buf: &mut BytesMut) -> Result<Option<Command>, DecodeError> {
         if !self.framer.is_discarding() {
             let limit = self.limit_for(buf);

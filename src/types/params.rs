@@ -12,7 +12,8 @@
 //! [`RcptParameters`]); any other parameter is kept verbatim as a [`Parameter`], so a relay
 //! or proxy loses nothing. Keywords are case-insensitive on input and upper-case on output
 //! (unknown keywords keep their spelling). A parameter given twice is an error. Known
-//! parameters hold no heap allocation: a typical MAIL or RCPT parses without allocating.
+//! parameters of a typical MAIL or RCPT hold no heap allocation (the rare BY, HOLDFOR,
+//! HOLDUNTIL and MT-PRIORITY share one box).
 
 use std::borrow::Cow;
 use std::fmt;
@@ -764,11 +765,24 @@ pub struct MailParameters {
     envid: Option<XText>,
     smtputf8: bool,
     auth: Option<MailAuth>,
+    /// BY, HOLDFOR/HOLDUNTIL and MT-PRIORITY are rare: boxed, so the common MAIL command
+    /// stays small to move around (and allocates only when one of them is present).
+    rare: Option<Box<RareMailParameters>>,
+    requiretls: bool,
+    others: Vec<Parameter>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+struct RareMailParameters {
     by: Option<DeliverBy>,
     hold: Option<Hold>,
     mt_priority: Option<Priority>,
-    requiretls: bool,
-    others: Vec<Parameter>,
+}
+
+impl RareMailParameters {
+    fn boxed(self) -> Option<Box<Self>> {
+        (self != Self::default()).then(|| Box::new(self))
+    }
 }
 
 /// RFC 3461 §4.4: "The ENVID parameter MAY be up to 100 characters in length."
@@ -801,7 +815,8 @@ impl MailParameters {
         requiretls: bool,
         others: Vec<Parameter>,
     ) -> Self {
-        Self { size, body, ret, envid, smtputf8, auth, by, hold, mt_priority, requiretls, others }
+        let rare = RareMailParameters { by, hold, mt_priority }.boxed();
+        Self { size, body, ret, envid, smtputf8, auth, rare, requiretls, others }
     }
 
     /// `SIZE=`: the declared message size in octets (RFC 1870).
@@ -874,31 +889,35 @@ impl MailParameters {
 
     /// `BY=` (RFC 2852).
     pub fn by(&self) -> Option<DeliverBy> {
-        self.by
+        self.rare.as_ref().and_then(|r| r.by)
     }
     /// Sets `BY=`.
     pub fn set_by(&mut self, by: Option<DeliverBy>) -> &mut Self {
-        self.by = by;
-        self
+        self.update_rare(|r| r.by = by)
     }
 
     /// `HOLDFOR=` or `HOLDUNTIL=` (RFC 4865).
     pub fn hold(&self) -> Option<&Hold> {
-        self.hold.as_ref()
+        self.rare.as_ref().and_then(|r| r.hold.as_ref())
     }
     /// Sets `HOLDFOR=` / `HOLDUNTIL=`.
     pub fn set_hold(&mut self, hold: Option<Hold>) -> &mut Self {
-        self.hold = hold;
-        self
+        self.update_rare(|r| r.hold = hold)
     }
 
     /// `MT-PRIORITY=` (RFC 6710).
     pub fn mt_priority(&self) -> Option<Priority> {
-        self.mt_priority
+        self.rare.as_ref().and_then(|r| r.mt_priority)
     }
     /// Sets `MT-PRIORITY=`.
     pub fn set_mt_priority(&mut self, p: Option<Priority>) -> &mut Self {
-        self.mt_priority = p;
+        self.update_rare(|r| r.mt_priority = p)
+    }
+
+    fn update_rare(&mut self, f: impl FnOnce(&mut RareMailParameters)) -> &mut Self {
+        let mut rare = self.rare.take().map(|b| *b).unwrap_or_default();
+        f(&mut rare);
+        self.rare = rare.boxed();
         self
     }
 
@@ -963,11 +982,11 @@ impl MailParameters {
                 MailAuth::Identity(x) => buf.put_slice(x.as_str().as_bytes()),
             }
         }
-        if let Some(by) = self.by {
+        if let Some(by) = self.by() {
             kw(buf, "BY=");
             buf.put_slice(by.to_string().as_bytes());
         }
-        match &self.hold {
+        match self.hold() {
             Some(Hold::For(s)) => {
                 kw(buf, "HOLDFOR=");
                 let mut tmp = itoa_u64(u64::from(*s));
@@ -979,7 +998,7 @@ impl MailParameters {
             }
             None => {}
         }
-        if let Some(p) = self.mt_priority {
+        if let Some(p) = self.mt_priority() {
             kw(buf, "MT-PRIORITY=");
             buf.put_slice(p.to_string().as_bytes());
         }
