@@ -8,7 +8,7 @@ use std::net::{Ipv4Addr, Ipv6Addr};
 
 use bytes::Bytes;
 
-use super::{PError, PResult, is_atext, is_ldh, is_let_dig, is_qtext_smtp, is_quoted_pair_char};
+use super::{PError, PResult, is_ldh, is_let_dig, is_qtext_smtp, is_quoted_pair_char};
 use crate::types::{
     AddressLiteral, Domain, ForwardPath, Host, LocalPart, MAX_DOMAIN_LEN, MAX_LOCAL_PART_LEN,
     MAX_PATH_LEN, Mailbox, ReversePath, Text,
@@ -31,7 +31,7 @@ fn utf8_ok(s: &[u8]) -> Result<(), nom::Err<PError>> {
 /// LDH octets or non-ASCII octets (checked as UTF-8 by [`domain`]) that neither starts nor
 /// ends with a hyphen and has at most 63 octets (RFC 1035 §2.3.4).
 fn sub_domain(i: &[u8]) -> PResult<'_, &[u8]> {
-    let n = i.iter().take_while(|&&c| is_ldh(c) || c >= 0x80).count();
+    let n = super::class::run(i, super::class::DOMAIN);
     if n == 0 {
         return Err(nom::Err::Error(PError::new("domain label expected")));
     }
@@ -234,7 +234,7 @@ pub(crate) fn host<'a>(src: &Bytes, i: &'a [u8]) -> PResult<'a, Host> {
 /// `Dot-string = Atom *("." Atom)`, `Atom = 1*atext` (RFC 5321 §4.1.2), with RFC 6531 §3.3
 /// `atext =/ UTF8-non-ascii`.
 fn dot_string(i: &[u8]) -> PResult<'_, &[u8]> {
-    let atom_len = |s: &[u8]| s.iter().take_while(|&&c| is_atext(c) || c >= 0x80).count();
+    let atom_len = |s: &[u8]| super::class::run(s, super::class::ATEXT);
     let mut n = atom_len(i);
     if n == 0 {
         return Err(nom::Err::Error(PError::new("local part expected")));

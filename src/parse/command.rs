@@ -49,10 +49,10 @@ pub(crate) fn command(src: &Bytes, cfg: &CommandConfig) -> Result<Command, Decod
             line = rest;
         }
     }
-    if memchr::memchr2(b'\r', b'\n', line).is_some() {
-        return Err(DecodeError::new(DecodeErrorKind::BareLineEnding, "bare CR or LF in command"));
-    }
-    let sp = memchr::memchr(b' ', line);
+    // No whole-line scan for CR and LF up front: every rule below refuses control
+    // characters except an unknown command's argument, which `unknown` checks; when a rule
+    // fails, a stray CR or LF is named as the cause.
+    let sp = super::find_short(line, b' ');
     let (verb_bytes, arg) = match sp {
         Some(i) => (&line[..i], Some(&line[i + 1..])),
         None => (line, None),
@@ -82,14 +82,23 @@ pub(crate) fn command(src: &Bytes, cfg: &CommandConfig) -> Result<Command, Decod
             no_argument(arg, Command::StartTls, "STARTTLS takes no argument")
         }
         _ => unknown(src, verb_bytes, arg),
-    }?;
-    Ok(cmd)
+    };
+    match cmd {
+        Err(_) if memchr::memchr2(b'\r', b'\n', line).is_some() => Err(BARE_LINE_END),
+        other => other,
+    }
 }
+
+const BARE_LINE_END: DecodeError =
+    DecodeError::new(DecodeErrorKind::BareLineEnding, "bare CR or LF in command");
 
 /// `Command::Unknown`: any verb of printable ASCII, with its raw argument.
 fn unknown(src: &Bytes, verb: &[u8], arg: Option<&[u8]>) -> Result<Command, DecodeError> {
     if !is_unknown_verb(verb) {
         return Err(DecodeError::new(DecodeErrorKind::UnknownCommand, "command unrecognized"));
+    }
+    if arg.is_some_and(|a| memchr::memchr2(b'\r', b'\n', a).is_some()) {
+        return Err(BARE_LINE_END);
     }
     let argument = arg.map(|a| src.slice_ref(a)).unwrap_or_default();
     Ok(Command::Unknown(UnknownCommand::from_checked(

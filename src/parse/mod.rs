@@ -73,6 +73,46 @@ pub(crate) fn flatten(err: nom::Err<PError>) -> PError {
     }
 }
 
+/// Octet classes as bit flags, looked up in one table load on the hot paths.
+pub(crate) mod class {
+    /// `Let-dig / "-"`, or a non-ASCII octet (part of a U-label, RFC 6531 §3.3).
+    pub(crate) const DOMAIN: u8 = 1;
+    /// `atext`, or a non-ASCII octet (RFC 6531 §3.3 `atext =/ UTF8-non-ascii`).
+    pub(crate) const ATEXT: u8 = 2;
+
+    const fn build() -> [u8; 256] {
+        let mut t = [0u8; 256];
+        let mut c = 0;
+        while c < 256 {
+            let b = c as u8;
+            if super::is_ldh(b) || b >= 0x80 {
+                t[c] |= DOMAIN;
+            }
+            if super::is_atext(b) || b >= 0x80 {
+                t[c] |= ATEXT;
+            }
+            c += 1;
+        }
+        t
+    }
+
+    /// The table.
+    pub(crate) static TABLE: [u8; 256] = build();
+
+    /// Length of the run at the start of `s` whose octets all have `flag`.
+    #[inline]
+    pub(crate) fn run(s: &[u8], flag: u8) -> usize {
+        s.iter().position(|&c| TABLE[usize::from(c)] & flag == 0).unwrap_or(s.len())
+    }
+}
+
+/// Position of the first `needle` in a short input; cheaper than `memchr` on the few octets
+/// of a verb or a parameter, where memchr's set-up dominates.
+#[inline]
+pub(crate) fn find_short(s: &[u8], needle: u8) -> Option<usize> {
+    s.iter().position(|&c| c == needle)
+}
+
 /// `ALPHA = %x41-5A / %x61-7A` (RFC 5234 B.1).
 #[inline]
 #[allow(dead_code)] // used by the reply codec

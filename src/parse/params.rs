@@ -34,7 +34,7 @@ pub(crate) struct ParamOptions {
 /// esmtp-value   = 1*(%d33-60 / %d62-126)   ; RFC 6531 §3.3 adds UTF8-non-ascii
 /// ```
 pub(crate) fn esmtp_param(p: &[u8]) -> Result<(&[u8], Option<&[u8]>), PError> {
-    let (keyword, value) = match memchr::memchr(b'=', p) {
+    let (keyword, value) = match super::find_short(p, b'=') {
         Some(eq) => (&p[..eq], Some(&p[eq + 1..])),
         None => (p, None),
     };
@@ -65,7 +65,7 @@ fn for_each_param<'a>(
                 return Ok(());
             }
         }
-        let end = memchr::memchr(b' ', rest).unwrap_or(rest.len());
+        let end = super::find_short(rest, b' ').unwrap_or(rest.len());
         let (keyword, value) = esmtp_param(&rest[..end])?;
         f(keyword, value)?;
         if end == rest.len() {
