@@ -1,2 +1,523 @@
-//! Message content: dot-stuffing (send), dot-unstuffing and end-of-data detection
-//! (receive), BDAT chunk framing.
+//! Message content on the wire: the DATA transparency procedure and BDAT chunks, for both
+//! directions, as streaming codecs that never hold a whole message.
+//!
+//! Receiving:
+//! - [`DotUnstuffer`] takes what follows a 354 reply, in reads of any size, and yields the
+//!   content as [`Bytes`] slices of the input with the transparency dot removed (RFC 5321
+//!   §4.5.2), then the end of data with a [`DataSummary`]. What follows the end marker
+//!   stays in the buffer for the command decoder.
+//! - [`BdatDecoder`] takes exactly the octets a `BDAT n` announced (RFC 3030 §2), or
+//!   discards them when the chunk is refused.
+//!
+//! Sending:
+//! - [`DotStuffer`] doubles leading dots, normalises line ends and writes the final
+//!   `CRLF . CRLF`.
+//! - [`BdatWriter`] cuts content into `BDAT n` / `BDAT n LAST` chunks.
+//!
+//! Only `<CRLF>.<CRLF>` ends data. `LF . LF`, `CR LF . LF`, `LF . CR LF` and `CR . CR` never
+//! do (SMTP smuggling, CVE-2023-51764, CVE-2023-51765, CVE-2023-51766).
+
+use bytes::{Buf, BufMut, Bytes, BytesMut};
+
+use crate::types::itoa_u64;
+
+/// What to do with a CR or LF that is not part of a CRLF pair in message content (RFC 5321
+/// §2.3.8: clients must not send them).
+#[non_exhaustive]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum BareLineEndings {
+    /// Refuse the message: drain to the real end of data, yield nothing more after the
+    /// first bare CR or LF, and report [`DataOutcome::BareLineEnding`] so the server
+    /// answers 5xx and stores nothing. The default.
+    #[default]
+    Reject,
+    /// Keep them as data (they are still reported in the [`DataSummary`]).
+    Accept,
+}
+
+/// Limits and policies of a [`DotUnstuffer`].
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct DataConfig {
+    /// Largest message in octets (after unstuffing), as advertised with SIZE (RFC 1870).
+    /// Past it nothing more is yielded and the end reports [`DataOutcome::TooBig`] (552).
+    /// `None`: no limit.
+    pub max_size: Option<u64>,
+    /// Longest text line in octets including CRLF (RFC 5321 §4.5.3.1.6 sets 1000). `None`
+    /// (the default): not checked.
+    pub max_line: Option<usize>,
+    /// Bare CR and bare LF policy.
+    pub bare_line_endings: BareLineEndings,
+}
+
+impl Default for DataConfig {
+    fn default() -> Self {
+        Self { max_size: None, max_line: None, bare_line_endings: BareLineEndings::Reject }
+    }
+}
+
+/// How a message's content ended.
+#[non_exhaustive]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum DataOutcome {
+    /// Complete and within the limits.
+    Ok,
+    /// Larger than [`DataConfig::max_size`]: 552 5.3.4 (RFC 1870 §6.2).
+    TooBig,
+    /// A line longer than [`DataConfig::max_line`]: 500 5.5.2? RFC 5321 §4.5.3.1.6 leaves
+    /// the reply to the server; 552 5.3.4 or 554 5.6.0 are common.
+    LineTooLong,
+    /// A bare CR or LF under [`BareLineEndings::Reject`]: refuse with 554 5.6.0 (or 550).
+    BareLineEnding,
+}
+
+impl DataOutcome {
+    /// The reply code a server sends for this outcome after the end of data (250 for
+    /// [`DataOutcome::Ok`]).
+    pub fn reply_code(self) -> u16 {
+        match self {
+            Self::Ok => 250,
+            Self::TooBig => 552,
+            Self::LineTooLong | Self::BareLineEnding => 554,
+        }
+    }
+
+    /// The enhanced status code `(class, subject, detail)` for this outcome.
+    pub fn enhanced_code(self) -> (u8, u16, u16) {
+        match self {
+            Self::Ok => (2, 0, 0),
+            Self::TooBig => (5, 3, 4),
+            Self::LineTooLong | Self::BareLineEnding => (5, 6, 0),
+        }
+    }
+}
+
+/// What the unstuffer learned about a message, reported at its end.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct DataSummary {
+    /// Octets of content after unstuffing (counted even past the size limit).
+    pub size: u64,
+    /// Whether any octet had the high bit set (needs BODY=8BITMIME, RFC 6152).
+    pub eight_bit: bool,
+    /// Whether a NUL octet was seen.
+    pub nul: bool,
+    /// Whether a CR not followed by LF was seen.
+    pub bare_cr: bool,
+    /// Whether an LF not preceded by CR was seen.
+    pub bare_lf: bool,
+    /// The outcome.
+    pub outcome: DataOutcome,
+}
+
+/// One step of a [`DotUnstuffer`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DataEvent {
+    /// Content, unstuffed; a slice of the input buffer.
+    Chunk(Bytes),
+    /// The end of data (`<CRLF>.<CRLF>` was consumed).
+    End(DataSummary),
+}
+
+/// Receives DATA content: removes the transparency dots and finds the end of data
+/// (RFC 5321 §4.5.2, §4.1.1.4).
+///
+/// Feed it the buffer holding what followed the 354 reply; call [`decode`](Self::decode)
+/// until it returns `None` (read more) or [`DataEvent::End`]. The start of data counts as
+/// the start of a line (the CRLF of the DATA command precedes it), so `.<CRLF>` first is an
+/// empty message.
+///
+/// A line that is a dot followed by a bare LF (`.<LF>`) is not an end marker and its dot
+/// is kept as data rather than dropped as a transparency dot: a peer sending it did not
+/// stuff, and dropping the dot silently would hide an end marker from whoever reads the
+/// content with LF line ends. Under the default policy the bare LF refuses the message
+/// anyway.
+///
+/// When the end reports an outcome other than [`DataOutcome::Ok`], discard what was
+/// yielded: after the first problem nothing more is yielded, but chunks before it were.
+#[derive(Clone, Debug)]
+pub struct DotUnstuffer {
+    config: DataConfig,
+    /// The next octet starts a line.
+    line_start: bool,
+    /// Octets of the current line seen so far (only with `max_line`).
+    line_len: usize,
+    size: u64,
+    eight_bit: bool,
+    nul: bool,
+    bare_cr: bool,
+    bare_lf: bool,
+    outcome: DataOutcome,
+    done: bool,
+}
+
+impl Default for DotUnstuffer {
+    fn default() -> Self {
+        Self::new(DataConfig::default())
+    }
+}
+
+impl DotUnstuffer {
+    /// An unstuffer for one message.
+    pub fn new(config: DataConfig) -> Self {
+        Self {
+            config,
+            line_start: true,
+            line_len: 0,
+            size: 0,
+            eight_bit: false,
+            nul: false,
+            bare_cr: false,
+            bare_lf: false,
+            outcome: DataOutcome::Ok,
+            done: false,
+        }
+    }
+
+    /// Whether the end of data has been found.
+    pub fn is_done(&self) -> bool {
+        self.done
+    }
+
+    /// Ready for the next message, same configuration.
+    pub fn reset(&mut self) {
+        *self = Self::new(self.config.clone());
+    }
+
+    /// The next content chunk or the end, or `None` when more input is needed (or the end
+    /// was already reported).
+    pub fn decode(&mut self, buf: &mut BytesMut) -> Option<DataEvent> {
+        loop {
+            if self.done || buf.is_empty() {
+                return None;
+            }
+            if self.line_start && buf[0] == b'.' {
+                match buf.get(1..3) {
+                    Some(b"\r\n") => {
+                        buf.advance(3);
+                        self.done = true;
+                        return Some(DataEvent::End(self.summary()));
+                    }
+                    // ".\r" and "." could still become the end marker: wait.
+                    None if buf[1..] == b"\r\n"[..buf.len() - 1] => return None,
+                    _ => {}
+                }
+                self.line_start = false;
+                if buf.get(1) != Some(&b'\n') {
+                    // A transparency dot (RFC 5321 §4.5.2): drop it.
+                    buf.advance(1);
+                    self.line_len = 1;
+                    continue;
+                }
+            }
+            let (take, line_start) = match memchr::memmem::find(buf, b"\r\n.") {
+                Some(p) => (p + 2, true),
+                None => {
+                    // Keep back a tail that may begin "\r\n.".
+                    let hold = if buf.ends_with(b"\r\n") {
+                        2
+                    } else if buf.ends_with(b"\r") {
+                        1
+                    } else {
+                        0
+                    };
+                    (buf.len() - hold, false)
+                }
+            };
+            if take == 0 {
+                return None;
+            }
+            let chunk = buf.split_to(take).freeze();
+            self.line_start = line_start;
+            if self.account(&chunk) {
+                return Some(DataEvent::Chunk(chunk));
+            }
+        }
+    }
+
+    /// Records what `chunk` holds; says whether to yield it.
+    fn account(&mut self, chunk: &[u8]) -> bool {
+        self.size = self.size.saturating_add(chunk.len() as u64);
+        let counts = Counts::of(chunk);
+        self.eight_bit |= counts.high;
+        self.nul |= counts.nul;
+        // Chunks never split a CRLF pair (a trailing CR is held back), so counting is exact.
+        let bare_cr = counts.cr != counts.crlf;
+        let bare_lf = counts.lf != counts.crlf;
+        self.bare_cr |= bare_cr;
+        self.bare_lf |= bare_lf;
+        if self.outcome != DataOutcome::Ok {
+            return false;
+        }
+        if (bare_cr || bare_lf) && self.config.bare_line_endings == BareLineEndings::Reject {
+            self.outcome = DataOutcome::BareLineEnding;
+        } else if self.config.max_size.is_some_and(|max| self.size > max) {
+            self.outcome = DataOutcome::TooBig;
+        } else if let Some(max) = self.config.max_line {
+            if self.line_too_long(chunk, max) {
+                self.outcome = DataOutcome::LineTooLong;
+            }
+        }
+        self.outcome == DataOutcome::Ok
+    }
+
+    fn line_too_long(&mut self, chunk: &[u8], max: usize) -> bool {
+        let mut rest = chunk;
+        while let Some(lf) = memchr::memchr(b'\n', rest) {
+            if self.line_len + lf + 1 > max {
+                return true;
+            }
+            self.line_len = 0;
+            rest = &rest[lf + 1..];
+        }
+        self.line_len += rest.len();
+        self.line_len > max
+    }
+
+    fn summary(&self) -> DataSummary {
+        DataSummary {
+            size: self.size,
+            eight_bit: self.eight_bit,
+            nul: self.nul,
+            bare_cr: self.bare_cr,
+            bare_lf: self.bare_lf,
+            outcome: self.outcome,
+        }
+    }
+}
+
+/// Octet counts over a chunk, in one pass the compiler vectorises.
+struct Counts {
+    cr: usize,
+    lf: usize,
+    crlf: usize,
+    high: bool,
+    nul: bool,
+}
+
+impl Counts {
+    fn of(s: &[u8]) -> Self {
+        let (mut cr, mut lf, mut crlf) = (0usize, 0usize, 0usize);
+        let (mut or, mut nul) = (0u8, false);
+        let mut prev = 0u8;
+        for &b in s {
+            cr += usize::from(b == b'\r');
+            lf += usize::from(b == b'\n');
+            crlf += usize::from(prev == b'\r' && b == b'\n');
+            or |= b;
+            nul |= b == 0;
+            prev = b;
+        }
+        Self { cr, lf, crlf, high: or >= 0x80, nul }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+
+/// Receives the payload of one `BDAT n [LAST]` command (RFC 3030 §2): exactly `n` octets,
+/// across reads, as slices of the input; no dot-stuffing, no end marker.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BdatDecoder {
+    remaining: u64,
+    last: bool,
+    discard: bool,
+}
+
+impl BdatDecoder {
+    /// A decoder for a chunk of `size` octets.
+    pub fn new(size: u64, last: bool) -> Self {
+        Self { remaining: size, last, discard: false }
+    }
+
+    /// A decoder that consumes and drops a chunk the server refused, so its octets are never
+    /// read as commands (RFC 3030 §2: the server must still read the whole chunk).
+    pub fn discarding(size: u64, last: bool) -> Self {
+        Self { remaining: size, last, discard: true }
+    }
+
+    /// Octets still to come.
+    pub fn remaining(&self) -> u64 {
+        self.remaining
+    }
+
+    /// Whether the announced octets have all been taken.
+    pub fn is_complete(&self) -> bool {
+        self.remaining == 0
+    }
+
+    /// Whether the command carried LAST.
+    pub fn is_last(&self) -> bool {
+        self.last
+    }
+
+    /// Whether this decoder discards.
+    pub fn is_discarding(&self) -> bool {
+        self.discard
+    }
+
+    /// Takes the next part of the payload from the front of `buf`: `Some(chunk)` unless
+    /// discarding, the chunk is complete, or `buf` is empty.
+    pub fn decode(&mut self, buf: &mut BytesMut) -> Option<Bytes> {
+        let n = usize::try_from(self.remaining).unwrap_or(usize::MAX).min(buf.len());
+        if n == 0 {
+            return None;
+        }
+        self.remaining -= n as u64;
+        if self.discard {
+            buf.advance(n);
+            None
+        } else {
+            Some(buf.split_to(n).freeze())
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+
+/// What a [`DotStuffer`] does with bare CR and bare LF in the content it is given.
+#[non_exhaustive]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum LineEndingPolicy {
+    /// Send every bare CR and bare LF as CRLF (RFC 5321 §2.3.8: clients must send line
+    /// ends only as CRLF). The default.
+    #[default]
+    Normalize,
+    /// Send the content's octets unchanged (a receiver with the default policy refuses
+    /// such a message).
+    Keep,
+}
+
+/// Sends DATA content: doubles a dot at the start of each line (RFC 5321 §4.5.2), writes
+/// line ends as CRLF, and ends with `<CRLF>.<CRLF>`, adding the CRLF when the content does
+/// not end with one.
+///
+/// Content may come in pieces of any size; a line starting in a later piece is still
+/// handled.
+#[derive(Clone, Debug, Default)]
+pub struct DotStuffer {
+    policy: LineEndingPolicy,
+    /// The next octet starts a line.
+    mid_line: bool,
+    /// The last octet written was a CR whose LF has not been seen.
+    pending_cr: bool,
+}
+
+impl DotStuffer {
+    /// A stuffer with this bare line-ending policy.
+    pub fn new(policy: LineEndingPolicy) -> Self {
+        Self { policy, mid_line: false, pending_cr: false }
+    }
+
+    /// Stuffs `piece` into `out`.
+    pub fn stuff(&mut self, piece: &[u8], out: &mut BytesMut) {
+        out.reserve(piece.len() + piece.len() / 64 + 4);
+        let mut rest = piece;
+        while !rest.is_empty() {
+            if self.pending_cr {
+                self.pending_cr = false;
+                if rest[0] == b'\n' {
+                    out.put_u8(b'\n');
+                    rest = &rest[1..];
+                    self.mid_line = false;
+                    continue;
+                }
+                if self.policy == LineEndingPolicy::Normalize {
+                    out.put_u8(b'\n');
+                    self.mid_line = false;
+                }
+            }
+            if !self.mid_line && rest[0] == b'.' {
+                out.put_u8(b'.');
+            }
+            self.mid_line = true;
+            match memchr::memchr2(b'\r', b'\n', rest) {
+                None => {
+                    out.put_slice(rest);
+                    return;
+                }
+                Some(k) => {
+                    out.put_slice(&rest[..k]);
+                    if rest[k] == b'\r' {
+                        out.put_u8(b'\r');
+                        self.pending_cr = true;
+                    } else {
+                        // A bare LF: a CR before it would have been pending.
+                        if self.policy == LineEndingPolicy::Normalize {
+                            out.put_u8(b'\r');
+                            self.mid_line = false;
+                        }
+                        out.put_u8(b'\n');
+                    }
+                    rest = &rest[k + 1..];
+                }
+            }
+        }
+    }
+
+    /// Writes the end of data: a CRLF if the content did not end with one, then `.<CRLF>`.
+    /// The stuffer is then ready for another message.
+    pub fn finish(&mut self, out: &mut BytesMut) {
+        if self.pending_cr {
+            out.put_u8(b'\n');
+        } else if self.mid_line {
+            out.put_slice(b"\r\n");
+        }
+        out.put_slice(b".\r\n");
+        *self = Self::new(self.policy);
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+
+/// Cuts content into BDAT chunks (RFC 3030 §2): `BDAT n<CRLF>` and `n` octets for each
+/// full chunk, then `BDAT n LAST<CRLF>` with the rest at [`finish`](Self::finish) —
+/// `BDAT 0 LAST` when nothing is left.
+#[derive(Clone, Debug)]
+pub struct BdatWriter {
+    chunk_size: usize,
+    pending: BytesMut,
+}
+
+impl BdatWriter {
+    /// A writer of chunks of `chunk_size` octets (at least 1).
+    pub fn new(chunk_size: usize) -> Self {
+        Self { chunk_size: chunk_size.max(1), pending: BytesMut::new() }
+    }
+
+    /// Adds content; writes every chunk that is full.
+    pub fn write(&mut self, piece: &[u8], out: &mut BytesMut) {
+        let mut rest = piece;
+        while !rest.is_empty() {
+            let room = self.chunk_size - self.pending.len();
+            let n = room.min(rest.len());
+            if self.pending.is_empty() && n == self.chunk_size {
+                // A whole chunk straight from the input.
+                Self::emit(&rest[..n], false, out);
+            } else {
+                self.pending.extend_from_slice(&rest[..n]);
+                if self.pending.len() == self.chunk_size {
+                    Self::emit(&self.pending, false, out);
+                    self.pending.clear();
+                }
+            }
+            rest = &rest[n..];
+        }
+    }
+
+    /// Writes the last chunk (possibly empty) with LAST. The writer is then ready for
+    /// another message.
+    pub fn finish(&mut self, out: &mut BytesMut) {
+        Self::emit(&self.pending, true, out);
+        self.pending.clear();
+    }
+
+    fn emit(payload: &[u8], last: bool, out: &mut BytesMut) {
+        out.reserve(payload.len() + 32);
+        out.put_slice(b"BDAT ");
+        out.put_slice(itoa_u64(payload.len() as u64).as_bytes());
+        if last {
+            out.put_slice(b" LAST");
+        }
+        out.put_slice(b"\r\n");
+        out.put_slice(payload);
+    }
+}

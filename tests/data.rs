@@ -1,0 +1,416 @@
+//! Message content: end-of-data detection (and SMTP smuggling), dot-unstuffing at read
+//! boundaries, limits, BDAT, and stuff/unstuff round trips under any cut of the stream.
+
+use bytes::BytesMut;
+use esmtp::data::{
+    BareLineEndings, BdatDecoder, BdatWriter, DataConfig, DataEvent, DataOutcome, DataSummary,
+    DotStuffer, DotUnstuffer, LineEndingPolicy,
+};
+use proptest::prelude::*;
+
+/// Feeds `reads` one after the other; returns the content, the summary (if the end was
+/// found) and what is left in the buffer.
+fn unstuff_reads(config: DataConfig, reads: &[&[u8]]) -> (Vec<u8>, Option<DataSummary>, Vec<u8>) {
+    let mut u = DotUnstuffer::new(config);
+    let mut buf = BytesMut::new();
+    let mut content = Vec::new();
+    let mut end = None;
+    for r in reads {
+        buf.extend_from_slice(r);
+        while let Some(ev) = u.decode(&mut buf) {
+            match ev {
+                DataEvent::Chunk(c) => content.extend_from_slice(&c),
+                DataEvent::End(s) => end = Some(s),
+            }
+        }
+    }
+    (content, end, buf.to_vec())
+}
+
+fn unstuff(input: &[u8]) -> (Vec<u8>, Option<DataSummary>, Vec<u8>) {
+    unstuff_reads(DataConfig::default(), &[input])
+}
+
+fn accept() -> DataConfig {
+    let mut c = DataConfig::default();
+    c.bare_line_endings = BareLineEndings::Accept;
+    c
+}
+
+#[test]
+fn end_of_data_and_what_follows() {
+    let (content, end, rest) = unstuff(b"Subject: hi\r\n\r\nbody\r\n.\r\nQUIT\r\n");
+    assert_eq!(content, b"Subject: hi\r\n\r\nbody\r\n");
+    let end = end.expect("end found");
+    assert_eq!((end.outcome, end.size), (DataOutcome::Ok, 21));
+    assert_eq!(rest, b"QUIT\r\n", "pipelined commands stay for the command decoder");
+}
+
+/// RFC 5321 §4.1.1.4: the DATA line's CRLF starts the first line, so `.` CRLF first is an
+/// empty message.
+#[test]
+fn empty_message_and_one_dot_line() {
+    let (content, end, rest) = unstuff(b".\r\nNOOP\r\n");
+    assert!(content.is_empty());
+    assert_eq!(end.unwrap().size, 0);
+    assert_eq!(rest, b"NOOP\r\n");
+    // A message whose one line is a single dot is sent stuffed as "..".
+    let (content, end, _) = unstuff(b"..\r\n.\r\n");
+    assert_eq!(content, b".\r\n");
+    assert!(end.is_some());
+    let (content, _, _) = unstuff(b"..leading\r\n...two\r\nmid.dle\r\n.\r\n");
+    assert_eq!(content, b".leading\r\n..two\r\nmid.dle\r\n");
+}
+
+/// SMTP smuggling (CVE-2023-51764/51765/51766): only CRLF . CRLF ends the data.
+#[test]
+fn smuggling_sequences_never_end_data() {
+    for fake in [&b"\n.\n"[..], b"\r\n.\n", b"\n.\r\n", b"\r.\r", b"\r.\r\n", b"\n..\n"] {
+        let mut msg = b"a".to_vec();
+        msg.extend_from_slice(fake);
+        msg.extend_from_slice(b"MAIL FROM:<evil@example.org>\r\nRCPT TO:<victim@example.com>\r\nDATA\r\n");
+        // Without the real end, nothing ends and nothing is left over.
+        for config in [DataConfig::default(), accept()] {
+            let (_, end, _) = unstuff_reads(config, &[&msg]);
+            assert!(end.is_none(), "{:?} ended the data", String::from_utf8_lossy(fake));
+        }
+        // With the real end, the default policy refuses the whole message.
+        msg.extend_from_slice(b"\r\n.\r\n");
+        let (_, end, rest) = unstuff(&msg);
+        let end = end.unwrap();
+        assert_eq!(end.outcome, DataOutcome::BareLineEnding, "{:?}", String::from_utf8_lossy(fake));
+        assert!(rest.is_empty());
+        // Accepting bare line ends keeps the smuggled lines as content.
+        let (content, end, _) = unstuff_reads(accept(), &[&msg]);
+        assert_eq!(end.unwrap().outcome, DataOutcome::Ok);
+        assert!(content.windows(9).any(|w| w == b"MAIL FROM"));
+    }
+}
+
+/// `CR LF . LF` must not silently lose its dot and continue.
+#[test]
+fn crlf_dot_lf_keeps_its_dot() {
+    let (content, end, _) = unstuff_reads(accept(), &[b"a\r\n.\nb\r\n.\r\n"]);
+    assert_eq!(content, b"a\r\n.\nb\r\n");
+    let end = end.unwrap();
+    assert!(end.bare_lf);
+    let (_, end, _) = unstuff(b"a\r\n.\nb\r\n.\r\n");
+    assert_eq!(end.unwrap().outcome, DataOutcome::BareLineEnding);
+}
+
+/// Dots and line ends split across reads: `\r` | `\n.` | `\r\n`, and every other cut.
+#[test]
+fn dots_at_read_boundaries() {
+    let input = b"x\r\n..y\r\n.\r\nQUIT\r\n";
+    let (want, _, want_rest) = unstuff(input);
+    assert_eq!(want, b"x\r\n.y\r\n");
+    let reads: [&[u8]; 3] = [b"x\r", b"\n.", b".y\r\n.\r\nQUIT\r\n"];
+    assert_eq!(unstuff_reads(DataConfig::default(), &reads).0, want);
+    let reads: [&[u8]; 4] = [b"x\r\n..y", b"\r", b"\n.", b"\r\nQUIT\r\n"];
+    let (c, end, rest) = unstuff_reads(DataConfig::default(), &reads);
+    assert_eq!((c, rest), (want.clone(), want_rest.clone()));
+    assert!(end.is_some());
+    for cut in 0..=input.len() {
+        let (c, end, rest) = unstuff_reads(DataConfig::default(), &[&input[..cut], &input[cut..]]);
+        assert_eq!((&c, &rest), (&want, &want_rest), "cut at {cut}");
+        assert!(end.is_some());
+    }
+    // One octet at a time.
+    let bytes: Vec<&[u8]> = input.chunks(1).collect();
+    let (c, end, rest) = unstuff_reads(DataConfig::default(), &bytes);
+    assert_eq!((c, rest), (want, want_rest));
+    assert!(end.is_some());
+}
+
+#[test]
+fn chunks_are_slices_of_the_input() {
+    let mut u = DotUnstuffer::default();
+    let mut buf = BytesMut::from(&b"line one\r\n..two\r\n.\r\n"[..]);
+    let base = buf.as_ptr() as usize;
+    let mut starts = Vec::new();
+    while let Some(DataEvent::Chunk(c)) = u.decode(&mut buf) {
+        starts.push(c.as_ptr() as usize - base);
+    }
+    // "line one\r\n" from 0, then "..two" minus its first dot from 11.
+    assert_eq!(starts, [0, 11]);
+}
+
+#[test]
+fn content_without_final_crlf_and_eight_bit_and_nul() {
+    let (content, end, _) = unstuff(b"no newline at end\r\n.\r\n");
+    assert_eq!(content, b"no newline at end\r\n");
+    assert!(!end.unwrap().eight_bit);
+    let (_, end, _) = unstuff("caf\u{e9}\r\n.\r\n".as_bytes());
+    assert!(end.unwrap().eight_bit);
+    let (_, end, _) = unstuff(b"a\0b\r\n.\r\n");
+    let end = end.unwrap();
+    assert!(end.nul && !end.eight_bit);
+}
+
+/// RFC 1870: past the declared limit, drain without buffering and report 552 at the end.
+#[test]
+fn size_limit_drains_and_reports() {
+    let mut config = DataConfig::default();
+    config.max_size = Some(100);
+    let mut u = DotUnstuffer::new(config);
+    let mut buf = BytesMut::new();
+    let mut yielded = 0;
+    let line = [b'x'; 78];
+    for _ in 0..1000 {
+        buf.extend_from_slice(&line);
+        buf.extend_from_slice(b"\r\n");
+        while let Some(ev) = u.decode(&mut buf) {
+            if let DataEvent::Chunk(c) = ev {
+                yielded += c.len();
+            }
+        }
+        assert!(buf.len() <= 2, "buffer holds {} octets", buf.len());
+    }
+    buf.extend_from_slice(b".\r\n");
+    let Some(DataEvent::End(end)) = u.decode(&mut buf) else { panic!("no end") };
+    assert_eq!(end.outcome, DataOutcome::TooBig);
+    assert_eq!(end.outcome.reply_code(), 552);
+    assert_eq!(end.size, 80_000);
+    assert!(yielded <= 100 + 80, "yielded {yielded}");
+}
+
+/// RFC 5321 §4.5.3.1.6: 1000 octets per text line including CRLF, when asked for.
+#[test]
+fn optional_line_limit() {
+    let mut config = DataConfig::default();
+    config.max_line = Some(1000);
+    let ok = [vec![b'a'; 998], b"\r\n.\r\n".to_vec()].concat();
+    assert_eq!(unstuff_reads(config.clone(), &[&ok]).1.unwrap().outcome, DataOutcome::Ok);
+    let long = [vec![b'a'; 999], b"\r\n.\r\n".to_vec()].concat();
+    let cut: Vec<&[u8]> = long.chunks(7).collect();
+    assert_eq!(unstuff_reads(config, &cut).1.unwrap().outcome, DataOutcome::LineTooLong);
+    assert_eq!(unstuff(&long).1.unwrap().outcome, DataOutcome::Ok, "off by default");
+}
+
+#[test]
+fn stuffer_doubles_dots_across_pieces_and_ends() {
+    let mut s = DotStuffer::default();
+    let mut out = BytesMut::new();
+    for piece in [&b".starts\r\nnext\r"[..], b"\n", b".", b"dot\r\n", b"end"] {
+        s.stuff(piece, &mut out);
+    }
+    s.finish(&mut out);
+    assert_eq!(&out[..], b"..starts\r\nnext\r\n..dot\r\nend\r\n.\r\n");
+    // Empty content: just the end marker; content ending in CRLF gets no extra one.
+    let mut out = BytesMut::new();
+    s.finish(&mut out);
+    assert_eq!(&out[..], b".\r\n");
+    let mut out = BytesMut::new();
+    s.stuff(b"a\r\n", &mut out);
+    s.finish(&mut out);
+    assert_eq!(&out[..], b"a\r\n.\r\n");
+}
+
+#[test]
+fn stuffer_line_ending_policy() {
+    let mut s = DotStuffer::default();
+    let mut out = BytesMut::new();
+    s.stuff(b"a\n.b\rc\r", &mut out);
+    s.finish(&mut out);
+    assert_eq!(&out[..], b"a\r\n..b\r\nc\r\n.\r\n", "bare LF and bare CR become CRLF");
+    let mut s = DotStuffer::new(LineEndingPolicy::Keep);
+    let mut out = BytesMut::new();
+    s.stuff(b"a\n.b\r\n", &mut out);
+    s.finish(&mut out);
+    assert_eq!(&out[..], b"a\n.b\r\n.\r\n", "kept: a bare LF starts no line");
+}
+
+#[test]
+fn bdat_decoder_takes_exactly_the_announced_octets() {
+    let mut d = BdatDecoder::new(10, false);
+    let mut buf = BytesMut::from(&b"0123"[..]);
+    assert_eq!(d.decode(&mut buf).unwrap(), &b"0123"[..]);
+    assert_eq!(d.decode(&mut buf), None);
+    buf.extend_from_slice(b"456789BDAT 0 LAST\r\n");
+    assert_eq!(d.decode(&mut buf).unwrap(), &b"456789"[..]);
+    assert!(d.is_complete() && !d.is_last());
+    assert_eq!(&buf[..], b"BDAT 0 LAST\r\n");
+    assert_eq!(d.decode(&mut buf), None, "nothing past the chunk");
+    // BDAT 0 LAST.
+    let mut d = BdatDecoder::new(0, true);
+    assert!(d.is_complete() && d.is_last());
+    assert_eq!(d.decode(&mut buf), None);
+    // Binary content, including what looks like commands and end markers.
+    let payload: Vec<u8> = (0..=255u8).chain(*b"\r\n.\r\nQUIT\r\n").collect();
+    let mut d = BdatDecoder::new(payload.len() as u64, true);
+    let mut buf = BytesMut::from(&payload[..]);
+    buf.extend_from_slice(b"QUIT\r\n");
+    assert_eq!(d.decode(&mut buf).unwrap(), payload);
+    assert_eq!(&buf[..], b"QUIT\r\n");
+}
+
+#[test]
+fn bdat_refused_chunk_is_discarded_not_parsed() {
+    let mut d = BdatDecoder::discarding(12, false);
+    let mut buf = BytesMut::from(&b"RSET\r\nQUIT\r\nNOOP\r\n"[..]);
+    assert_eq!(d.decode(&mut buf), None);
+    assert!(d.is_complete());
+    assert_eq!(&buf[..], b"NOOP\r\n");
+    // Sizes near u64::MAX never wrap.
+    let mut d = BdatDecoder::new(u64::MAX, false);
+    let mut buf = BytesMut::from(&b"abc"[..]);
+    assert_eq!(d.decode(&mut buf).unwrap().len(), 3);
+    assert_eq!(d.remaining(), u64::MAX - 3);
+}
+
+#[test]
+fn bdat_writer_chunks_and_last() {
+    let mut w = BdatWriter::new(4);
+    let mut out = BytesMut::new();
+    w.write(b"abcdef", &mut out);
+    w.write(b"gh", &mut out);
+    w.finish(&mut out);
+    assert_eq!(&out[..], b"BDAT 4\r\nabcdBDAT 4\r\nefghBDAT 0 LAST\r\n");
+    let mut out = BytesMut::new();
+    w.write(b"xyz", &mut out);
+    w.finish(&mut out);
+    assert_eq!(&out[..], b"BDAT 3 LAST\r\nxyz");
+}
+
+/// What `unstuff(stuff(x))` gives: every bare CR and bare LF becomes CRLF, and non-empty
+/// content that does not end in a line end gets a CRLF.
+fn normalized(x: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut k = 0;
+    while k < x.len() {
+        match x[k] {
+            b'\r' if x.get(k + 1) == Some(&b'\n') => {
+                out.extend_from_slice(b"\r\n");
+                k += 2;
+                continue;
+            }
+            b'\r' | b'\n' => out.extend_from_slice(b"\r\n"),
+            c => out.push(c),
+        }
+        k += 1;
+    }
+    if !out.is_empty() && !out.ends_with(b"\r\n") {
+        out.extend_from_slice(b"\r\n");
+    }
+    out
+}
+
+fn content() -> impl Strategy<Value = Vec<u8>> {
+    proptest::collection::vec(
+        prop_oneof![
+            4 => any::<u8>(),
+            3 => Just(b'.'),
+            3 => Just(b'\r'),
+            3 => Just(b'\n'),
+        ],
+        0..200,
+    )
+}
+
+fn cut(data: &[u8], cuts: &[usize]) -> Vec<Vec<u8>> {
+    let mut out = Vec::new();
+    let mut rest = data;
+    for &n in cuts.iter().cycle() {
+        if rest.is_empty() {
+            break;
+        }
+        let n = n.min(rest.len());
+        out.push(rest[..n].to_vec());
+        rest = &rest[n..];
+    }
+    out
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+
+    #[test]
+    fn unstuff_of_stuff_is_the_normalized_content(
+        x in content(),
+        pieces in proptest::collection::vec(1usize..20, 1..10),
+        reads in proptest::collection::vec(1usize..20, 1..10),
+        trailer in proptest::collection::vec(any::<u8>(), 0..20),
+    ) {
+        let mut s = DotStuffer::default();
+        let mut wire = BytesMut::new();
+        for p in cut(&x, &pieces) {
+            s.stuff(&p, &mut wire);
+        }
+        s.finish(&mut wire);
+        let wire_len = wire.len();
+        wire.extend_from_slice(&trailer);
+        let read_vecs = cut(&wire, &reads);
+        let read_refs: Vec<&[u8]> = read_vecs.iter().map(|v| &v[..]).collect();
+        let (got, end, rest) = unstuff_reads(DataConfig::default(), &read_refs);
+        let end = end.expect("end found");
+        prop_assert_eq!(end.outcome, DataOutcome::Ok);
+        prop_assert_eq!(&got, &normalized(&x));
+        // The end is found at the same place whatever the cuts: the trailer is untouched.
+        prop_assert_eq!(&rest, &trailer);
+        prop_assert_eq!(wire_len + trailer.len() - rest.len(), wire_len);
+    }
+
+    #[test]
+    fn any_cut_gives_the_same_result(
+        wire in proptest::collection::vec(prop_oneof![any::<u8>(), Just(b'.'), Just(b'\r'), Just(b'\n')], 0..300),
+        reads in proptest::collection::vec(1usize..40, 1..10),
+        bare in any::<bool>(),
+    ) {
+        let config = if bare { accept() } else { DataConfig::default() };
+        let whole = unstuff_reads(config.clone(), &[&wire]);
+        let read_vecs = cut(&wire, &reads);
+        let read_refs: Vec<&[u8]> = read_vecs.iter().map(|v| &v[..]).collect();
+        let pieces = unstuff_reads(config, &read_refs);
+        prop_assert_eq!(&whole.1, &pieces.1);
+        prop_assert_eq!(&whole.2, &pieces.2);
+        if whole.1.is_some_and(|s| s.outcome == DataOutcome::Ok) {
+            prop_assert_eq!(&whole.0, &pieces.0);
+        } else {
+            // Content is yielded up to the first problem, and where a read ends decides
+            // how much of it came before: one must be a prefix of the other.
+            let (a, b) = (&whole.0, &pieces.0);
+            let n = a.len().min(b.len());
+            prop_assert_eq!(&a[..n], &b[..n]);
+        }
+    }
+
+    #[test]
+    fn bdat_round_trip(x in proptest::collection::vec(any::<u8>(), 0..300), size in 1usize..64,
+                       reads in proptest::collection::vec(1usize..50, 1..8)) {
+        let mut w = BdatWriter::new(size);
+        let mut wire = BytesMut::new();
+        w.write(&x, &mut wire);
+        w.finish(&mut wire);
+        // Parse the BDAT lines with the command codec and the payloads with the decoder.
+        let mut buf = BytesMut::new();
+        let mut decoder = esmtp::CommandDecoder::default();
+        let mut current: Option<BdatDecoder> = None;
+        let mut got = Vec::new();
+        let mut last_seen = false;
+        for r in cut(&wire, &reads) {
+            buf.extend_from_slice(&r);
+            loop {
+                if let Some(d) = current.as_mut() {
+                    while let Some(c) = d.decode(&mut buf) {
+                        got.extend_from_slice(&c);
+                    }
+                    if !d.is_complete() {
+                        break;
+                    }
+                    last_seen |= d.is_last();
+                    current = None;
+                }
+                match decoder.decode(&mut buf) {
+                    Ok(Some(esmtp::Command::Bdat { size, last })) => current = Some(BdatDecoder::new(size, last)),
+                    Ok(None) => break,
+                    other => prop_assert!(false, "unexpected {:?}", other),
+                }
+            }
+        }
+        if let Some(d) = current {
+            last_seen |= d.is_complete() && d.is_last();
+        }
+        prop_assert!(last_seen);
+        prop_assert_eq!(got, x);
+    }
+}
