@@ -76,13 +76,13 @@ pub(crate) fn reply_line(line: &[u8]) -> Result<ReplyLine, PError> {
 }
 
 /// Where a reply line says its reply goes on: `Some(true)` for `xyz-`, `Some(false)` for
-/// `xyz SP` and `xyz`, `None` when the octets are not the start of a reply line.
+/// `xyz SP` and `xyz` (also when a line end follows the code), `None` when the octets are not the start of a reply line.
 #[inline]
 pub(crate) fn continues(start: &[u8]) -> Option<bool> {
     reply_code(start)?;
     match start.get(3) {
         Some(b'-') => Some(true),
-        Some(b' ') | None => Some(false),
+        Some(b' ' | b'\r' | b'\n') | None => Some(false),
         Some(_) => None,
     }
 }
