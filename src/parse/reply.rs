@@ -146,13 +146,37 @@ const fn is_text_octet(c: u8) -> bool {
     c == b'\t' || (c >= 0x20 && c != 0x7f)
 }
 
-/// Whether every octet is HT, SP or printable ASCII: the common case, checked without
-/// early exit so the loop vectorises.
+/// `HT / %d32-126`: a `textstring` octet (RFC 5321 §4.2).
+#[inline]
+const fn is_plain(c: u8) -> bool {
+    (c >= 0x20 && c < 0x7f) || c == b'\t'
+}
+
+/// Whether eight octets are all `%d32-126` (SWAR: no byte has its high bit set, none is
+/// below 0x20, none is 0x7f). HT is left to the caller's per-octet check.
+#[inline]
+const fn word_is_printable(w: u64) -> bool {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    let below_space = w.wrapping_sub(LO * 0x20) & !w;
+    let x = w ^ (LO * 0x7f);
+    let is_del = x.wrapping_sub(LO) & !x;
+    (w | below_space | is_del) & HI == 0
+}
+
+/// Whether every octet is HT, SP or printable ASCII: the common case, eight octets at a
+/// time.
 #[inline]
 fn is_plain_ascii(s: &[u8]) -> bool {
-    s.iter().fold(true, |ok, &c| {
-        ok & ((0x20..0x7f).contains(&c) | (c == b'\t'))
-    })
+    let mut chunks = s.chunks_exact(8);
+    for c in &mut chunks {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(c);
+        if !word_is_printable(u64::from_le_bytes(word)) && !c.iter().all(|&b| is_plain(b)) {
+            return false;
+        }
+    }
+    chunks.remainder().iter().all(|&b| is_plain(b))
 }
 
 /// Whether `s` is valid reply text for *output*: HT, SP, printable ASCII and UTF-8
@@ -166,10 +190,16 @@ pub(crate) fn is_valid_text(s: &str) -> bool {
 /// Policy for what real servers send outside the grammar: the reply code is what a client
 /// acts on, so text never makes a reply fail. Invalid UTF-8 sequences and control
 /// characters (other than HT) are each replaced by U+FFFD; only then is the text copied.
+#[inline]
 pub(crate) fn reply_text(text: Bytes) -> Text {
     if is_plain_ascii(&text) {
         return Text::from_checked(text);
     }
+    reply_text_slow(text)
+}
+
+#[cold]
+fn reply_text_slow(text: Bytes) -> Text {
     if let Ok(s) = std::str::from_utf8(&text) {
         if s.bytes().all(is_text_octet) {
             return Text::from_checked(text);
@@ -287,6 +317,18 @@ mod tests {
         assert_eq!(status_code(b"5.1.10"), Some((5, 1, 10)));
         assert_eq!(status_code(b"3.1.1"), None);
         assert_eq!(status_code(b"5.1.1 "), None);
+    }
+
+    #[test]
+    fn swar_text_check_agrees_with_the_octet_check() {
+        for c in 0..=255u8 {
+            for pos in 0..17 {
+                let mut s = vec![b'a'; 17];
+                s[pos] = c;
+                assert_eq!(is_plain_ascii(&s), is_plain(c), "octet {c:#x} at {pos}");
+            }
+        }
+        assert!(is_plain_ascii(b"") && is_plain_ascii(b"\t\t\t\t\t\t\t\t\t"));
     }
 
     #[test]

@@ -105,25 +105,6 @@ pub enum Extension {
     },
 }
 
-/// Keyword table for the extensions without parameters.
-const FLAGS: &[(&str, Extension)] = &[
-    ("8BITMIME", Extension::EightBitMime),
-    ("ATRN", Extension::Atrn),
-    ("BINARYMIME", Extension::BinaryMime),
-    ("CHUNKING", Extension::Chunking),
-    ("DSN", Extension::Dsn),
-    ("ENHANCEDSTATUSCODES", Extension::EnhancedStatusCodes),
-    ("ETRN", Extension::Etrn),
-    ("EXPN", Extension::Expn),
-    ("HELP", Extension::Help),
-    ("PIPELINING", Extension::Pipelining),
-    ("REQUIRETLS", Extension::RequireTls),
-    ("SMTPUTF8", Extension::SmtpUtf8),
-    ("STARTTLS", Extension::StartTls),
-    ("UTF8SMTP", Extension::Utf8Smtp),
-    ("VRFY", Extension::Vrfy),
-];
-
 /// A zero-copy `Text` for a part of `line`'s text.
 fn sub(line: &Text, part: &str) -> Text {
     Text::from_checked(line.as_shared().slice_ref(part.as_bytes()))
@@ -146,11 +127,21 @@ impl Extension {
             Extension::NoSoliciting(_) => "NO-SOLICITING",
             Extension::Size(_) => "SIZE",
             Extension::Other { keyword, .. } => keyword.as_str(),
-            flag => FLAGS
-                .iter()
-                .find(|(_, e)| e == flag)
-                .map(|(k, _)| *k)
-                .unwrap_or_default(),
+            Extension::EightBitMime => "8BITMIME",
+            Extension::Atrn => "ATRN",
+            Extension::BinaryMime => "BINARYMIME",
+            Extension::Chunking => "CHUNKING",
+            Extension::Dsn => "DSN",
+            Extension::EnhancedStatusCodes => "ENHANCEDSTATUSCODES",
+            Extension::Etrn => "ETRN",
+            Extension::Expn => "EXPN",
+            Extension::Help => "HELP",
+            Extension::Pipelining => "PIPELINING",
+            Extension::RequireTls => "REQUIRETLS",
+            Extension::SmtpUtf8 => "SMTPUTF8",
+            Extension::StartTls => "STARTTLS",
+            Extension::Utf8Smtp => "UTF8SMTP",
+            Extension::Vrfy => "VRFY",
         }
     }
 
@@ -163,59 +154,81 @@ impl Extension {
     /// Parses one `ehlo-line` held in `line`, sharing its buffer.
     fn parse_text(line: &Text) -> Option<Extension> {
         let (keyword, rest) = p::ehlo_line(line.as_str())?;
-        let params = p::ehlo_params(rest);
-        Some(Self::classify(line, keyword, params))
+        Some(Self::classify(line, keyword, rest))
     }
 
-    fn classify<'a>(
-        line: &Text,
-        keyword: &str,
-        mut params: impl Iterator<Item = &'a str>,
-    ) -> Extension {
+    fn classify(line: &Text, keyword: &str, rest: &str) -> Extension {
+        // Upper-case the keyword on the stack; no known keyword is longer than 19 octets.
+        let mut upper = [0u8; 20];
         let kw = keyword.as_bytes();
-        let is = |k: &str| kw.eq_ignore_ascii_case(k.as_bytes());
-        if let Some((_, flag)) = FLAGS.iter().find(|(k, _)| is(k)) {
-            return flag.clone();
+        let known = if kw.len() <= upper.len() {
+            upper[..kw.len()].copy_from_slice(kw);
+            upper[..kw.len()].make_ascii_uppercase();
+            &upper[..kw.len()]
+        } else {
+            &[][..]
+        };
+        let flag = match known {
+            b"8BITMIME" => Some(Extension::EightBitMime),
+            b"ATRN" => Some(Extension::Atrn),
+            b"BINARYMIME" => Some(Extension::BinaryMime),
+            b"CHUNKING" => Some(Extension::Chunking),
+            b"DSN" => Some(Extension::Dsn),
+            b"ENHANCEDSTATUSCODES" => Some(Extension::EnhancedStatusCodes),
+            b"ETRN" => Some(Extension::Etrn),
+            b"EXPN" => Some(Extension::Expn),
+            b"HELP" => Some(Extension::Help),
+            b"PIPELINING" => Some(Extension::Pipelining),
+            b"REQUIRETLS" => Some(Extension::RequireTls),
+            b"SMTPUTF8" => Some(Extension::SmtpUtf8),
+            b"STARTTLS" => Some(Extension::StartTls),
+            b"UTF8SMTP" => Some(Extension::Utf8Smtp),
+            b"VRFY" => Some(Extension::Vrfy),
+            _ => None,
+        };
+        if let Some(flag) = flag {
+            return flag;
         }
-        let all: Vec<&str> = params.by_ref().collect();
-        let typed = if is("AUTH") {
-            let mut mechs: Vec<Mechanism> = Vec::with_capacity(all.len());
-            for m in all.iter().filter_map(|m| Mechanism::parse(m.as_bytes())) {
-                if !mechs.contains(&m) {
-                    mechs.push(m);
+        let mut it = p::ehlo_params(rest);
+        let (a, b) = (it.next(), it.next());
+        let more = it.next().is_some();
+        let one = if b.is_none() { a } else { None };
+        let typed = match known {
+            b"AUTH" => {
+                let mut mechs: Vec<Mechanism> = Vec::new();
+                for m in p::ehlo_params(rest).filter_map(|m| Mechanism::parse(m.as_bytes())) {
+                    if !mechs.contains(&m) {
+                        mechs.push(m);
+                    }
                 }
+                Some(Extension::Auth(mechs))
             }
-            Some(Extension::Auth(mechs))
-        } else if is("SIZE") {
-            match all.as_slice() {
-                [] => Some(Extension::Size(None)),
-                [n] if is_digits(n, 20) => {
+            b"SIZE" => match (a, one) {
+                (None, _) => Some(Extension::Size(None)),
+                (_, Some(n)) if is_digits(n, 20) => {
                     parse_u64(n.as_bytes()).map(|n| Extension::Size(Some(n)))
                 }
                 _ => None,
-            }
-        } else if is("DELIVERBY") {
-            match all.as_slice() {
-                [] => Some(Extension::DeliverBy(None)),
-                [n] if is_digits(n, 9) => {
+            },
+            b"DELIVERBY" => match (a, one) {
+                (None, _) => Some(Extension::DeliverBy(None)),
+                (_, Some(n)) if is_digits(n, 9) => {
                     parse_u64(n.as_bytes()).map(|n| Extension::DeliverBy(Some(n)))
                 }
                 _ => None,
-            }
-        } else if is("FUTURERELEASE") {
-            match all.as_slice() {
-                [i, t] if is_digits(i, 9) && !i.starts_with('0') => {
+            },
+            b"FUTURERELEASE" => match (a, b, more) {
+                (Some(i), Some(t), false) if is_digits(i, 9) && !i.starts_with('0') => {
                     parse_u64(i.as_bytes()).map(|n| Extension::FutureRelease {
                         max_interval: n,
                         max_datetime: sub(line, t),
                     })
                 }
                 _ => None,
-            }
-        } else if is("MT-PRIORITY") {
-            match all.as_slice() {
-                [] => Some(Extension::MtPriority(None)),
-                [prof]
+            },
+            b"MT-PRIORITY" => match (a, one) {
+                (None, _) => Some(Extension::MtPriority(None)),
+                (_, Some(prof))
                     if prof.len() <= 20
                         && prof.bytes().all(|c| {
                             c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.')
@@ -224,23 +237,22 @@ impl Extension {
                     Some(Extension::MtPriority(Some(sub(line, prof))))
                 }
                 _ => None,
-            }
-        } else if is("NO-SOLICITING") {
-            match all.as_slice() {
-                [] => Some(Extension::NoSoliciting(Vec::new())),
-                [list] if list.split(',').all(|k| !k.is_empty()) => Some(Extension::NoSoliciting(
-                    list.split(',').map(|k| sub(line, k)).collect(),
-                )),
+            },
+            b"NO-SOLICITING" => match (a, one) {
+                (None, _) => Some(Extension::NoSoliciting(Vec::new())),
+                (_, Some(list)) if list.split(',').all(|k| !k.is_empty()) => Some(
+                    Extension::NoSoliciting(list.split(',').map(|k| sub(line, k)).collect()),
+                ),
                 _ => None,
-            }
-        } else if is("BURL") {
-            Some(Extension::Burl(all.iter().map(|b| sub(line, b)).collect()))
-        } else {
-            None
+            },
+            b"BURL" => Some(Extension::Burl(
+                p::ehlo_params(rest).map(|b| sub(line, b)).collect(),
+            )),
+            _ => None,
         };
         typed.unwrap_or_else(|| Extension::Other {
             keyword: sub(line, keyword),
-            params: all.iter().map(|b| sub(line, b)).collect(),
+            params: p::ehlo_params(rest).map(|b| sub(line, b)).collect(),
         })
     }
 }
@@ -318,6 +330,16 @@ fn same_keyword(a: &str, b: &str) -> bool {
     a.eq_ignore_ascii_case(b)
 }
 
+/// Whether two extensions have the same keyword: typed ones by variant, cheaply.
+fn same_extension(a: &Extension, b: &Extension) -> bool {
+    match (a, b) {
+        (Extension::Other { .. }, _) | (_, Extension::Other { .. }) => {
+            same_keyword(a.keyword(), b.keyword())
+        }
+        _ => std::mem::discriminant(a) == std::mem::discriminant(b),
+    }
+}
+
 impl Capabilities {
     /// An empty set for a server to fill, with the domain and greeting of the first line.
     ///
@@ -393,6 +415,10 @@ impl Capabilities {
                 }
             }
         }
+    }
+
+    fn position_of(&self, ext: &Extension) -> Option<usize> {
+        self.extensions.iter().position(|e| same_extension(e, ext))
     }
 
     /// Adds (or replaces) an extension, returning the one it replaced.

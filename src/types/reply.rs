@@ -725,6 +725,7 @@ fn check_line(text: &str) -> Result<(), DecodeError> {
 }
 
 /// Splits a recognised enhanced code off `text` (RFC 2034 §4).
+#[inline]
 fn split_enhanced(code: ReplyCode, text: &mut Bytes) -> Option<EnhancedStatusCode> {
     let class = code.status_class()?;
     let (subject, detail, used) = p::enhanced_prefix(text, b'0' + class.as_u8())?;
@@ -1111,6 +1112,8 @@ impl Assembler {
                         true,
                     ))
                 } else {
+                    let mut reply = reply;
+                    reply.rest.reserve(15);
                     self.partial = Some(reply);
                     Ok(None)
                 }
@@ -1314,6 +1317,23 @@ impl ReplyDecoder {
                 }
             };
             self.line_goes_on = None;
+            if self.asm.partial.is_none() && !self.skipping {
+                // Fast path: a single-line reply, built in place.
+                if let Ok(parsed) = p::reply_line(&line) {
+                    if parsed.last {
+                        let code = ReplyCode(parsed.code);
+                        let mut text = line;
+                        text.advance(parsed.text_start);
+                        let enhanced = split_enhanced(code, &mut text);
+                        return Ok(Some(Reply {
+                            code,
+                            enhanced,
+                            first: p::reply_text(text),
+                            rest: Vec::new(),
+                        }));
+                    }
+                }
+            }
             if self.skipping {
                 if p::continues(&line) == Some(false) {
                     self.skipping = false;
