@@ -226,25 +226,54 @@ fn reply_text_slow(text: Bytes) -> Text {
 /// Returns the keyword and the parameter text after it, or `None` for a blank line (some
 /// servers, smtp-sink among them, end the EHLO reply with `250 `).
 pub(crate) fn ehlo_line(line: &str) -> Option<(&str, &str)> {
-    let line = line.trim_matches(|c| c == ' ' || c == '\t');
-    if line.is_empty() {
-        return None;
+    let bytes = line.as_bytes();
+    let start = bytes.iter().position(|&c| !is_wsp(c))?;
+    let end = start
+        + bytes[start..]
+            .iter()
+            .position(|&c| is_wsp(c))
+            .unwrap_or(bytes.len() - start);
+    let token = &bytes[start..end];
+    // All split points are ASCII octets, so the slices below are on char boundaries.
+    match token.iter().position(|&c| c == b'=') {
+        Some(eq) if eq > 0 => Some((&line[start..start + eq], &line[start + eq + 1..])),
+        _ => Some((&line[start..end], &line[end..])),
     }
-    let end = line.find([' ', '\t']).unwrap_or(line.len());
-    let (token, rest) = line.split_at(end);
-    match token.find('=') {
-        Some(eq) if eq > 0 => {
-            let after = &line[eq + 1..];
-            Some((&token[..eq], after))
-        }
-        _ => Some((token, rest)),
-    }
+}
+
+/// SP or HT.
+#[inline]
+const fn is_wsp(c: u8) -> bool {
+    c == b' ' || c == b'\t'
 }
 
 /// The parameters of an `ehlo-line`: `ehlo-param = 1*(%d33-126)`, split at any run of SP
 /// or HT.
-pub(crate) fn ehlo_params(rest: &str) -> impl Iterator<Item = &str> {
-    rest.split([' ', '\t']).filter(|p| !p.is_empty())
+pub(crate) fn ehlo_params(rest: &str) -> EhloParams<'_> {
+    EhloParams { rest }
+}
+
+/// Iterator over the parameters of an `ehlo-line`.
+#[derive(Debug, Clone)]
+pub(crate) struct EhloParams<'a> {
+    rest: &'a str,
+}
+
+impl<'a> Iterator for EhloParams<'a> {
+    type Item = &'a str;
+
+    #[inline]
+    fn next(&mut self) -> Option<&'a str> {
+        let bytes = self.rest.as_bytes();
+        let start = bytes.iter().position(|&c| !is_wsp(c))?;
+        let len = bytes[start..]
+            .iter()
+            .position(|&c| is_wsp(c))
+            .unwrap_or(bytes.len() - start);
+        let param = &self.rest[start..start + len];
+        self.rest = &self.rest[start + len..];
+        Some(param)
+    }
 }
 
 #[cfg(test)]
@@ -347,7 +376,8 @@ mod tests {
     fn ehlo_lines() {
         assert_eq!(ehlo_line("SIZE 1000"), Some(("SIZE", " 1000")));
         assert_eq!(ehlo_line("AUTH=LOGIN PLAIN"), Some(("AUTH", "LOGIN PLAIN")));
-        assert_eq!(ehlo_line("  PIPELINING  "), Some(("PIPELINING", "")));
+        assert_eq!(ehlo_line("  PIPELINING  "), Some(("PIPELINING", "  ")));
+        assert_eq!(ehlo_line("\tA=B C"), Some(("A", "B C")));
         assert_eq!(ehlo_line("=x"), Some(("=x", "")));
         assert_eq!(ehlo_line(" "), None);
         assert_eq!(ehlo_params("  a \t b ").collect::<Vec<_>>(), vec!["a", "b"]);

@@ -97,7 +97,7 @@ pub enum Mechanism {
     Other(MechanismName),
 }
 
-/// The known mechanisms and their canonical names, longest-prefix ambiguity free.
+/// The known mechanisms and their canonical names (kept in step with `parse`).
 const KNOWN: &[(Mechanism, &str)] = &[
     (Mechanism::Plain, "PLAIN"),
     (Mechanism::Login, "LOGIN"),
@@ -126,15 +126,30 @@ impl Mechanism {
         {
             return None;
         }
-        for (mech, canonical) in KNOWN {
-            if canonical.as_bytes().eq_ignore_ascii_case(name) {
-                return Some(mech.clone());
-            }
-        }
-        let upper = name.to_ascii_uppercase();
-        // Checked above: ASCII only.
-        let upper = String::from_utf8(upper).ok()?;
-        Some(Mechanism::Other(MechanismName(Text::from(upper))))
+        let mut upper = [0u8; MAX_MECHANISM_LEN];
+        let upper = &mut upper[..name.len()];
+        upper.copy_from_slice(name);
+        upper.make_ascii_uppercase();
+        Some(match &*upper {
+            b"PLAIN" => Mechanism::Plain,
+            b"LOGIN" => Mechanism::Login,
+            b"CRAM-MD5" => Mechanism::CramMd5,
+            b"DIGEST-MD5" => Mechanism::DigestMd5,
+            b"XOAUTH2" => Mechanism::XOAuth2,
+            b"OAUTHBEARER" => Mechanism::OAuthBearer,
+            b"SCRAM-SHA-1" => Mechanism::ScramSha1,
+            b"SCRAM-SHA-1-PLUS" => Mechanism::ScramSha1Plus,
+            b"SCRAM-SHA-256" => Mechanism::ScramSha256,
+            b"SCRAM-SHA-256-PLUS" => Mechanism::ScramSha256Plus,
+            b"GSSAPI" => Mechanism::Gssapi,
+            b"NTLM" => Mechanism::Ntlm,
+            b"EXTERNAL" => Mechanism::External,
+            b"ANONYMOUS" => Mechanism::Anonymous,
+            // Checked above: ASCII only, so this is valid UTF-8.
+            other => Mechanism::Other(MechanismName(Text::from(
+                String::from_utf8(other.to_vec()).ok()?,
+            ))),
+        })
     }
 
     /// The canonical, upper-case name.

@@ -145,6 +145,36 @@ impl Extension {
         }
     }
 
+    /// One bit per typed variant; `None` for [`Extension::Other`].
+    fn typed_bit(&self) -> Option<u32> {
+        let i = match self {
+            Extension::EightBitMime => 0,
+            Extension::Atrn => 1,
+            Extension::Auth(_) => 2,
+            Extension::BinaryMime => 3,
+            Extension::Burl(_) => 4,
+            Extension::Chunking => 5,
+            Extension::DeliverBy(_) => 6,
+            Extension::Dsn => 7,
+            Extension::EnhancedStatusCodes => 8,
+            Extension::Etrn => 9,
+            Extension::Expn => 10,
+            Extension::FutureRelease { .. } => 11,
+            Extension::Help => 12,
+            Extension::MtPriority(_) => 13,
+            Extension::NoSoliciting(_) => 14,
+            Extension::Pipelining => 15,
+            Extension::RequireTls => 16,
+            Extension::Size(_) => 17,
+            Extension::SmtpUtf8 => 18,
+            Extension::StartTls => 19,
+            Extension::Utf8Smtp => 20,
+            Extension::Vrfy => 21,
+            Extension::Other { .. } => return None,
+        };
+        Some(1 << i)
+    }
+
     /// Parses one `ehlo-line` (the text of a line after `250-`), leniently as the module
     /// documentation describes. `None` for a blank line.
     pub fn parse(line: &str) -> Option<Extension> {
@@ -381,12 +411,30 @@ impl Capabilities {
             greeting,
             extensions: Vec::with_capacity(lines.len()),
         };
+        // Typed extensions seen so far, one bit per variant: repeats are found without a scan.
+        let mut seen: u32 = 0;
         for line in lines {
-            if let Some(ext) = Extension::parse_text(line) {
-                caps.merge(ext);
+            let Some(ext) = Extension::parse_text(line) else {
+                continue;
+            };
+            if let Some(bit) = ext.typed_bit() {
+                let first = seen & bit == 0;
+                seen |= bit;
+                if first && !caps.has_other(ext.keyword()) {
+                    caps.extensions.push(ext);
+                    continue;
+                }
             }
+            caps.merge(ext);
         }
         Ok(caps)
+    }
+
+    /// Whether an [`Extension::Other`] with this keyword is present.
+    fn has_other(&self, keyword: &str) -> bool {
+        self.extensions
+            .iter()
+            .any(|e| matches!(e, Extension::Other { keyword: k, .. } if same_keyword(k, keyword)))
     }
 
     /// Adds `ext` as [`from_ehlo`](Self::from_ehlo) would on reading it again.

@@ -738,6 +738,7 @@ fn split_enhanced(code: ReplyCode, text: &mut Bytes) -> Option<EnhancedStatusCod
 }
 
 /// Strips `esc` (and one SP) from the start of `text` when it is there.
+#[inline]
 fn strip_same(esc: EnhancedStatusCode, text: &mut Bytes) {
     if let Some((s, d, used)) = p::enhanced_prefix(text, b'0' + esc.class.as_u8()) {
         if s == esc.subject && d == esc.detail {
@@ -1331,6 +1332,25 @@ impl ReplyDecoder {
                             first: p::reply_text(text),
                             rest: Vec::new(),
                         }));
+                    }
+                }
+            }
+            if let (Some(partial), false) = (&mut self.asm.partial, self.skipping) {
+                // Fast path: a continuation or last line of the reply being collected.
+                if let Ok(parsed) = p::reply_line(&line) {
+                    if parsed.code == partial.code.0
+                        && (parsed.last || partial.line_count() + 1 < self.max_lines)
+                    {
+                        let mut text = line;
+                        text.advance(parsed.text_start);
+                        if let Some(e) = partial.enhanced {
+                            strip_same(e, &mut text);
+                        }
+                        partial.rest.push(p::reply_text(text));
+                        if parsed.last {
+                            return Ok(self.asm.partial.take());
+                        }
+                        continue;
                     }
                 }
             }
