@@ -5,7 +5,7 @@
 //! - `multi`: multi-line replies (help, policy rejections, Exim's error lists);
 //! - `ehlo`: EHLO replies of real servers and provider-shaped ones, with capability
 //!   extraction (esmtp: `ReplyDecoder` + `Capabilities::from_ehlo`; smtp-proto:
-//!   `EhloResponse::parse`).
+//!   `EhloResponse::parse`); `esmtp/ehlo-decode-only` shows the decoder's share.
 //!
 //! Run: `cargo bench --bench reply -- --warm-up-time 1 --measurement-time 3`
 
@@ -152,6 +152,9 @@ fn bench(c: &mut Criterion) {
     group.throughput(Throughput::Bytes(input.len() as u64));
     group.bench_function("esmtp/ehlo", |b| {
         b.iter(|| esmtp_ehlo(black_box(&input), count))
+    });
+    group.bench_function("esmtp/ehlo-decode-only", |b| {
+        b.iter(|| esmtp_replies(black_box(&input), count))
     });
     group.bench_function("smtp-proto/ehlo", |b| {
         b.iter(|| proto_ehlo(black_box(&input), count))

@@ -413,17 +413,21 @@ impl Capabilities {
         };
         // Typed extensions seen so far, one bit per variant: repeats are found without a scan.
         let mut seen: u32 = 0;
+        let mut others = false;
         for line in lines {
             let Some(ext) = Extension::parse_text(line) else {
                 continue;
             };
-            if let Some(bit) = ext.typed_bit() {
-                let first = seen & bit == 0;
-                seen |= bit;
-                if first && !caps.has_other(ext.keyword()) {
-                    caps.extensions.push(ext);
-                    continue;
+            match ext.typed_bit() {
+                Some(bit) => {
+                    let first = seen & bit == 0;
+                    seen |= bit;
+                    if first && !(others && caps.has_other(ext.keyword())) {
+                        caps.extensions.push(ext);
+                        continue;
+                    }
                 }
+                None => others = true,
             }
             caps.merge(ext);
         }
