@@ -443,10 +443,7 @@ impl Capabilities {
 
     /// Adds `ext` as [`from_ehlo`](Self::from_ehlo) would on reading it again.
     fn merge(&mut self, ext: Extension) {
-        let pos = self
-            .extensions
-            .iter()
-            .position(|e| same_keyword(e.keyword(), ext.keyword()));
+        let pos = self.position_of(&ext);
         match (pos, ext) {
             (None, ext) => self.extensions.push(ext),
             (Some(i), Extension::Auth(more)) => match &mut self.extensions[i] {
@@ -484,11 +481,7 @@ impl Capabilities {
         if !p::is_valid_text(&line) || Extension::parse(&line).as_ref() != Some(&ext) {
             return Err(cap_err("extension does not survive its EHLO line form"));
         }
-        match self
-            .extensions
-            .iter()
-            .position(|e| same_keyword(e.keyword(), ext.keyword()))
-        {
+        match self.position_of(&ext) {
             Some(i) => Ok(Some(std::mem::replace(&mut self.extensions[i], ext))),
             None => {
                 self.extensions.push(ext);
