@@ -666,3 +666,32 @@ proptest! {
         prop_assert_eq!(decode_chunked(&input, &[input.len().max(1)]), decode_chunked(&input, &sizes));
     }
 }
+
+/// After `reset` (e.g. a TLS hand-off with a fresh buffer) a half-read reply is forgotten.
+#[test]
+fn decoder_reset_forgets_partial_state() {
+    let mut dec = ReplyDecoder::default();
+    let mut buf = BytesMut::from(&b"250-one\r\n250-two\r\n"[..]);
+    assert_eq!(dec.decode(&mut buf), Ok(None));
+    assert!(dec.is_partial());
+    dec.reset();
+    assert!(!dec.is_partial());
+    let mut fresh = BytesMut::from(&b"250 after\r\n"[..]);
+    let r = dec.decode(&mut fresh).unwrap().unwrap();
+    assert_eq!(lines(&r), ["after"]);
+}
+
+/// `lines()` is exact-size and double-ended; `line(i)` and `text()` agree with it.
+#[test]
+fn line_accessors() {
+    let r = Reply::parse(b"250-a\r\n250-b\r\n250 c\r\n").unwrap();
+    assert_eq!(r.lines().len(), 3);
+    assert_eq!(
+        r.lines().rev().map(|l| l.as_str()).collect::<Vec<_>>(),
+        ["c", "b", "a"]
+    );
+    assert_eq!(r.line(1).map(|l| l.as_str()), Some("b"));
+    assert_eq!(r.line(3), None);
+    assert_eq!(r.text(), "a\nb\nc");
+    assert!(r.is_multiline());
+}

@@ -1228,7 +1228,9 @@ impl ReplyDecoderConfig {
 /// - Bounded: a line longer than the limit is dropped as it arrives (by the
 ///   [`LineFramer`] underneath) and a reply longer than the lines-per-reply limit is
 ///   reported as soon as the limit is passed. The decoder holds at most one partial reply
-///   within those limits, whatever the peer sends.
+///   within those limits, whatever the peer sends. (The lines of a partial reply are
+///   zero-copy slices of the caller's buffer, so they keep its allocation alive until the
+///   reply is complete or fails.)
 /// - Incremental: lines are parsed and checked as they arrive; the framer remembers its
 ///   scan offset, so a reply fed one octet at a time costs linear time. Replies may be split
 ///   anywhere, and one read may hold several (pipelining, RFC 2920).
@@ -1287,7 +1289,8 @@ impl ReplyDecoder {
         self.line_goes_on = None;
     }
 
-    /// Whether a multi-line reply has started but not ended.
+    /// Whether the decoder is inside a reply: a multi-line reply has started but not ended,
+    /// or the rest of a failed reply is being dropped.
     pub fn is_partial(&self) -> bool {
         self.asm.partial.is_some() || self.skipping
     }
