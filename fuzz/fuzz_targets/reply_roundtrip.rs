@@ -1,7 +1,38 @@
+//! Replies built through the public constructors encode to bytes that parse back equal.
 #![no_main]
 
+use arbitrary::Arbitrary;
+use esmtp::{EnhancedCodes, EnhancedStatusCode, Reply, ReplyCode, StatusClass};
 use libfuzzer_sys::fuzz_target;
 
-fuzz_target!(|data: &[u8]| {
-    let _ = data;
+#[derive(Debug, Arbitrary)]
+struct Input {
+    code: u16,
+    enhanced: Option<(u8, u16, u16)>,
+    lines: Vec<String>,
+    mode: u8,
+}
+
+fuzz_target!(|input: Input| {
+    let Ok(code) = ReplyCode::new(input.code % 1000) else {
+        return;
+    };
+    let enhanced = input.enhanced.and_then(|(c, s, d)| {
+        EnhancedStatusCode::new(StatusClass::from_u8(c % 6)?, s % 1000, d % 1000).ok()
+    });
+    let Ok(reply) = Reply::from_lines(code, enhanced, &input.lines) else {
+        return;
+    };
+    let again = Reply::parse(&reply.to_bytes()).expect("encoded reply must parse");
+    assert_eq!(again, reply);
+    let mode = match input.mode % 3 {
+        0 => EnhancedCodes::AsIs,
+        1 => EnhancedCodes::Omit,
+        _ => EnhancedCodes::Always,
+    };
+    let mut buf = bytes::BytesMut::new();
+    reply.encode_with(&mut buf, mode);
+    let other = Reply::parse(&buf).expect("encoded reply must parse");
+    assert_eq!(other.code(), reply.code());
+    assert_eq!(other.line_count(), reply.line_count());
 });

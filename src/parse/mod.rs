@@ -29,7 +29,10 @@ impl PError {
     }
 
     pub(crate) const fn with_kind(kind: DecodeErrorKind, reason: &'static str) -> Self {
-        Self { reason, kind: Some(kind) }
+        Self {
+            reason,
+            kind: Some(kind),
+        }
     }
 
     /// A nom failure (no backtracking) with this reason.
@@ -58,7 +61,11 @@ impl<I> nom::error::ParseError<I> for PError {
 
     fn or(self, other: Self) -> Self {
         // Prefer the more specific of two alternatives' errors.
-        if other.reason != "syntax error" { other } else { self }
+        if other.reason != "syntax error" {
+            other
+        } else {
+            self
+        }
     }
 }
 

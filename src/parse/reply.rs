@@ -1,1 +1,385 @@
-//! See [`crate::parse`].
+//! The reply grammar: RFC 5321 §4.2, RFC 3463 §2 / RFC 2034 §4, RFC 5321 §4.1.1.1.
+//!
+//! These parsers sit on the hot path of every client, so they are written byte by byte
+//! rather than with nom combinators: a reply line is three digits, one separator and
+//! free text, and the fastest correct parser for that is a handful of comparisons.
+//!
+//! ```text
+//! Reply-line     = *( Reply-code "-" [ textstring ] CRLF )
+//!                  Reply-code [ SP textstring ] CRLF
+//! Reply-code     = %x32-35 %x30-35 %x30-39
+//! textstring     = 1*(%d09 / %d32-126) ; HT, SP, Printable US-ASCII
+//! ```
+
+use bytes::Bytes;
+
+use crate::parse::PError;
+use crate::types::Text;
+
+/// `Reply-code = %x32-35 %x30-35 %x30-39` (RFC 5321 §4.2): the value of three octets, or
+/// `None` when they are not a reply code.
+#[inline]
+pub(crate) fn reply_code(d: &[u8]) -> Option<u16> {
+    match *d {
+        [a @ b'2'..=b'5', b @ b'0'..=b'5', c @ b'0'..=b'9', ..] => {
+            Some(u16::from(a - b'0') * 100 + u16::from(b - b'0') * 10 + u16::from(c - b'0'))
+        }
+        _ => None,
+    }
+}
+
+/// One reply line (without its CRLF) split into its parts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct ReplyLine {
+    /// The reply code.
+    pub(crate) code: u16,
+    /// `true` for `Reply-code [ SP textstring ]`, the last line of a reply; `false` for
+    /// `Reply-code "-" [ textstring ]`.
+    pub(crate) last: bool,
+    /// Offset of the text in the line (3 for a bare code, else 4).
+    pub(crate) text_start: usize,
+}
+
+/// Parses one `Reply-line` element (RFC 5321 §4.2) without its CRLF.
+///
+/// A last line of just the code (`250`) and one with an empty text (`250 `) are both valid:
+/// the text is optional in the ABNF.
+#[inline]
+pub(crate) fn reply_line(line: &[u8]) -> Result<ReplyLine, PError> {
+    let Some(code) = reply_code(line) else {
+        return Err(PError::new(if line.len() < 3 {
+            "reply line shorter than a reply code"
+        } else {
+            "reply line does not start with a reply code"
+        }));
+    };
+    match line.get(3) {
+        None => Ok(ReplyLine {
+            code,
+            last: true,
+            text_start: 3,
+        }),
+        Some(b' ') => Ok(ReplyLine {
+            code,
+            last: true,
+            text_start: 4,
+        }),
+        Some(b'-') => Ok(ReplyLine {
+            code,
+            last: false,
+            text_start: 4,
+        }),
+        Some(_) => Err(PError::new(
+            "reply code not followed by SP, \"-\" or the line end",
+        )),
+    }
+}
+
+/// Where a reply line says its reply goes on: `Some(true)` for `xyz-`, `Some(false)` for
+/// `xyz SP` and `xyz` (also when a line end follows the code), `None` when the octets are not the start of a reply line.
+#[inline]
+pub(crate) fn continues(start: &[u8]) -> Option<bool> {
+    reply_code(start)?;
+    match start.get(3) {
+        Some(b'-') => Some(true),
+        Some(b' ' | b'\r' | b'\n') | None => Some(false),
+        Some(_) => None,
+    }
+}
+
+/// A 1*3digit number (RFC 3463 §2 `subject` / `detail`), and the octets it used.
+#[inline]
+fn one_to_three_digits(s: &[u8]) -> Option<(u16, usize)> {
+    let mut n: u16 = 0;
+    let mut i = 0;
+    while i < 3 {
+        match s.get(i) {
+            Some(&d) if d.is_ascii_digit() => n = n * 10 + u16::from(d - b'0'),
+            _ => break,
+        }
+        i += 1;
+    }
+    (i > 0).then_some((n, i))
+}
+
+/// `status-code = class "." subject "." detail` (RFC 3463 §2, RFC 2034 §4) at the start
+/// of reply text, whose class must be `class` (RFC 2034 §4: "a 2xx response must
+/// incorporate a 2.X.X code ..."), followed by SP or the end of the text.
+///
+/// Returns `(subject, detail, octets to skip)`, the octets including one SP. Leading
+/// zeros are accepted (`1*3digit` allows them) and do not change the value.
+#[inline]
+pub(crate) fn enhanced_prefix(text: &[u8], class: u8) -> Option<(u16, u16, usize)> {
+    if text.len() < 5 || text[0] != class || text[1] != b'.' {
+        return None;
+    }
+    let (subject, n) = one_to_three_digits(&text[2..])?;
+    let mut i = 2 + n;
+    if text.get(i) != Some(&b'.') {
+        return None;
+    }
+    i += 1;
+    let (detail, n) = one_to_three_digits(&text[i..])?;
+    i += n;
+    match text.get(i) {
+        None => Some((subject, detail, i)),
+        Some(b' ') => Some((subject, detail, i + 1)),
+        Some(_) => None,
+    }
+}
+
+/// `status-code` (RFC 3463 §2) as a whole string: `(class, subject, detail)`.
+pub(crate) fn status_code(s: &[u8]) -> Option<(u8, u16, u16)> {
+    let class = *s.first()?;
+    if !matches!(class, b'2' | b'4' | b'5') {
+        return None;
+    }
+    let (subject, detail, used) = enhanced_prefix(s, class)?;
+    (used == s.len() && s.last() != Some(&b' ')).then_some((class - b'0', subject, detail))
+}
+
+/// Whether an octet may appear in reply text as it is: `textstring` (RFC 5321 §4.2: HT,
+/// SP, printable US-ASCII) plus any non-ASCII octet, which must then form UTF-8
+/// (`UTF8-non-ascii`, RFC 6531 §3.3).
+#[inline]
+const fn is_text_octet(c: u8) -> bool {
+    c == b'\t' || (c >= 0x20 && c != 0x7f)
+}
+
+/// `HT / %d32-126`: a `textstring` octet (RFC 5321 §4.2).
+#[inline]
+const fn is_plain(c: u8) -> bool {
+    (c >= 0x20 && c < 0x7f) || c == b'\t'
+}
+
+/// Whether eight octets are all `%d32-126` (SWAR: no byte has its high bit set, none is
+/// below 0x20, none is 0x7f). HT is left to the caller's per-octet check.
+#[inline]
+const fn word_is_printable(w: u64) -> bool {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    let below_space = w.wrapping_sub(LO * 0x20) & !w;
+    let x = w ^ (LO * 0x7f);
+    let is_del = x.wrapping_sub(LO) & !x;
+    (w | below_space | is_del) & HI == 0
+}
+
+/// Whether every octet is HT, SP or printable ASCII: the common case, eight octets at a
+/// time.
+#[inline]
+fn is_plain_ascii(s: &[u8]) -> bool {
+    let mut chunks = s.chunks_exact(8);
+    for c in &mut chunks {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(c);
+        if !word_is_printable(u64::from_le_bytes(word)) && !c.iter().all(|&b| is_plain(b)) {
+            return false;
+        }
+    }
+    chunks.remainder().iter().all(|&b| is_plain(b))
+}
+
+/// Whether `s` is valid reply text for *output*: HT, SP, printable ASCII and UTF-8
+/// (what [`reply_text`] keeps unchanged).
+pub(crate) fn is_valid_text(s: &str) -> bool {
+    s.bytes().all(is_text_octet)
+}
+
+/// Reply text from the wire: zero-copy when it is `textstring` or UTF-8.
+///
+/// Policy for what real servers send outside the grammar: the reply code is what a client
+/// acts on, so text never makes a reply fail. Invalid UTF-8 sequences and control
+/// characters (other than HT) are each replaced by U+FFFD; only then is the text copied.
+#[inline]
+pub(crate) fn reply_text(text: Bytes) -> Text {
+    if is_plain_ascii(&text) {
+        return Text::from_checked(text);
+    }
+    reply_text_slow(text)
+}
+
+#[cold]
+fn reply_text_slow(text: Bytes) -> Text {
+    if let Ok(s) = std::str::from_utf8(&text) {
+        if s.bytes().all(is_text_octet) {
+            return Text::from_checked(text);
+        }
+    }
+    let lossy = String::from_utf8_lossy(&text);
+    let cleaned: String = lossy
+        .chars()
+        .map(|c| {
+            if c.is_ascii_control() && c != '\t' {
+                '\u{FFFD}'
+            } else {
+                c
+            }
+        })
+        .collect();
+    Text::from(cleaned)
+}
+
+/// `ehlo-line = ehlo-keyword *( SP ehlo-param )` (RFC 5321 §4.1.1.1), leniently:
+/// parameters may be separated by any run of SP or HT, and `KEYWORD=param` (the legacy
+/// `AUTH=LOGIN PLAIN` form of pre-RFC 2554 servers) splits at the first "=".
+///
+/// Returns the keyword and the parameter text after it, or `None` for a blank line (some
+/// servers, smtp-sink among them, end the EHLO reply with `250 `).
+pub(crate) fn ehlo_line(line: &str) -> Option<(&str, &str)> {
+    let bytes = line.as_bytes();
+    let start = bytes.iter().position(|&c| !is_wsp(c))?;
+    let end = start
+        + bytes[start..]
+            .iter()
+            .position(|&c| is_wsp(c))
+            .unwrap_or(bytes.len() - start);
+    let token = &bytes[start..end];
+    // All split points are ASCII octets, so the slices below are on char boundaries.
+    match token.iter().position(|&c| c == b'=') {
+        Some(eq) if eq > 0 => Some((&line[start..start + eq], &line[start + eq + 1..])),
+        _ => Some((&line[start..end], &line[end..])),
+    }
+}
+
+/// SP or HT.
+#[inline]
+const fn is_wsp(c: u8) -> bool {
+    c == b' ' || c == b'\t'
+}
+
+/// The parameters of an `ehlo-line`: `ehlo-param = 1*(%d33-126)`, split at any run of SP
+/// or HT.
+pub(crate) fn ehlo_params(rest: &str) -> EhloParams<'_> {
+    EhloParams { rest }
+}
+
+/// Iterator over the parameters of an `ehlo-line`.
+#[derive(Debug, Clone)]
+pub(crate) struct EhloParams<'a> {
+    rest: &'a str,
+}
+
+impl<'a> Iterator for EhloParams<'a> {
+    type Item = &'a str;
+
+    #[inline]
+    fn next(&mut self) -> Option<&'a str> {
+        let bytes = self.rest.as_bytes();
+        let start = bytes.iter().position(|&c| !is_wsp(c))?;
+        let len = bytes[start..]
+            .iter()
+            .position(|&c| is_wsp(c))
+            .unwrap_or(bytes.len() - start);
+        let param = &self.rest[start..start + len];
+        self.rest = &self.rest[start + len..];
+        Some(param)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// RFC 5321 §4.2: `Reply-code = %x32-35 %x30-35 %x30-39`.
+    #[test]
+    fn reply_code_follows_the_abnf() {
+        assert_eq!(reply_code(b"250"), Some(250));
+        assert_eq!(reply_code(b"559"), Some(559));
+        assert_eq!(reply_code(b"200"), Some(200));
+        assert_eq!(reply_code(b"199"), None);
+        assert_eq!(reply_code(b"600"), None);
+        assert_eq!(reply_code(b"260"), None, "second digit 6");
+        assert_eq!(reply_code(b"25"), None);
+        assert_eq!(reply_code(b"25a"), None);
+    }
+
+    #[test]
+    fn reply_line_forms() {
+        assert_eq!(
+            reply_line(b"250"),
+            Ok(ReplyLine {
+                code: 250,
+                last: true,
+                text_start: 3
+            })
+        );
+        assert_eq!(
+            reply_line(b"250 "),
+            Ok(ReplyLine {
+                code: 250,
+                last: true,
+                text_start: 4
+            })
+        );
+        assert_eq!(
+            reply_line(b"250-x"),
+            Ok(ReplyLine {
+                code: 250,
+                last: false,
+                text_start: 4
+            })
+        );
+        assert!(reply_line(b"250x").is_err());
+        assert!(reply_line(b"2500").is_err());
+        assert!(reply_line(b"").is_err());
+        assert_eq!(continues(b"250-"), Some(true));
+        assert_eq!(continues(b"250 "), Some(false));
+        assert_eq!(continues(b"250"), Some(false));
+        assert_eq!(continues(b"25"), None);
+        assert_eq!(continues(b"250x"), None);
+    }
+
+    /// RFC 3463 §2: `subject = 1*3digit`, `detail = 1*3digit`; values above 255 are kept.
+    #[test]
+    fn enhanced_prefix_keeps_three_digit_values() {
+        assert_eq!(
+            enhanced_prefix(b"5.7.515 Access denied", b'5'),
+            Some((7, 515, 8))
+        );
+        assert_eq!(enhanced_prefix(b"4.7.650 x", b'4'), Some((7, 650, 8)));
+        assert_eq!(enhanced_prefix(b"2.0.0", b'2'), Some((0, 0, 5)));
+        assert_eq!(enhanced_prefix(b"2.0.0 Ok", b'5'), None, "class must agree");
+        assert_eq!(enhanced_prefix(b"2.0.0Ok", b'2'), None);
+        assert_eq!(enhanced_prefix(b"2.0.1000 x", b'2'), None, "four digits");
+        assert_eq!(enhanced_prefix(b"2.0. x", b'2'), None);
+        assert_eq!(enhanced_prefix(b"2..0 x", b'2'), None);
+        assert_eq!(status_code(b"5.1.10"), Some((5, 1, 10)));
+        assert_eq!(status_code(b"3.1.1"), None);
+        assert_eq!(status_code(b"5.1.1 "), None);
+    }
+
+    #[test]
+    fn swar_text_check_agrees_with_the_octet_check() {
+        for c in 0..=255u8 {
+            for pos in 0..17 {
+                let mut s = vec![b'a'; 17];
+                s[pos] = c;
+                assert_eq!(is_plain_ascii(&s), is_plain(c), "octet {c:#x} at {pos}");
+            }
+        }
+        assert!(is_plain_ascii(b"") && is_plain_ascii(b"\t\t\t\t\t\t\t\t\t"));
+    }
+
+    #[test]
+    fn text_policy() {
+        assert_eq!(reply_text(Bytes::from_static(b"Ok\tfine")), "Ok\tfine");
+        assert_eq!(reply_text(Bytes::from_static("grüße".as_bytes())), "grüße");
+        assert_eq!(reply_text(Bytes::from_static(b"a\xffb")), "a\u{FFFD}b");
+        assert_eq!(
+            reply_text(Bytes::from_static(b"a\x00b\rc")),
+            "a\u{FFFD}b\u{FFFD}c"
+        );
+        assert!(is_valid_text("x\ty ü") && !is_valid_text("x\ry") && !is_valid_text("\x7f"));
+    }
+
+    #[test]
+    fn ehlo_lines() {
+        assert_eq!(ehlo_line("SIZE 1000"), Some(("SIZE", " 1000")));
+        assert_eq!(ehlo_line("AUTH=LOGIN PLAIN"), Some(("AUTH", "LOGIN PLAIN")));
+        assert_eq!(ehlo_line("  PIPELINING  "), Some(("PIPELINING", "  ")));
+        assert_eq!(ehlo_line("\tA=B C"), Some(("A", "B C")));
+        assert_eq!(ehlo_line("=x"), Some(("=x", "")));
+        assert_eq!(ehlo_line(" "), None);
+        assert_eq!(ehlo_params("  a \t b ").collect::<Vec<_>>(), vec!["a", "b"]);
+    }
+}

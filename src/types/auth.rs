@@ -1,32 +1,178 @@
-//! Placeholder until the reply/capability work lands: SASL mechanism names.
+//! [`Mechanism`]: SASL mechanism names as used by SMTP AUTH (RFC 4954).
+//!
+//! RFC 4422 §3.1:
+//!
+//! ```text
+//! sasl-mech    = 1*20mech-char
+//! mech-char    = UPPER-ALPHA / DIGIT / HYPHEN / UNDERSCORE
+//! ```
+//!
+//! RFC 4954 §8 says implementations MUST accept these names case-insensitively, so parsing
+//! folds case and the canonical (upper-case) form is what is stored and displayed.
 
 use std::fmt;
 use std::str::FromStr;
 
+use crate::error::{DecodeError, DecodeErrorKind};
 use crate::types::Text;
 
-/// A SASL mechanism name (RFC 4422 §3.1). Placeholder.
-#[non_exhaustive]
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum Mechanism {
-    /// PLAIN
-    Plain,
-    /// Any other
-    Other(Text),
+/// The longest SASL mechanism name, 20 characters (RFC 4422 §3.1: `1*20mech-char`).
+pub const MAX_MECHANISM_LEN: usize = 20;
+
+/// `mech-char = UPPER-ALPHA / DIGIT / HYPHEN / UNDERSCORE` (RFC 4422 §3.1), after case
+/// folding.
+#[inline]
+const fn is_mech_char(c: u8) -> bool {
+    matches!(c, b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_')
 }
 
+/// A SASL mechanism this crate has no variant for, kept by its canonical (upper-case)
+/// name.
+///
+/// The name follows `sasl-mech = 1*20mech-char` (RFC 4422 §3.1); the only way to build one
+/// is [`Mechanism::parse`] (or `FromStr`), so it never holds a name one of the
+/// [`Mechanism`] variants stands for.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct MechanismName(Text);
+
+impl MechanismName {
+    /// The upper-case name.
+    pub fn as_str(&self) -> &str {
+        self.0.as_str()
+    }
+}
+
+impl fmt::Display for MechanismName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A SASL mechanism name (RFC 4422 §3.1 `sasl-mech`), as offered in the EHLO `AUTH`
+/// keyword and named in the `AUTH` command (RFC 4954 §3, §4).
+///
+/// Parsing is case-insensitive (RFC 4954 §8); [`Display`](fmt::Display) and
+/// [`as_str`](Self::as_str) give the canonical upper-case name.
+///
+/// ```
+/// use esmtp::Mechanism;
+/// assert_eq!(Mechanism::parse(b"cram-md5"), Some(Mechanism::CramMd5));
+/// assert_eq!("SCRAM-SHA-256-PLUS".parse::<Mechanism>().unwrap().as_str(), "SCRAM-SHA-256-PLUS");
+/// assert_eq!(Mechanism::parse(b"X-UNKNOWN").unwrap().as_str(), "X-UNKNOWN");
+/// assert_eq!(Mechanism::parse(b"NOT VALID"), None);
+/// ```
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Mechanism {
+    /// `PLAIN` (RFC 4616): authorization id, user name and password in one message.
+    Plain,
+    /// `LOGIN`: the non-standard but ubiquitous user-name-then-password exchange.
+    Login,
+    /// `CRAM-MD5` (RFC 2195): HMAC-MD5 challenge/response.
+    CramMd5,
+    /// `DIGEST-MD5` (RFC 2831, historic per RFC 6331): recognised, not recommended.
+    DigestMd5,
+    /// `XOAUTH2`: Google's and Microsoft's OAuth 2.0 bearer-token mechanism.
+    XOAuth2,
+    /// `OAUTHBEARER` (RFC 7628).
+    OAuthBearer,
+    /// `SCRAM-SHA-1` (RFC 5802).
+    ScramSha1,
+    /// `SCRAM-SHA-1-PLUS` (RFC 5802), with channel binding.
+    ScramSha1Plus,
+    /// `SCRAM-SHA-256` (RFC 7677).
+    ScramSha256,
+    /// `SCRAM-SHA-256-PLUS` (RFC 7677), with channel binding.
+    ScramSha256Plus,
+    /// `GSSAPI` (RFC 4752): Kerberos V5.
+    Gssapi,
+    /// `NTLM`: Microsoft's challenge/response mechanism.
+    Ntlm,
+    /// `EXTERNAL` (RFC 4422 Appendix A): identity from the transport (a TLS client
+    /// certificate).
+    External,
+    /// `ANONYMOUS` (RFC 4505).
+    Anonymous,
+    /// Any other valid mechanism name, kept.
+    Other(MechanismName),
+}
+
+/// The known mechanisms and their canonical names (kept in step with `parse`).
+const KNOWN: &[(Mechanism, &str)] = &[
+    (Mechanism::Plain, "PLAIN"),
+    (Mechanism::Login, "LOGIN"),
+    (Mechanism::CramMd5, "CRAM-MD5"),
+    (Mechanism::DigestMd5, "DIGEST-MD5"),
+    (Mechanism::XOAuth2, "XOAUTH2"),
+    (Mechanism::OAuthBearer, "OAUTHBEARER"),
+    (Mechanism::ScramSha1, "SCRAM-SHA-1"),
+    (Mechanism::ScramSha1Plus, "SCRAM-SHA-1-PLUS"),
+    (Mechanism::ScramSha256, "SCRAM-SHA-256"),
+    (Mechanism::ScramSha256Plus, "SCRAM-SHA-256-PLUS"),
+    (Mechanism::Gssapi, "GSSAPI"),
+    (Mechanism::Ntlm, "NTLM"),
+    (Mechanism::External, "EXTERNAL"),
+    (Mechanism::Anonymous, "ANONYMOUS"),
+];
+
 impl Mechanism {
-    /// Parses a name.
+    /// Parses a `sasl-mech` (RFC 4422 §3.1), case-insensitively.
+    ///
+    /// Returns `None` unless `name` is 1 to 20 characters of `A-Z a-z 0-9 - _`.
     pub fn parse(name: &[u8]) -> Option<Mechanism> {
-        std::str::from_utf8(name).ok()?.to_ascii_uppercase().parse().ok()
+        if name.is_empty()
+            || name.len() > MAX_MECHANISM_LEN
+            || !name.iter().all(|&c| is_mech_char(c))
+        {
+            return None;
+        }
+        let mut upper = [0u8; MAX_MECHANISM_LEN];
+        let upper = &mut upper[..name.len()];
+        upper.copy_from_slice(name);
+        upper.make_ascii_uppercase();
+        Some(match &*upper {
+            b"PLAIN" => Mechanism::Plain,
+            b"LOGIN" => Mechanism::Login,
+            b"CRAM-MD5" => Mechanism::CramMd5,
+            b"DIGEST-MD5" => Mechanism::DigestMd5,
+            b"XOAUTH2" => Mechanism::XOAuth2,
+            b"OAUTHBEARER" => Mechanism::OAuthBearer,
+            b"SCRAM-SHA-1" => Mechanism::ScramSha1,
+            b"SCRAM-SHA-1-PLUS" => Mechanism::ScramSha1Plus,
+            b"SCRAM-SHA-256" => Mechanism::ScramSha256,
+            b"SCRAM-SHA-256-PLUS" => Mechanism::ScramSha256Plus,
+            b"GSSAPI" => Mechanism::Gssapi,
+            b"NTLM" => Mechanism::Ntlm,
+            b"EXTERNAL" => Mechanism::External,
+            b"ANONYMOUS" => Mechanism::Anonymous,
+            // Checked above: ASCII only, so this is valid UTF-8.
+            other => Mechanism::Other(MechanismName(Text::from(
+                String::from_utf8(other.to_vec()).ok()?,
+            ))),
+        })
     }
 
-    /// The name.
+    /// The canonical, upper-case name.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::Plain => "PLAIN",
-            Self::Other(t) => t,
+            Mechanism::Other(name) => name.as_str(),
+            known => KNOWN
+                .iter()
+                .find(|(m, _)| m == known)
+                .map(|(_, s)| *s)
+                .unwrap_or_default(),
         }
+    }
+
+    /// Whether the mechanism sends the password itself (`PLAIN`, `LOGIN`): such mechanisms
+    /// are for TLS-protected sessions only (RFC 4954 §4, RFC 4616 §6).
+    pub fn is_plaintext(&self) -> bool {
+        matches!(self, Mechanism::Plain | Mechanism::Login)
+    }
+
+    /// Whether the mechanism binds to the TLS channel (`*-PLUS`, RFC 5802 §6).
+    pub fn uses_channel_binding(&self) -> bool {
+        matches!(self, Mechanism::ScramSha1Plus | Mechanism::ScramSha256Plus)
     }
 }
 
@@ -37,18 +183,58 @@ impl fmt::Display for Mechanism {
 }
 
 impl FromStr for Mechanism {
-    type Err = ();
-    fn from_str(s: &str) -> Result<Self, ()> {
-        if s.eq_ignore_ascii_case("PLAIN") {
-            Ok(Self::Plain)
-        } else if !s.is_empty()
-            && s.len() <= 20
-            && s.bytes()
-                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == b'-' || c == b'_')
-        {
-            Ok(Self::Other(Text::copy_from_str(s)))
-        } else {
-            Err(())
+    type Err = DecodeError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Mechanism::parse(s.as_bytes()).ok_or(DecodeError::new(
+            DecodeErrorKind::Syntax,
+            "invalid SASL mechanism name",
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn known_names_round_trip_case_insensitively() {
+        for (mech, name) in KNOWN {
+            assert_eq!(Mechanism::parse(name.as_bytes()).as_ref(), Some(mech));
+            let lower = name.to_ascii_lowercase();
+            assert_eq!(Mechanism::parse(lower.as_bytes()).as_ref(), Some(mech));
+            assert_eq!(mech.as_str(), *name);
+            assert_eq!(mech.to_string(), *name);
         }
+    }
+
+    /// RFC 4422 §3.1: 1*20 characters of A-Z, 0-9, "-", "_".
+    #[test]
+    fn sasl_mech_syntax_is_enforced() {
+        assert_eq!(Mechanism::parse(b""), None);
+        assert_eq!(
+            Mechanism::parse(b"A234567890123456789012"),
+            None,
+            "21 chars"
+        );
+        assert!(
+            Mechanism::parse(b"A2345678901234567890").is_some(),
+            "20 chars"
+        );
+        assert_eq!(Mechanism::parse(b"PL AIN"), None);
+        assert_eq!(Mechanism::parse(b"PLAIN="), None);
+        assert_eq!(Mechanism::parse("PLÄIN".as_bytes()), None);
+        let other = Mechanism::parse(b"x-my_mech").unwrap();
+        assert_eq!(other.as_str(), "X-MY_MECH");
+        assert!(matches!(other, Mechanism::Other(_)));
+    }
+
+    #[test]
+    fn properties() {
+        assert!(Mechanism::Plain.is_plaintext() && Mechanism::Login.is_plaintext());
+        assert!(!Mechanism::ScramSha256.is_plaintext());
+        assert!(Mechanism::ScramSha256Plus.uses_channel_binding());
+        assert!(!Mechanism::ScramSha256.uses_channel_binding());
+        assert!("".parse::<Mechanism>().is_err());
     }
 }

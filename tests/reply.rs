@@ -1,0 +1,697 @@
+//! Replies: parsing, encoding, the stream decoder and its limits (RFC 5321 §4.2, RFC 2034,
+//! RFC 3463), with replies captured from real servers (../shared/peers/ehlo-captures.txt).
+
+use bytes::BytesMut;
+use esmtp::line::LineEnding;
+use esmtp::{
+    DecodeError, DecodeErrorKind, EnhancedCodes, EnhancedStatusCode, Reply, ReplyCategory,
+    ReplyClass, ReplyCode, ReplyDecoder, ReplyDecoderConfig, StatusClass,
+};
+use proptest::prelude::*;
+
+fn lines(r: &Reply) -> Vec<&str> {
+    r.lines().map(|l| l.as_str()).collect()
+}
+
+/// Decodes everything in `input`, fed in one piece; errors as their kinds.
+fn decode_all(dec: &mut ReplyDecoder, input: &[u8]) -> Vec<Result<Reply, DecodeErrorKind>> {
+    let mut buf = BytesMut::from(input);
+    let mut out = Vec::new();
+    loop {
+        match dec.decode(&mut buf) {
+            Ok(Some(r)) => out.push(Ok(r)),
+            Ok(None) => break,
+            Err(e) => out.push(Err(e.kind())),
+        }
+    }
+    out
+}
+
+/// Decodes `input` fed in the given chunk sizes (cycled).
+fn decode_chunked(input: &[u8], sizes: &[usize]) -> Vec<Result<Reply, DecodeErrorKind>> {
+    let mut dec = ReplyDecoder::default();
+    let mut buf = BytesMut::new();
+    let mut out = Vec::new();
+    let mut pos = 0;
+    let mut i = 0;
+    while pos < input.len() {
+        let n = sizes[i % sizes.len()].max(1).min(input.len() - pos);
+        i += 1;
+        buf.extend_from_slice(&input[pos..pos + n]);
+        pos += n;
+        loop {
+            match dec.decode(&mut buf) {
+                Ok(Some(r)) => out.push(Ok(r)),
+                Ok(None) => break,
+                Err(e) => out.push(Err(e.kind())),
+            }
+        }
+    }
+    out
+}
+
+// --- ReplyCode ----------------------------------------------------------------------------
+
+/// RFC 5321 §4.2: `Reply-code = %x32-35 %x30-35 %x30-39`; §4.2.1 classes and categories.
+#[test]
+fn reply_code_range_class_and_category() {
+    for v in 0..1000u16 {
+        let valid = (2..=5).contains(&(v / 100)) && v / 10 % 10 <= 5;
+        assert_eq!(ReplyCode::new(v).is_ok(), valid, "{v}");
+        assert_eq!(
+            v.to_string().parse::<ReplyCode>().is_ok(),
+            valid && v >= 100,
+            "{v}"
+        );
+    }
+    let c = ReplyCode::new(354).unwrap();
+    assert!(c.is_positive_intermediate() && c.is_positive() && !c.is_positive_completion());
+    assert_eq!(c.class(), ReplyClass::PositiveIntermediate);
+    assert_eq!(c.category(), ReplyCategory::MailSystem);
+    assert_eq!(ReplyCode::OK.class(), ReplyClass::PositiveCompletion);
+    assert_eq!(
+        ReplyCode::SERVICE_NOT_AVAILABLE.category(),
+        ReplyCategory::Connections
+    );
+    assert_eq!(
+        ReplyCode::HELP_MESSAGE.category(),
+        ReplyCategory::Information
+    );
+    assert!(
+        ReplyCode::LOCAL_ERROR.is_transient() && ReplyCode::LOCAL_ERROR.is_transient_negative()
+    );
+    assert!(
+        ReplyCode::MAILBOX_UNAVAILABLE.is_permanent()
+            && !ReplyCode::MAILBOX_UNAVAILABLE.is_transient()
+    );
+    assert_eq!(ReplyCode::DOES_NOT_ACCEPT_MAIL.as_u16(), 521, "RFC 7504");
+    assert_eq!(
+        ReplyCode::DOMAIN_DOES_NOT_ACCEPT_MAIL.as_u16(),
+        556,
+        "RFC 7504"
+    );
+    assert_eq!(ReplyCode::AUTH_CONTINUE.as_u16(), 334, "RFC 4954");
+    assert_eq!(ReplyCode::AUTH_SUCCEEDED.as_u16(), 235, "RFC 4954");
+    assert_eq!(ReplyCode::START_MAIL_INPUT.to_string(), "354");
+    assert!("25".parse::<ReplyCode>().is_err() && "2500".parse::<ReplyCode>().is_err());
+}
+
+// --- EnhancedStatusCode -------------------------------------------------------------------
+
+/// RFC 3463 §2: subject and detail are 1*3digit; values above 255 are kept exactly
+/// (Microsoft sends 5.7.515 and 4.7.650).
+#[test]
+fn enhanced_codes_above_255_are_kept() {
+    for s in ["5.7.515", "4.7.650", "2.999.999", "5.1.10"] {
+        let c: EnhancedStatusCode = s.parse().unwrap();
+        assert_eq!(c.to_string(), s);
+    }
+    let r =
+        Reply::parse(b"550 5.7.515 Access denied, sending domain does not pass DMARC\r\n").unwrap();
+    assert_eq!(r.enhanced_code().unwrap().detail(), 515);
+    assert_eq!(
+        r.first_line(),
+        "Access denied, sending domain does not pass DMARC"
+    );
+    let r = Reply::parse(
+        b"451 4.7.650 The mail server [192.0.2.1] has been temporarily rate limited\r\n",
+    )
+    .unwrap();
+    assert_eq!(r.enhanced_code().unwrap().to_string(), "4.7.650");
+    for bad in [
+        "3.0.0", "5.1", "5.1.1000", "5..1", "5.1.1.", "x.1.1", "5.1.1 ", "",
+    ] {
+        assert!(bad.parse::<EnhancedStatusCode>().is_err(), "{bad:?}");
+    }
+    assert!(EnhancedStatusCode::new(StatusClass::Success, 1000, 0).is_err());
+}
+
+/// RFC 5248 §2.4 and the RFCs registering later codes: titles by subject and detail.
+#[test]
+fn registry_titles() {
+    let cases = [
+        (
+            EnhancedStatusCode::BAD_DESTINATION_MAILBOX,
+            "5.1.1",
+            "Bad destination mailbox address",
+        ),
+        (
+            EnhancedStatusCode::RECIPIENT_NULL_MX,
+            "5.1.10",
+            "Recipient address has null MX",
+        ),
+        (
+            EnhancedStatusCode::AUTH_CREDENTIALS_INVALID,
+            "5.7.8",
+            "Authentication credentials invalid",
+        ),
+        (
+            EnhancedStatusCode::PASSWORD_TRANSITION_NEEDED,
+            "4.7.12",
+            "A password transition is needed",
+        ),
+        (
+            EnhancedStatusCode::REQUIRETLS_REQUIRED,
+            "5.7.30",
+            "REQUIRETLS support required",
+        ),
+        (
+            EnhancedStatusCode::NON_ASCII_ADDRESS_NOT_PERMITTED,
+            "5.6.7",
+            "Non-ASCII addresses not permitted for that sender/recipient",
+        ),
+        (
+            EnhancedStatusCode::SPF_VALIDATION_FAILED,
+            "5.7.23",
+            "SPF validation failed",
+        ),
+        (
+            EnhancedStatusCode::DESTINATION_ADDRESS_VALID,
+            "2.1.5",
+            "Destination address valid",
+        ),
+        (EnhancedStatusCode::OK, "2.0.0", "Other undefined Status"),
+    ];
+    for (code, s, title) in cases {
+        assert_eq!(code.to_string(), s);
+        assert_eq!(s.parse::<EnhancedStatusCode>().unwrap(), code);
+        assert_eq!(code.description(), Some(title));
+        assert_eq!(
+            code.with_class(StatusClass::PersistentTransientFailure)
+                .description(),
+            Some(title)
+        );
+    }
+    assert_eq!(
+        "5.7.515"
+            .parse::<EnhancedStatusCode>()
+            .unwrap()
+            .description(),
+        None
+    );
+    assert_eq!(
+        EnhancedStatusCode::MAILBOX_FULL.subject_description(),
+        Some("Mailbox Status")
+    );
+}
+
+// --- Reply::parse ----------------------------------------------------------------------------
+
+/// Replies from ../shared/peers/ehlo-captures.txt, exactly as received.
+#[test]
+fn captured_replies() {
+    let r = Reply::parse(b"220 peers-postfix.test ESMTP peers-postfix\r\n").unwrap();
+    assert_eq!((r.code(), r.enhanced_code()), (ReplyCode::READY, None));
+    assert_eq!(r.first_line(), "peers-postfix.test ESMTP peers-postfix");
+
+    let r = Reply::parse(b"220 2.0.0 Ready to start TLS\r\n").unwrap();
+    assert_eq!(r.enhanced_code(), Some(EnhancedStatusCode::OK));
+    assert_eq!(r.text(), "Ready to start TLS");
+
+    let r = Reply::parse(b"555 5.5.4 Unsupported option: FOO=BAR\r\n").unwrap();
+    assert_eq!(r.code(), ReplyCode::PARAMETERS_NOT_RECOGNIZED);
+    assert_eq!(
+        r.enhanced_code(),
+        Some(EnhancedStatusCode::INVALID_COMMAND_ARGUMENTS)
+    );
+
+    // Exim: trailing space kept; multi-line 503 without enhanced codes.
+    let r =
+        Reply::parse(b"501 <a@b> FOO=BAR: malformed address: FOO=BAR may not follow <a@b> \r\n")
+            .unwrap();
+    assert!(r.first_line().ends_with("<a@b> "));
+    let r = Reply::parse(
+        b"503-All RCPT commands were rejected with this error:\r\n503-503 sender not yet given\r\n\
+          503 valid RCPT command must precede DATA\r\n",
+    )
+    .unwrap();
+    assert_eq!(r.code(), ReplyCode::BAD_SEQUENCE);
+    assert_eq!(
+        lines(&r),
+        [
+            "All RCPT commands were rejected with this error:",
+            "503 sender not yet given",
+            "valid RCPT command must precede DATA"
+        ]
+    );
+
+    // aiosmtpd: an enhanced code on a 501.
+    let r = Reply::parse(b"501 5.5.2 Can't decode base64\r\n").unwrap();
+    assert_eq!(r.enhanced_code(), Some(EnhancedStatusCode::SYNTAX_ERROR));
+    // smtp-sink's EHLO reply ends with "250 " (empty text).
+    let r = Reply::parse(b"250-peers-smtp-sink.test\r\n250-DSN\r\n250 \r\n").unwrap();
+    assert_eq!(lines(&r), ["peers-smtp-sink.test", "DSN", ""]);
+}
+
+/// RFC 5321 §4.2: the text is optional, so `250` and `250 ` are complete last lines.
+#[test]
+fn last_line_without_text() {
+    for input in [&b"250\r\n"[..], b"250 \r\n", b"250", b"250 "] {
+        let r = Reply::parse(input).unwrap();
+        assert_eq!(
+            (r.code(), r.first_line().as_str()),
+            (ReplyCode::OK, ""),
+            "{input:?}"
+        );
+    }
+    let r = Reply::parse(b"250-first\r\n250\r\n").unwrap();
+    assert_eq!(lines(&r), ["first", ""]);
+    assert_eq!(r.to_string(), "250-first\r\n250\r\n");
+}
+
+/// RFC 5321 §4.2.1: every line of a multi-line reply carries the same code.
+#[test]
+fn differing_codes_are_an_error_not_merged() {
+    let e = Reply::parse(b"250-first\r\n251 second\r\n").unwrap_err();
+    assert_eq!(e.kind(), DecodeErrorKind::ReplyCodeMismatch);
+    let e = Reply::parse(b"250-first\r\n550-second\r\n550 third\r\n").unwrap_err();
+    assert_eq!(e.kind(), DecodeErrorKind::ReplyCodeMismatch);
+}
+
+#[test]
+fn malformed_replies() {
+    let cases: &[&[u8]] = &[
+        b"",
+        b"\r\n",
+        b"25 ok\r\n",
+        b"250x ok\r\n",
+        b"2500 ok\r\n",
+        b"600 ok\r\n",
+        b"199 ok\r\n",
+        b"abc ok\r\n",
+        b"250-more to come\r\n",
+        b"250 ok\n",
+        b"250 ok\r\n250 again\r\n",
+        b"250 ok\r\ngarbage",
+    ];
+    for input in cases {
+        let e = Reply::parse(input).unwrap_err();
+        assert_eq!(
+            e.kind(),
+            DecodeErrorKind::ReplySyntax,
+            "{:?}",
+            String::from_utf8_lossy(input)
+        );
+    }
+}
+
+/// The documented text policy: invalid UTF-8 and control characters become U+FFFD; valid
+/// UTF-8 (RFC 6531 §3.3) stays as it is.
+#[test]
+fn non_utf8_text_is_replaced_not_rejected() {
+    let r = Reply::parse(b"550 5.1.1 Benutzer unbekannt: M\xfcller\r\n").unwrap();
+    assert_eq!(r.code(), ReplyCode::MAILBOX_UNAVAILABLE);
+    assert_eq!(r.first_line(), "Benutzer unbekannt: M\u{FFFD}ller");
+    let r = Reply::parse("250 Grüße\r\n".as_bytes()).unwrap();
+    assert_eq!(r.first_line(), "Grüße");
+    let r = Reply::parse(b"250 a\x00b\x1bc\r\n").unwrap();
+    assert_eq!(r.first_line(), "a\u{FFFD}b\u{FFFD}c");
+    // What comes out encodes and parses back to the same reply.
+    assert_eq!(Reply::parse(&r.to_bytes()).unwrap(), r);
+}
+
+/// RFC 2034 §4: the same code on every line; stripped from each, the text after it kept.
+#[test]
+fn enhanced_code_on_every_line() {
+    let r = Reply::parse(b"550-5.7.1 first\r\n550-5.7.1 second\r\n550 5.7.1 third\r\n").unwrap();
+    assert_eq!(
+        r.enhanced_code(),
+        Some(EnhancedStatusCode::DELIVERY_NOT_AUTHORIZED)
+    );
+    assert_eq!(lines(&r), ["first", "second", "third"]);
+    // A line that does not repeat it keeps its text; a differing code stays in the text.
+    let r = Reply::parse(b"550-5.7.1 first\r\n550-no code\r\n550 5.7.2 other\r\n").unwrap();
+    assert_eq!(lines(&r), ["first", "no code", "5.7.2 other"]);
+    // A code whose class disagrees with the reply's is text (RFC 2034 §4).
+    let r = Reply::parse(b"250 5.0.0 odd\r\n").unwrap();
+    assert_eq!(
+        (r.enhanced_code(), r.first_line().as_str()),
+        (None, "5.0.0 odd")
+    );
+    // 3xx replies take none (RFC 2034 §4); a 334 challenge is left alone.
+    let r = Reply::parse(b"334 VXNlcm5hbWU6\r\n").unwrap();
+    assert_eq!(
+        (r.enhanced_code(), r.first_line().as_str()),
+        (None, "VXNlcm5hbWU6")
+    );
+    // Exactly one SP after the code is the separator.
+    let r = Reply::parse(b"250 2.0.0  two spaces\r\n").unwrap();
+    assert_eq!(r.first_line(), " two spaces");
+    assert_eq!(r.to_string(), "250 2.0.0  two spaces\r\n");
+}
+
+// --- Encoding --------------------------------------------------------------------------------
+
+#[test]
+fn encode_forms() {
+    let r = Reply::new(ReplyCode::OK, "Ok").unwrap();
+    assert_eq!(r.to_string(), "250 Ok\r\n");
+    let r = Reply::with_enhanced(
+        ReplyCode::MAILBOX_UNAVAILABLE,
+        EnhancedStatusCode::BAD_DESTINATION_MAILBOX,
+        "No such user",
+    )
+    .unwrap();
+    assert_eq!(r.to_string(), "550 5.1.1 No such user\r\n");
+    let r = Reply::from_lines(ReplyCode::OK, Some(EnhancedStatusCode::OK), ["a", "", "c"]).unwrap();
+    assert_eq!(r.to_string(), "250-2.0.0 a\r\n250-2.0.0\r\n250 2.0.0 c\r\n");
+    let mut r = Reply::new(ReplyCode::HELP_MESSAGE, "Commands:").unwrap();
+    r.push_line("HELO EHLO MAIL").unwrap();
+    assert_eq!(r.to_string(), "214-Commands:\r\n214 HELO EHLO MAIL\r\n");
+    assert!(r.push_line("x\r\n250 injected").is_err());
+    assert!(Reply::new(ReplyCode::OK, "a\nb").is_err());
+    assert!(Reply::new(ReplyCode::OK, "bell\x07").is_err());
+    // Class must agree (RFC 2034 §4); 3xx takes none.
+    assert!(Reply::with_enhanced(ReplyCode::OK, EnhancedStatusCode::MAILBOX_FULL, "x").is_err());
+    assert!(
+        Reply::with_enhanced(ReplyCode::START_MAIL_INPUT, EnhancedStatusCode::OK, "x").is_err()
+    );
+    // A leading code in the text is recognised by the constructor as by the parser.
+    let r = Reply::new(ReplyCode::OK, "2.1.0 Sender ok").unwrap();
+    assert_eq!(r.enhanced_code(), Some("2.1.0".parse().unwrap()));
+    assert_eq!(r.first_line(), "Sender ok");
+}
+
+/// RFC 2034 §3 (4): a server offering ENHANCEDSTATUSCODES puts codes on every 2xx/4xx/5xx
+/// reply except the greeting and HELO/EHLO replies; 3xx never.
+#[test]
+fn enhanced_codes_on_output() {
+    let enc = |r: &Reply, mode| {
+        let mut b = BytesMut::new();
+        r.encode_with(&mut b, mode);
+        String::from_utf8(b.to_vec()).unwrap()
+    };
+    let plain = Reply::new(ReplyCode::OK, "Ok").unwrap();
+    assert_eq!(enc(&plain, EnhancedCodes::Always), "250 2.0.0 Ok\r\n");
+    assert_eq!(enc(&plain, EnhancedCodes::AsIs), "250 Ok\r\n");
+    let bye = Reply::new(ReplyCode::CLOSING, "Bye").unwrap();
+    assert_eq!(
+        enc(&bye, EnhancedCodes::for_server(true, false)),
+        "221 2.0.0 Bye\r\n"
+    );
+    let greet = Reply::new(ReplyCode::READY, "mx.example ESMTP").unwrap();
+    assert_eq!(
+        enc(&greet, EnhancedCodes::for_server(true, true)),
+        "220 mx.example ESMTP\r\n"
+    );
+    let data = Reply::new(ReplyCode::START_MAIL_INPUT, "go on").unwrap();
+    assert_eq!(enc(&data, EnhancedCodes::Always), "354 go on\r\n");
+    let tmp = Reply::from_lines(ReplyCode::LOCAL_ERROR, None, ["a", "b"]).unwrap();
+    assert_eq!(
+        enc(&tmp, EnhancedCodes::Always),
+        "451-4.0.0 a\r\n451 4.0.0 b\r\n"
+    );
+    let coded = Reply::with_enhanced(
+        ReplyCode::MAILBOX_UNAVAILABLE,
+        EnhancedStatusCode::BAD_DESTINATION_MAILBOX,
+        "x",
+    )
+    .unwrap();
+    assert_eq!(enc(&coded, EnhancedCodes::Omit), "550 x\r\n");
+    assert_eq!(
+        enc(&coded, EnhancedCodes::for_server(false, false)),
+        "550 x\r\n"
+    );
+}
+
+#[test]
+fn reply_for_a_decode_error() {
+    let e = DecodeError::new(
+        DecodeErrorKind::MailboxSyntax,
+        "bad recipient address syntax",
+    );
+    let r = Reply::from(e);
+    assert_eq!(r.to_string(), "553 5.1.3 bad recipient address syntax\r\n");
+    let r = Reply::from(DecodeError::new(
+        DecodeErrorKind::LineTooLong,
+        "line too long",
+    ));
+    assert_eq!(
+        (r.code().as_u16(), r.enhanced_code().unwrap().to_string()),
+        (500, "5.5.2".into())
+    );
+}
+
+// --- ReplyDecoder ----------------------------------------------------------------------------
+
+#[test]
+fn decoder_several_replies_in_one_read() {
+    let mut dec = ReplyDecoder::default();
+    let out = decode_all(
+        &mut dec,
+        b"250 2.1.0 Ok\r\n250 2.1.5 Ok\r\n554-5.5.1 Error:\r\n554 5.5.1 no valid recipients\r\n354 End data",
+    );
+    let codes: Vec<u16> = out
+        .iter()
+        .map(|r| r.as_ref().unwrap().code().as_u16())
+        .collect();
+    assert_eq!(codes, [250, 250, 554]);
+    assert_eq!(
+        lines(out[2].as_ref().unwrap()),
+        ["Error:", "no valid recipients"]
+    );
+}
+
+/// A 100 KB line gives one error and no memory growth; the next reply decodes.
+#[test]
+fn decoder_bounds_line_length() {
+    let mut dec = ReplyDecoder::default();
+    let mut buf = BytesMut::new();
+    buf.extend_from_slice(b"250 ");
+    for _ in 0..100 {
+        buf.extend_from_slice(&[b'x'; 1024]);
+        assert_eq!(dec.decode(&mut buf), Ok(None));
+        assert!(buf.len() <= 4096, "buffer holds {}", buf.len());
+    }
+    buf.extend_from_slice(b"\r\n221 Bye\r\n");
+    assert_eq!(
+        dec.decode(&mut buf).unwrap_err().kind(),
+        DecodeErrorKind::LineTooLong
+    );
+    assert_eq!(
+        dec.decode(&mut buf).unwrap().unwrap().code(),
+        ReplyCode::CLOSING
+    );
+}
+
+/// An over-long *continuation* line fails its reply, and the rest of that reply is dropped:
+/// one error for one reply, and the next reply is still matched.
+#[test]
+fn decoder_overlong_continuation_resyncs_at_last_line() {
+    let mut input = b"250-".to_vec();
+    input.extend(std::iter::repeat_n(b'y', 10_000));
+    input.extend_from_slice(b"\r\n250-more\r\n250 end\r\n354 next\r\n");
+    for sizes in [&[input.len()][..], &[1], &[7, 13], &[4096]] {
+        let out = decode_chunked(&input, sizes);
+        assert_eq!(out.len(), 2, "{sizes:?}: {out:?}");
+        assert_eq!(out[0].as_ref().unwrap_err(), &DecodeErrorKind::LineTooLong);
+        assert_eq!(out[1].as_ref().unwrap().code(), ReplyCode::START_MAIL_INPUT);
+    }
+}
+
+/// 10,000 continuation lines: an error once the limit is passed, memory bounded, and the
+/// following reply decodes.
+#[test]
+fn decoder_bounds_lines_per_reply() {
+    let mut dec = ReplyDecoder::new(ReplyDecoderConfig::default().with_max_lines(100));
+    let mut buf = BytesMut::new();
+    let mut errors = 0;
+    for i in 0..10_000 {
+        buf.extend_from_slice(b"250-line\r\n");
+        match dec.decode(&mut buf) {
+            Ok(None) => {}
+            Err(e) => {
+                assert_eq!(e.kind(), DecodeErrorKind::TooManyReplyLines);
+                assert_eq!(i, 99, "reported when line 100 says more follow");
+                errors += 1;
+            }
+            Ok(Some(r)) => panic!("unexpected reply {r:?}"),
+        }
+        assert!(buf.is_empty());
+    }
+    assert_eq!(errors, 1);
+    buf.extend_from_slice(b"250 last of the flood\r\n220 fresh\r\n");
+    assert_eq!(
+        dec.decode(&mut buf).unwrap().unwrap().code(),
+        ReplyCode::READY
+    );
+    // Exactly at the limit is fine.
+    let mut dec = ReplyDecoder::new(ReplyDecoderConfig::default().with_max_lines(3));
+    let out = decode_all(
+        &mut dec,
+        b"250-a\r\n250-b\r\n250 c\r\n250-a\r\n250-b\r\n250-c\r\n250 d\r\n221 x\r\n",
+    );
+    assert_eq!(out.len(), 3);
+    assert_eq!(out[0].as_ref().unwrap().line_count(), 3);
+    assert_eq!(
+        out[1].as_ref().unwrap_err(),
+        &DecodeErrorKind::TooManyReplyLines
+    );
+    assert_eq!(out[2].as_ref().unwrap().code(), ReplyCode::CLOSING);
+}
+
+#[test]
+fn decoder_code_mismatch_resyncs() {
+    let mut dec = ReplyDecoder::default();
+    // The mismatching line is a last line: it ends the broken reply.
+    let out = decode_all(&mut dec, b"250-a\r\n251 b\r\n221 bye\r\n");
+    assert_eq!(
+        out[0].as_ref().unwrap_err(),
+        &DecodeErrorKind::ReplyCodeMismatch
+    );
+    assert_eq!(out[1].as_ref().unwrap().code(), ReplyCode::CLOSING);
+    assert_eq!(out.len(), 2);
+    // A mismatching continuation: dropped up to the next last line.
+    let out = decode_all(&mut dec, b"250-a\r\n550-b\r\n550 c\r\n221 bye\r\n");
+    assert_eq!(out.len(), 2, "{out:?}");
+    assert_eq!(
+        out[0].as_ref().unwrap_err(),
+        &DecodeErrorKind::ReplyCodeMismatch
+    );
+    // A malformed line between replies is one failed reply by itself.
+    let out = decode_all(&mut dec, b"hello\r\n250 ok\r\n");
+    assert_eq!(out[0].as_ref().unwrap_err(), &DecodeErrorKind::ReplySyntax);
+    assert_eq!(out[1].as_ref().unwrap().code(), ReplyCode::OK);
+    // Inside a reply it belongs to that reply.
+    let out = decode_all(&mut dec, b"250-a\r\ngarbage\r\n250 end\r\n220 next\r\n");
+    assert_eq!(out.len(), 2, "{out:?}");
+    assert_eq!(out[1].as_ref().unwrap().code(), ReplyCode::READY);
+}
+
+#[test]
+fn decoder_line_ending_policy() {
+    let mut dec = ReplyDecoder::default();
+    let out = decode_all(&mut dec, b"250 bare\n220 ok\r\n");
+    assert_eq!(
+        out[0].as_ref().unwrap_err(),
+        &DecodeErrorKind::BareLineEnding
+    );
+    assert_eq!(out[1].as_ref().unwrap().code(), ReplyCode::READY);
+    let mut dec =
+        ReplyDecoder::new(ReplyDecoderConfig::default().with_line_ending(LineEnding::CrlfOrLf));
+    let out = decode_all(&mut dec, b"250-a\n250 b\r\n");
+    assert_eq!(lines(out[0].as_ref().unwrap()), ["a", "b"]);
+}
+
+#[test]
+fn decoder_holds_partial_reply_across_reads() {
+    let mut dec = ReplyDecoder::default();
+    let mut buf = BytesMut::from(&b"250-peers-exim.test Hello\r\n250-SIZE\r\n250 HE"[..]);
+    assert_eq!(dec.decode(&mut buf), Ok(None));
+    assert!(dec.is_partial());
+    buf.extend_from_slice(b"LP\r\n");
+    let r = dec.decode(&mut buf).unwrap().unwrap();
+    assert_eq!(lines(&r), ["peers-exim.test Hello", "SIZE", "HELP"]);
+    assert!(!dec.is_partial());
+}
+
+// --- Properties -----------------------------------------------------------------------------
+
+fn arb_code() -> impl Strategy<Value = ReplyCode> {
+    (2u16..=5, 0u16..=5, 0u16..=9)
+        .prop_map(|(a, b, c)| ReplyCode::new(a * 100 + b * 10 + c).unwrap())
+}
+
+fn arb_line() -> impl Strategy<Value = String> {
+    // textstring plus UTF-8, with leading digits and dots to stress code recognition.
+    prop_oneof![
+        "[ -~\t]{0,40}",
+        "[245]\\.[0-9]{1,3}\\.[0-9]{1,3}( [ -~]{0,10})?",
+        "[ a-zäöü€\t]{0,20}",
+    ]
+}
+
+fn arb_reply() -> impl Strategy<Value = Reply> {
+    (
+        arb_code(),
+        any::<bool>(),
+        0u16..1000,
+        0u16..1000,
+        prop::collection::vec(arb_line(), 1..6),
+    )
+        .prop_map(|(code, with_esc, s, d, lines)| {
+            let esc = match code.status_class() {
+                Some(class) if with_esc => Some(EnhancedStatusCode::new(class, s, d).unwrap()),
+                _ => None,
+            };
+            Reply::from_lines(code, esc, lines).unwrap()
+        })
+}
+
+proptest! {
+    #[test]
+    fn enhanced_code_round_trip(class in prop::sample::select(vec![2u8, 4, 5]), s in 0u16..1000, d in 0u16..1000) {
+        let c = EnhancedStatusCode::new(StatusClass::from_u8(class).unwrap(), s, d).unwrap();
+        let text = c.to_string();
+        prop_assert_eq!(text.parse::<EnhancedStatusCode>().unwrap(), c);
+        let mut b = BytesMut::new();
+        c.encode(&mut b);
+        prop_assert_eq!(&b[..], text.as_bytes());
+    }
+
+    /// Encoding then parsing gives an equal reply (DESIGN: values round-trip).
+    #[test]
+    fn reply_round_trip(r in arb_reply()) {
+        let wire = r.to_bytes();
+        let back = Reply::parse(&wire).unwrap();
+        prop_assert_eq!(&back, &r);
+        // With or without the final CRLF.
+        prop_assert_eq!(&Reply::parse(&wire[..wire.len() - 2]).unwrap(), &r);
+        prop_assert_eq!(&r.to_string().parse::<Reply>().unwrap(), &r);
+    }
+
+    /// Split anywhere: any chunking of a stream gives the same replies.
+    #[test]
+    fn decoder_split_anywhere(
+        replies in prop::collection::vec(arb_reply(), 1..6),
+        sizes in prop::collection::vec(1usize..20, 1..8),
+    ) {
+        let mut wire = Vec::new();
+        for r in &replies {
+            wire.extend_from_slice(&r.to_bytes());
+        }
+        let whole = decode_chunked(&wire, &[wire.len()]);
+        let chunked = decode_chunked(&wire, &sizes);
+        let expected: Vec<Result<Reply, DecodeErrorKind>> = replies.into_iter().map(Ok).collect();
+        prop_assert_eq!(&whole, &expected);
+        prop_assert_eq!(&chunked, &expected);
+    }
+
+    /// Arbitrary bytes, arbitrarily split: same outputs as in one piece, no panic.
+    #[test]
+    fn decoder_split_anywhere_on_garbage(
+        input in prop::collection::vec(prop_oneof![Just(b'\r'), Just(b'\n'), Just(b'-'), Just(b' '), Just(b'2'), Just(b'5'), any::<u8>()], 0..300),
+        sizes in prop::collection::vec(1usize..20, 1..8),
+    ) {
+        prop_assert_eq!(decode_chunked(&input, &[input.len().max(1)]), decode_chunked(&input, &sizes));
+    }
+}
+
+/// After `reset` (e.g. a TLS hand-off with a fresh buffer) a half-read reply is forgotten.
+#[test]
+fn decoder_reset_forgets_partial_state() {
+    let mut dec = ReplyDecoder::default();
+    let mut buf = BytesMut::from(&b"250-one\r\n250-two\r\n"[..]);
+    assert_eq!(dec.decode(&mut buf), Ok(None));
+    assert!(dec.is_partial());
+    dec.reset();
+    assert!(!dec.is_partial());
+    let mut fresh = BytesMut::from(&b"250 after\r\n"[..]);
+    let r = dec.decode(&mut fresh).unwrap().unwrap();
+    assert_eq!(lines(&r), ["after"]);
+}
+
+/// `lines()` is exact-size and double-ended; `line(i)` and `text()` agree with it.
+#[test]
+fn line_accessors() {
+    let r = Reply::parse(b"250-a\r\n250-b\r\n250 c\r\n").unwrap();
+    assert_eq!(r.lines().len(), 3);
+    assert_eq!(
+        r.lines().rev().map(|l| l.as_str()).collect::<Vec<_>>(),
+        ["c", "b", "a"]
+    );
+    assert_eq!(r.line(1).map(|l| l.as_str()), Some("b"));
+    assert_eq!(r.line(3), None);
+    assert_eq!(r.text(), "a\nb\nc");
+    assert!(r.is_multiline());
+}
