@@ -150,15 +150,11 @@ fn bench(c: &mut Criterion) {
     }
     let (input, count) = corpus(EHLO);
     group.throughput(Throughput::Bytes(input.len() as u64));
-    group.bench_function("esmtp/ehlo", |b| {
-        b.iter(|| esmtp_ehlo(black_box(&input), count))
-    });
+    group.bench_function("esmtp/ehlo", |b| b.iter(|| esmtp_ehlo(black_box(&input), count)));
     group.bench_function("esmtp/ehlo-decode-only", |b| {
         b.iter(|| esmtp_replies(black_box(&input), count))
     });
-    group.bench_function("smtp-proto/ehlo", |b| {
-        b.iter(|| proto_ehlo(black_box(&input), count))
-    });
+    group.bench_function("smtp-proto/ehlo", |b| b.iter(|| proto_ehlo(black_box(&input), count)));
     group.finish();
 }
 

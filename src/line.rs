@@ -56,12 +56,7 @@ impl LineFramer {
     ///
     /// A `max_len` below 2 is raised to 2 (room for CRLF alone).
     pub fn new(max_len: usize, ending: LineEnding) -> Self {
-        Self {
-            max_len: max_len.max(2),
-            ending,
-            scanned: 0,
-            discarding: false,
-        }
+        Self { max_len: max_len.max(2), ending, scanned: 0, discarding: false }
     }
 
     /// The line limit in octets, including CRLF.
@@ -150,10 +145,7 @@ impl LineFramer {
             Some(lf) => {
                 buf.advance(lf + 1);
                 self.discarding = false;
-                Err(DecodeError::new(
-                    DecodeErrorKind::LineTooLong,
-                    "line too long",
-                ))
+                Err(DecodeError::new(DecodeErrorKind::LineTooLong, "line too long"))
             }
             None => {
                 buf.clear();
@@ -218,10 +210,7 @@ mod tests {
             assert!(buf.len() < 16, "buffer grew to {}", buf.len());
         }
         buf.extend_from_slice(b"yy\r\nQUIT\r\n");
-        assert_eq!(
-            f.next_line(&mut buf).unwrap_err().kind(),
-            DecodeErrorKind::LineTooLong
-        );
+        assert_eq!(f.next_line(&mut buf).unwrap_err().kind(), DecodeErrorKind::LineTooLong);
         assert_eq!(f.next_line(&mut buf).unwrap().unwrap(), &b"QUIT"[..]);
     }
 
@@ -238,10 +227,7 @@ mod tests {
             vec![Ok(b"NOOP".to_vec()), Ok(b"QUIT".to_vec())]
         );
         // A lone CR is not a line end.
-        assert_eq!(
-            lines(&mut lenient, b"NO\rOP\r\n"),
-            vec![Ok(b"NO\rOP".to_vec())]
-        );
+        assert_eq!(lines(&mut lenient, b"NO\rOP\r\n"), vec![Ok(b"NO\rOP".to_vec())]);
     }
 
     #[test]
@@ -269,10 +255,7 @@ mod tests {
         let mut buf = BytesMut::from(&b"abcdefg\r"[..]);
         assert_eq!(f.next_line(&mut buf), Ok(None));
         buf.extend_from_slice(b"\n");
-        assert_eq!(
-            f.next_line(&mut buf).unwrap_err().kind(),
-            DecodeErrorKind::LineTooLong
-        );
+        assert_eq!(f.next_line(&mut buf).unwrap_err().kind(), DecodeErrorKind::LineTooLong);
         assert!(buf.is_empty());
     }
 }

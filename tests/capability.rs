@@ -113,17 +113,7 @@ fn gmail_like() {
     );
     assert_eq!(c.greeting(), "at your service, [192.0.2.10]");
     let names: Vec<&str> = c.auth_mechanisms().iter().map(|m| m.as_str()).collect();
-    assert_eq!(
-        names,
-        [
-            "LOGIN",
-            "PLAIN",
-            "XOAUTH2",
-            "PLAIN-CLIENTTOKEN",
-            "OAUTHBEARER",
-            "XOAUTH"
-        ]
-    );
+    assert_eq!(names, ["LOGIN", "PLAIN", "XOAUTH2", "PLAIN-CLIENTTOKEN", "OAUTHBEARER", "XOAUTH"]);
     assert!(c.supports_auth(&Mechanism::XOAuth2) && c.supports_auth(&Mechanism::OAuthBearer));
     round_trips(&c);
 }
@@ -169,11 +159,7 @@ fn legacy_auth_and_odd_spacing() {
     );
     assert_eq!(c.size_limit(), Some(41_943_040));
     assert!(c.supports_pipelining() && c.supports_starttls() && c.supports_dsn());
-    assert_eq!(
-        c.iter().filter(|e| **e == Extension::Pipelining).count(),
-        1,
-        "repeat listed once"
-    );
+    assert_eq!(c.iter().filter(|e| **e == Extension::Pipelining).count(), 1, "repeat listed once");
     // The AUTH= line alone is enough.
     let c = caps("250-old.example\r\n250 AUTH=LOGIN\r\n");
     assert_eq!(c.auth_mechanisms(), [Mechanism::Login]);
@@ -191,24 +177,15 @@ fn typed_parameters() {
     );
     assert_eq!(c.deliver_by(), Some(Some(240)));
     let (interval, until) = c.future_release().unwrap();
-    assert_eq!(
-        (interval, until.as_str()),
-        (604_800, "2026-12-31T23:59:59Z")
-    );
+    assert_eq!((interval, until.as_str()), (604_800, "2026-12-31T23:59:59Z"));
     assert_eq!(c.mt_priority(), Some(Some(&Text::from("MIXER"))));
     assert_eq!(
         c.get("NO-SOLICITING"),
-        Some(&Extension::NoSoliciting(vec![
-            "net.example:ADV".into(),
-            "org.example:x".into()
-        ]))
+        Some(&Extension::NoSoliciting(vec!["net.example:ADV".into(), "org.example:x".into()]))
     );
     assert_eq!(
         c.get("burl"),
-        Some(&Extension::Burl(vec![
-            "imap".into(),
-            "imap://imap.example".into()
-        ]))
+        Some(&Extension::Burl(vec!["imap".into(), "imap://imap.example".into()]))
     );
     assert!(c.supports_requiretls());
     // UTF8SMTP is recognised and reported, never taken for SMTPUTF8.
@@ -219,10 +196,7 @@ fn typed_parameters() {
     let c = caps("250-x.example\r\n250-DELIVERBY\r\n250-MT-PRIORITY\r\n250 NO-SOLICITING\r\n");
     assert_eq!(c.deliver_by(), Some(None));
     assert_eq!(c.mt_priority(), Some(None));
-    assert_eq!(
-        c.get("no-soliciting"),
-        Some(&Extension::NoSoliciting(vec![]))
-    );
+    assert_eq!(c.get("no-soliciting"), Some(&Extension::NoSoliciting(vec![])));
     round_trips(&c);
 }
 
@@ -252,10 +226,7 @@ fn malformed_known_keywords_are_kept_as_other() {
 #[test]
 fn single_line_and_errors() {
     let c = caps("250 mail.example.org\r\n");
-    assert_eq!(
-        (c.domain().as_str(), c.is_empty()),
-        ("mail.example.org", true)
-    );
+    assert_eq!((c.domain().as_str(), c.is_empty()), ("mail.example.org", true));
     let err =
         Capabilities::from_ehlo(&Reply::parse(b"502 5.5.1 EHLO not implemented\r\n").unwrap())
             .unwrap_err();
@@ -267,16 +238,8 @@ fn server_side_construction() {
     let mut c = Capabilities::new("mx.example.net", "greets you").unwrap();
     c.insert(Extension::Pipelining).unwrap();
     c.insert(Extension::Size(Some(10_485_760))).unwrap();
-    c.insert(Extension::Auth(vec![
-        Mechanism::Plain,
-        "SCRAM-SHA-256".parse().unwrap(),
-    ]))
-    .unwrap();
-    c.insert(Extension::Other {
-        keyword: "PRDR".into(),
-        params: vec![],
-    })
-    .unwrap();
+    c.insert(Extension::Auth(vec![Mechanism::Plain, "SCRAM-SHA-256".parse().unwrap()])).unwrap();
+    c.insert(Extension::Other { keyword: "PRDR".into(), params: vec![] }).unwrap();
     assert_eq!(
         c.insert(Extension::Size(Some(1))).unwrap(),
         Some(Extension::Size(Some(10_485_760)))
@@ -290,32 +253,14 @@ fn server_side_construction() {
     round_trips(&c);
     assert_eq!(c.remove("prdr").map(|e| e.to_string()), Some("PRDR".into()));
     // Values that would not read back as themselves are refused.
-    assert!(
-        c.insert(Extension::Other {
-            keyword: "PIPELINING".into(),
-            params: vec![]
-        })
-        .is_err()
-    );
-    assert!(
-        c.insert(Extension::Other {
-            keyword: "X-A B".into(),
-            params: vec![]
-        })
-        .is_err()
-    );
+    assert!(c.insert(Extension::Other { keyword: "PIPELINING".into(), params: vec![] }).is_err());
+    assert!(c.insert(Extension::Other { keyword: "X-A B".into(), params: vec![] }).is_err());
     assert!(c.insert(Extension::Burl(vec!["two words".into()])).is_err());
-    assert!(
-        c.insert(Extension::Auth(vec![Mechanism::Plain, Mechanism::Plain]))
-            .is_err()
-    );
+    assert!(c.insert(Extension::Auth(vec![Mechanism::Plain, Mechanism::Plain])).is_err());
     assert!(c.insert(Extension::NoSoliciting(vec!["".into()])).is_err());
     assert!(Capabilities::new("bad domain", "").is_err());
     assert!(Capabilities::new("x", "bad\r\n250 injected").is_err());
-    assert!(
-        c.to_ehlo_reply("2.0.0", "x").is_err(),
-        "would read as an enhanced code"
-    );
+    assert!(c.to_ehlo_reply("2.0.0", "x").is_err(), "would read as an enhanced code");
 }
 
 fn arb_param() -> impl Strategy<Value = String> {
@@ -354,10 +299,7 @@ fn arb_extension() -> impl Strategy<Value = Extension> {
             Extension::Auth(names.iter().map(|n| n.parse().unwrap()).collect())
         }),
         ("X[A-Z0-9-]{0,10}", prop::collection::vec(arb_param(), 0..3)).prop_map(move |(k, ps)| {
-            Extension::Other {
-                keyword: text(k),
-                params: ps.into_iter().map(text).collect(),
-            }
+            Extension::Other { keyword: text(k), params: ps.into_iter().map(text).collect() }
         }),
     ]
 }

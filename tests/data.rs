@@ -68,7 +68,9 @@ fn smuggling_sequences_never_end_data() {
     for fake in [&b"\n.\n"[..], b"\r\n.\n", b"\n.\r\n", b"\r.\r", b"\r.\r\n", b"\n..\n"] {
         let mut msg = b"a".to_vec();
         msg.extend_from_slice(fake);
-        msg.extend_from_slice(b"MAIL FROM:<evil@example.org>\r\nRCPT TO:<victim@example.com>\r\nDATA\r\n");
+        msg.extend_from_slice(
+            b"MAIL FROM:<evil@example.org>\r\nRCPT TO:<victim@example.com>\r\nDATA\r\n",
+        );
         // Without the real end, nothing ends and nothing is left over.
         for config in [DataConfig::default(), accept()] {
             let (_, end, _) = unstuff_reads(config, &[&msg]);

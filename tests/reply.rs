@@ -58,25 +58,15 @@ fn reply_code_range_class_and_category() {
     for v in 0..1000u16 {
         let valid = (2..=5).contains(&(v / 100)) && v / 10 % 10 <= 5;
         assert_eq!(ReplyCode::new(v).is_ok(), valid, "{v}");
-        assert_eq!(
-            v.to_string().parse::<ReplyCode>().is_ok(),
-            valid && v >= 100,
-            "{v}"
-        );
+        assert_eq!(v.to_string().parse::<ReplyCode>().is_ok(), valid && v >= 100, "{v}");
     }
     let c = ReplyCode::new(354).unwrap();
     assert!(c.is_positive_intermediate() && c.is_positive() && !c.is_positive_completion());
     assert_eq!(c.class(), ReplyClass::PositiveIntermediate);
     assert_eq!(c.category(), ReplyCategory::MailSystem);
     assert_eq!(ReplyCode::OK.class(), ReplyClass::PositiveCompletion);
-    assert_eq!(
-        ReplyCode::SERVICE_NOT_AVAILABLE.category(),
-        ReplyCategory::Connections
-    );
-    assert_eq!(
-        ReplyCode::HELP_MESSAGE.category(),
-        ReplyCategory::Information
-    );
+    assert_eq!(ReplyCode::SERVICE_NOT_AVAILABLE.category(), ReplyCategory::Connections);
+    assert_eq!(ReplyCode::HELP_MESSAGE.category(), ReplyCategory::Information);
     assert!(
         ReplyCode::LOCAL_ERROR.is_transient() && ReplyCode::LOCAL_ERROR.is_transient_negative()
     );
@@ -85,11 +75,7 @@ fn reply_code_range_class_and_category() {
             && !ReplyCode::MAILBOX_UNAVAILABLE.is_transient()
     );
     assert_eq!(ReplyCode::DOES_NOT_ACCEPT_MAIL.as_u16(), 521, "RFC 7504");
-    assert_eq!(
-        ReplyCode::DOMAIN_DOES_NOT_ACCEPT_MAIL.as_u16(),
-        556,
-        "RFC 7504"
-    );
+    assert_eq!(ReplyCode::DOMAIN_DOES_NOT_ACCEPT_MAIL.as_u16(), 556, "RFC 7504");
     assert_eq!(ReplyCode::AUTH_CONTINUE.as_u16(), 334, "RFC 4954");
     assert_eq!(ReplyCode::AUTH_SUCCEEDED.as_u16(), 235, "RFC 4954");
     assert_eq!(ReplyCode::START_MAIL_INPUT.to_string(), "354");
@@ -109,18 +95,13 @@ fn enhanced_codes_above_255_are_kept() {
     let r =
         Reply::parse(b"550 5.7.515 Access denied, sending domain does not pass DMARC\r\n").unwrap();
     assert_eq!(r.enhanced_code().unwrap().detail(), 515);
-    assert_eq!(
-        r.first_line(),
-        "Access denied, sending domain does not pass DMARC"
-    );
+    assert_eq!(r.first_line(), "Access denied, sending domain does not pass DMARC");
     let r = Reply::parse(
         b"451 4.7.650 The mail server [192.0.2.1] has been temporarily rate limited\r\n",
     )
     .unwrap();
     assert_eq!(r.enhanced_code().unwrap().to_string(), "4.7.650");
-    for bad in [
-        "3.0.0", "5.1", "5.1.1000", "5..1", "5.1.1.", "x.1.1", "5.1.1 ", "",
-    ] {
+    for bad in ["3.0.0", "5.1", "5.1.1000", "5..1", "5.1.1.", "x.1.1", "5.1.1 ", ""] {
         assert!(bad.parse::<EnhancedStatusCode>().is_err(), "{bad:?}");
     }
     assert!(EnhancedStatusCode::new(StatusClass::Success, 1000, 0).is_err());
@@ -130,16 +111,8 @@ fn enhanced_codes_above_255_are_kept() {
 #[test]
 fn registry_titles() {
     let cases = [
-        (
-            EnhancedStatusCode::BAD_DESTINATION_MAILBOX,
-            "5.1.1",
-            "Bad destination mailbox address",
-        ),
-        (
-            EnhancedStatusCode::RECIPIENT_NULL_MX,
-            "5.1.10",
-            "Recipient address has null MX",
-        ),
+        (EnhancedStatusCode::BAD_DESTINATION_MAILBOX, "5.1.1", "Bad destination mailbox address"),
+        (EnhancedStatusCode::RECIPIENT_NULL_MX, "5.1.10", "Recipient address has null MX"),
         (
             EnhancedStatusCode::AUTH_CREDENTIALS_INVALID,
             "5.7.8",
@@ -150,26 +123,14 @@ fn registry_titles() {
             "4.7.12",
             "A password transition is needed",
         ),
-        (
-            EnhancedStatusCode::REQUIRETLS_REQUIRED,
-            "5.7.30",
-            "REQUIRETLS support required",
-        ),
+        (EnhancedStatusCode::REQUIRETLS_REQUIRED, "5.7.30", "REQUIRETLS support required"),
         (
             EnhancedStatusCode::NON_ASCII_ADDRESS_NOT_PERMITTED,
             "5.6.7",
             "Non-ASCII addresses not permitted for that sender/recipient",
         ),
-        (
-            EnhancedStatusCode::SPF_VALIDATION_FAILED,
-            "5.7.23",
-            "SPF validation failed",
-        ),
-        (
-            EnhancedStatusCode::DESTINATION_ADDRESS_VALID,
-            "2.1.5",
-            "Destination address valid",
-        ),
+        (EnhancedStatusCode::SPF_VALIDATION_FAILED, "5.7.23", "SPF validation failed"),
+        (EnhancedStatusCode::DESTINATION_ADDRESS_VALID, "2.1.5", "Destination address valid"),
         (EnhancedStatusCode::OK, "2.0.0", "Other undefined Status"),
     ];
     for (code, s, title) in cases {
@@ -177,22 +138,12 @@ fn registry_titles() {
         assert_eq!(s.parse::<EnhancedStatusCode>().unwrap(), code);
         assert_eq!(code.description(), Some(title));
         assert_eq!(
-            code.with_class(StatusClass::PersistentTransientFailure)
-                .description(),
+            code.with_class(StatusClass::PersistentTransientFailure).description(),
             Some(title)
         );
     }
-    assert_eq!(
-        "5.7.515"
-            .parse::<EnhancedStatusCode>()
-            .unwrap()
-            .description(),
-        None
-    );
-    assert_eq!(
-        EnhancedStatusCode::MAILBOX_FULL.subject_description(),
-        Some("Mailbox Status")
-    );
+    assert_eq!("5.7.515".parse::<EnhancedStatusCode>().unwrap().description(), None);
+    assert_eq!(EnhancedStatusCode::MAILBOX_FULL.subject_description(), Some("Mailbox Status"));
 }
 
 // --- Reply::parse ----------------------------------------------------------------------------
@@ -210,10 +161,7 @@ fn captured_replies() {
 
     let r = Reply::parse(b"555 5.5.4 Unsupported option: FOO=BAR\r\n").unwrap();
     assert_eq!(r.code(), ReplyCode::PARAMETERS_NOT_RECOGNIZED);
-    assert_eq!(
-        r.enhanced_code(),
-        Some(EnhancedStatusCode::INVALID_COMMAND_ARGUMENTS)
-    );
+    assert_eq!(r.enhanced_code(), Some(EnhancedStatusCode::INVALID_COMMAND_ARGUMENTS));
 
     // Exim: trailing space kept; multi-line 503 without enhanced codes.
     let r =
@@ -248,11 +196,7 @@ fn captured_replies() {
 fn last_line_without_text() {
     for input in [&b"250\r\n"[..], b"250 \r\n", b"250", b"250 "] {
         let r = Reply::parse(input).unwrap();
-        assert_eq!(
-            (r.code(), r.first_line().as_str()),
-            (ReplyCode::OK, ""),
-            "{input:?}"
-        );
+        assert_eq!((r.code(), r.first_line().as_str()), (ReplyCode::OK, ""), "{input:?}");
     }
     let r = Reply::parse(b"250-first\r\n250\r\n").unwrap();
     assert_eq!(lines(&r), ["first", ""]);
@@ -286,12 +230,7 @@ fn malformed_replies() {
     ];
     for input in cases {
         let e = Reply::parse(input).unwrap_err();
-        assert_eq!(
-            e.kind(),
-            DecodeErrorKind::ReplySyntax,
-            "{:?}",
-            String::from_utf8_lossy(input)
-        );
+        assert_eq!(e.kind(), DecodeErrorKind::ReplySyntax, "{:?}", String::from_utf8_lossy(input));
     }
 }
 
@@ -314,26 +253,17 @@ fn non_utf8_text_is_replaced_not_rejected() {
 #[test]
 fn enhanced_code_on_every_line() {
     let r = Reply::parse(b"550-5.7.1 first\r\n550-5.7.1 second\r\n550 5.7.1 third\r\n").unwrap();
-    assert_eq!(
-        r.enhanced_code(),
-        Some(EnhancedStatusCode::DELIVERY_NOT_AUTHORIZED)
-    );
+    assert_eq!(r.enhanced_code(), Some(EnhancedStatusCode::DELIVERY_NOT_AUTHORIZED));
     assert_eq!(lines(&r), ["first", "second", "third"]);
     // A line that does not repeat it keeps its text; a differing code stays in the text.
     let r = Reply::parse(b"550-5.7.1 first\r\n550-no code\r\n550 5.7.2 other\r\n").unwrap();
     assert_eq!(lines(&r), ["first", "no code", "5.7.2 other"]);
     // A code whose class disagrees with the reply's is text (RFC 2034 §4).
     let r = Reply::parse(b"250 5.0.0 odd\r\n").unwrap();
-    assert_eq!(
-        (r.enhanced_code(), r.first_line().as_str()),
-        (None, "5.0.0 odd")
-    );
+    assert_eq!((r.enhanced_code(), r.first_line().as_str()), (None, "5.0.0 odd"));
     // 3xx replies take none (RFC 2034 §4); a 334 challenge is left alone.
     let r = Reply::parse(b"334 VXNlcm5hbWU6\r\n").unwrap();
-    assert_eq!(
-        (r.enhanced_code(), r.first_line().as_str()),
-        (None, "VXNlcm5hbWU6")
-    );
+    assert_eq!((r.enhanced_code(), r.first_line().as_str()), (None, "VXNlcm5hbWU6"));
     // Exactly one SP after the code is the separator.
     let r = Reply::parse(b"250 2.0.0  two spaces\r\n").unwrap();
     assert_eq!(r.first_line(), " two spaces");
@@ -385,22 +315,13 @@ fn enhanced_codes_on_output() {
     assert_eq!(enc(&plain, EnhancedCodes::Always), "250 2.0.0 Ok\r\n");
     assert_eq!(enc(&plain, EnhancedCodes::AsIs), "250 Ok\r\n");
     let bye = Reply::new(ReplyCode::CLOSING, "Bye").unwrap();
-    assert_eq!(
-        enc(&bye, EnhancedCodes::for_server(true, false)),
-        "221 2.0.0 Bye\r\n"
-    );
+    assert_eq!(enc(&bye, EnhancedCodes::for_server(true, false)), "221 2.0.0 Bye\r\n");
     let greet = Reply::new(ReplyCode::READY, "mx.example ESMTP").unwrap();
-    assert_eq!(
-        enc(&greet, EnhancedCodes::for_server(true, true)),
-        "220 mx.example ESMTP\r\n"
-    );
+    assert_eq!(enc(&greet, EnhancedCodes::for_server(true, true)), "220 mx.example ESMTP\r\n");
     let data = Reply::new(ReplyCode::START_MAIL_INPUT, "go on").unwrap();
     assert_eq!(enc(&data, EnhancedCodes::Always), "354 go on\r\n");
     let tmp = Reply::from_lines(ReplyCode::LOCAL_ERROR, None, ["a", "b"]).unwrap();
-    assert_eq!(
-        enc(&tmp, EnhancedCodes::Always),
-        "451-4.0.0 a\r\n451 4.0.0 b\r\n"
-    );
+    assert_eq!(enc(&tmp, EnhancedCodes::Always), "451-4.0.0 a\r\n451 4.0.0 b\r\n");
     let coded = Reply::with_enhanced(
         ReplyCode::MAILBOX_UNAVAILABLE,
         EnhancedStatusCode::BAD_DESTINATION_MAILBOX,
@@ -408,28 +329,16 @@ fn enhanced_codes_on_output() {
     )
     .unwrap();
     assert_eq!(enc(&coded, EnhancedCodes::Omit), "550 x\r\n");
-    assert_eq!(
-        enc(&coded, EnhancedCodes::for_server(false, false)),
-        "550 x\r\n"
-    );
+    assert_eq!(enc(&coded, EnhancedCodes::for_server(false, false)), "550 x\r\n");
 }
 
 #[test]
 fn reply_for_a_decode_error() {
-    let e = DecodeError::new(
-        DecodeErrorKind::MailboxSyntax,
-        "bad recipient address syntax",
-    );
+    let e = DecodeError::new(DecodeErrorKind::MailboxSyntax, "bad recipient address syntax");
     let r = Reply::from(e);
     assert_eq!(r.to_string(), "553 5.1.3 bad recipient address syntax\r\n");
-    let r = Reply::from(DecodeError::new(
-        DecodeErrorKind::LineTooLong,
-        "line too long",
-    ));
-    assert_eq!(
-        (r.code().as_u16(), r.enhanced_code().unwrap().to_string()),
-        (500, "5.5.2".into())
-    );
+    let r = Reply::from(DecodeError::new(DecodeErrorKind::LineTooLong, "line too long"));
+    assert_eq!((r.code().as_u16(), r.enhanced_code().unwrap().to_string()), (500, "5.5.2".into()));
 }
 
 // --- ReplyDecoder ----------------------------------------------------------------------------
@@ -441,15 +350,9 @@ fn decoder_several_replies_in_one_read() {
         &mut dec,
         b"250 2.1.0 Ok\r\n250 2.1.5 Ok\r\n554-5.5.1 Error:\r\n554 5.5.1 no valid recipients\r\n354 End data",
     );
-    let codes: Vec<u16> = out
-        .iter()
-        .map(|r| r.as_ref().unwrap().code().as_u16())
-        .collect();
+    let codes: Vec<u16> = out.iter().map(|r| r.as_ref().unwrap().code().as_u16()).collect();
     assert_eq!(codes, [250, 250, 554]);
-    assert_eq!(
-        lines(out[2].as_ref().unwrap()),
-        ["Error:", "no valid recipients"]
-    );
+    assert_eq!(lines(out[2].as_ref().unwrap()), ["Error:", "no valid recipients"]);
 }
 
 /// A 100 KB line gives one error and no memory growth; the next reply decodes.
@@ -464,14 +367,8 @@ fn decoder_bounds_line_length() {
         assert!(buf.len() <= 4096, "buffer holds {}", buf.len());
     }
     buf.extend_from_slice(b"\r\n221 Bye\r\n");
-    assert_eq!(
-        dec.decode(&mut buf).unwrap_err().kind(),
-        DecodeErrorKind::LineTooLong
-    );
-    assert_eq!(
-        dec.decode(&mut buf).unwrap().unwrap().code(),
-        ReplyCode::CLOSING
-    );
+    assert_eq!(dec.decode(&mut buf).unwrap_err().kind(), DecodeErrorKind::LineTooLong);
+    assert_eq!(dec.decode(&mut buf).unwrap().unwrap().code(), ReplyCode::CLOSING);
 }
 
 /// An over-long *continuation* line fails its reply, and the rest of that reply is dropped:
@@ -511,10 +408,7 @@ fn decoder_bounds_lines_per_reply() {
     }
     assert_eq!(errors, 1);
     buf.extend_from_slice(b"250 last of the flood\r\n220 fresh\r\n");
-    assert_eq!(
-        dec.decode(&mut buf).unwrap().unwrap().code(),
-        ReplyCode::READY
-    );
+    assert_eq!(dec.decode(&mut buf).unwrap().unwrap().code(), ReplyCode::READY);
     // Exactly at the limit is fine.
     let mut dec = ReplyDecoder::new(ReplyDecoderConfig::default().with_max_lines(3));
     let out = decode_all(
@@ -523,10 +417,7 @@ fn decoder_bounds_lines_per_reply() {
     );
     assert_eq!(out.len(), 3);
     assert_eq!(out[0].as_ref().unwrap().line_count(), 3);
-    assert_eq!(
-        out[1].as_ref().unwrap_err(),
-        &DecodeErrorKind::TooManyReplyLines
-    );
+    assert_eq!(out[1].as_ref().unwrap_err(), &DecodeErrorKind::TooManyReplyLines);
     assert_eq!(out[2].as_ref().unwrap().code(), ReplyCode::CLOSING);
 }
 
@@ -535,19 +426,13 @@ fn decoder_code_mismatch_resyncs() {
     let mut dec = ReplyDecoder::default();
     // The mismatching line is a last line: it ends the broken reply.
     let out = decode_all(&mut dec, b"250-a\r\n251 b\r\n221 bye\r\n");
-    assert_eq!(
-        out[0].as_ref().unwrap_err(),
-        &DecodeErrorKind::ReplyCodeMismatch
-    );
+    assert_eq!(out[0].as_ref().unwrap_err(), &DecodeErrorKind::ReplyCodeMismatch);
     assert_eq!(out[1].as_ref().unwrap().code(), ReplyCode::CLOSING);
     assert_eq!(out.len(), 2);
     // A mismatching continuation: dropped up to the next last line.
     let out = decode_all(&mut dec, b"250-a\r\n550-b\r\n550 c\r\n221 bye\r\n");
     assert_eq!(out.len(), 2, "{out:?}");
-    assert_eq!(
-        out[0].as_ref().unwrap_err(),
-        &DecodeErrorKind::ReplyCodeMismatch
-    );
+    assert_eq!(out[0].as_ref().unwrap_err(), &DecodeErrorKind::ReplyCodeMismatch);
     // A malformed line between replies is one failed reply by itself.
     let out = decode_all(&mut dec, b"hello\r\n250 ok\r\n");
     assert_eq!(out[0].as_ref().unwrap_err(), &DecodeErrorKind::ReplySyntax);
@@ -562,10 +447,7 @@ fn decoder_code_mismatch_resyncs() {
 fn decoder_line_ending_policy() {
     let mut dec = ReplyDecoder::default();
     let out = decode_all(&mut dec, b"250 bare\n220 ok\r\n");
-    assert_eq!(
-        out[0].as_ref().unwrap_err(),
-        &DecodeErrorKind::BareLineEnding
-    );
+    assert_eq!(out[0].as_ref().unwrap_err(), &DecodeErrorKind::BareLineEnding);
     assert_eq!(out[1].as_ref().unwrap().code(), ReplyCode::READY);
     let mut dec =
         ReplyDecoder::new(ReplyDecoderConfig::default().with_line_ending(LineEnding::CrlfOrLf));
@@ -602,13 +484,7 @@ fn arb_line() -> impl Strategy<Value = String> {
 }
 
 fn arb_reply() -> impl Strategy<Value = Reply> {
-    (
-        arb_code(),
-        any::<bool>(),
-        0u16..1000,
-        0u16..1000,
-        prop::collection::vec(arb_line(), 1..6),
-    )
+    (arb_code(), any::<bool>(), 0u16..1000, 0u16..1000, prop::collection::vec(arb_line(), 1..6))
         .prop_map(|(code, with_esc, s, d, lines)| {
             let esc = match code.status_class() {
                 Some(class) if with_esc => Some(EnhancedStatusCode::new(class, s, d).unwrap()),
@@ -686,10 +562,7 @@ fn decoder_reset_forgets_partial_state() {
 fn line_accessors() {
     let r = Reply::parse(b"250-a\r\n250-b\r\n250 c\r\n").unwrap();
     assert_eq!(r.lines().len(), 3);
-    assert_eq!(
-        r.lines().rev().map(|l| l.as_str()).collect::<Vec<_>>(),
-        ["c", "b", "a"]
-    );
+    assert_eq!(r.lines().rev().map(|l| l.as_str()).collect::<Vec<_>>(), ["c", "b", "a"]);
     assert_eq!(r.line(1).map(|l| l.as_str()), Some("b"));
     assert_eq!(r.line(3), None);
     assert_eq!(r.text(), "a\nb\nc");

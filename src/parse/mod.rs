@@ -29,10 +29,7 @@ impl PError {
     }
 
     pub(crate) const fn with_kind(kind: DecodeErrorKind, reason: &'static str) -> Self {
-        Self {
-            reason,
-            kind: Some(kind),
-        }
+        Self { reason, kind: Some(kind) }
     }
 
     /// A nom failure (no backtracking) with this reason.
@@ -61,11 +58,7 @@ impl<I> nom::error::ParseError<I> for PError {
 
     fn or(self, other: Self) -> Self {
         // Prefer the more specific of two alternatives' errors.
-        if other.reason != "syntax error" {
-            other
-        } else {
-            self
-        }
+        if other.reason != "syntax error" { other } else { self }
     }
 }
 
@@ -118,20 +111,6 @@ pub(crate) mod class {
 #[inline]
 pub(crate) fn find_short(s: &[u8], needle: u8) -> Option<usize> {
     s.iter().position(|&c| c == needle)
-}
-
-/// `ALPHA = %x41-5A / %x61-7A` (RFC 5234 B.1).
-#[inline]
-#[allow(dead_code)] // used by the reply codec
-pub(crate) const fn is_alpha(c: u8) -> bool {
-    c.is_ascii_alphabetic()
-}
-
-/// `DIGIT = %x30-39` (RFC 5234 B.1).
-#[inline]
-#[allow(dead_code)] // used by the reply codec
-pub(crate) const fn is_digit(c: u8) -> bool {
-    c.is_ascii_digit()
 }
 
 /// `Let-dig = ALPHA / DIGIT` (RFC 5321 §4.1.2).
@@ -188,14 +167,6 @@ pub(crate) const fn is_esmtp_value_char(c: u8) -> bool {
 #[inline]
 pub(crate) const fn is_xchar(c: u8) -> bool {
     matches!(c, 0x21..=0x2A | 0x2C..=0x3C | 0x3E..=0x7E)
-}
-
-/// `String = Atom / Quoted-string` characters usable unquoted: `atext`.
-/// `textstring = 1*(%d09 / %d32-126)` (RFC 5321 §4.2): reply text octets.
-#[inline]
-#[allow(dead_code)] // used by the reply codec
-pub(crate) const fn is_textstring_char(c: u8) -> bool {
-    c == 9 || matches!(c, 32..=126)
 }
 
 /// Parses a non-empty run of ASCII digits as `u64`.

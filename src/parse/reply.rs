@@ -54,24 +54,10 @@ pub(crate) fn reply_line(line: &[u8]) -> Result<ReplyLine, PError> {
         }));
     };
     match line.get(3) {
-        None => Ok(ReplyLine {
-            code,
-            last: true,
-            text_start: 3,
-        }),
-        Some(b' ') => Ok(ReplyLine {
-            code,
-            last: true,
-            text_start: 4,
-        }),
-        Some(b'-') => Ok(ReplyLine {
-            code,
-            last: false,
-            text_start: 4,
-        }),
-        Some(_) => Err(PError::new(
-            "reply code not followed by SP, \"-\" or the line end",
-        )),
+        None => Ok(ReplyLine { code, last: true, text_start: 3 }),
+        Some(b' ') => Ok(ReplyLine { code, last: true, text_start: 4 }),
+        Some(b'-') => Ok(ReplyLine { code, last: false, text_start: 4 }),
+        Some(_) => Err(PError::new("reply code not followed by SP, \"-\" or the line end")),
     }
 }
 
@@ -208,13 +194,7 @@ fn reply_text_slow(text: Bytes) -> Text {
     let lossy = String::from_utf8_lossy(&text);
     let cleaned: String = lossy
         .chars()
-        .map(|c| {
-            if c.is_ascii_control() && c != '\t' {
-                '\u{FFFD}'
-            } else {
-                c
-            }
-        })
+        .map(|c| if c.is_ascii_control() && c != '\t' { '\u{FFFD}' } else { c })
         .collect();
     Text::from(cleaned)
 }
@@ -228,11 +208,7 @@ fn reply_text_slow(text: Bytes) -> Text {
 pub(crate) fn ehlo_line(line: &str) -> Option<(&str, &str)> {
     let bytes = line.as_bytes();
     let start = bytes.iter().position(|&c| !is_wsp(c))?;
-    let end = start
-        + bytes[start..]
-            .iter()
-            .position(|&c| is_wsp(c))
-            .unwrap_or(bytes.len() - start);
+    let end = start + bytes[start..].iter().position(|&c| is_wsp(c)).unwrap_or(bytes.len() - start);
     let token = &bytes[start..end];
     // All split points are ASCII octets, so the slices below are on char boundaries.
     match token.iter().position(|&c| c == b'=') {
@@ -266,10 +242,7 @@ impl<'a> Iterator for EhloParams<'a> {
     fn next(&mut self) -> Option<&'a str> {
         let bytes = self.rest.as_bytes();
         let start = bytes.iter().position(|&c| !is_wsp(c))?;
-        let len = bytes[start..]
-            .iter()
-            .position(|&c| is_wsp(c))
-            .unwrap_or(bytes.len() - start);
+        let len = bytes[start..].iter().position(|&c| is_wsp(c)).unwrap_or(bytes.len() - start);
         let param = &self.rest[start..start + len];
         self.rest = &self.rest[start + len..];
         Some(param)
@@ -295,30 +268,9 @@ mod tests {
 
     #[test]
     fn reply_line_forms() {
-        assert_eq!(
-            reply_line(b"250"),
-            Ok(ReplyLine {
-                code: 250,
-                last: true,
-                text_start: 3
-            })
-        );
-        assert_eq!(
-            reply_line(b"250 "),
-            Ok(ReplyLine {
-                code: 250,
-                last: true,
-                text_start: 4
-            })
-        );
-        assert_eq!(
-            reply_line(b"250-x"),
-            Ok(ReplyLine {
-                code: 250,
-                last: false,
-                text_start: 4
-            })
-        );
+        assert_eq!(reply_line(b"250"), Ok(ReplyLine { code: 250, last: true, text_start: 3 }));
+        assert_eq!(reply_line(b"250 "), Ok(ReplyLine { code: 250, last: true, text_start: 4 }));
+        assert_eq!(reply_line(b"250-x"), Ok(ReplyLine { code: 250, last: false, text_start: 4 }));
         assert!(reply_line(b"250x").is_err());
         assert!(reply_line(b"2500").is_err());
         assert!(reply_line(b"").is_err());
@@ -332,10 +284,7 @@ mod tests {
     /// RFC 3463 §2: `subject = 1*3digit`, `detail = 1*3digit`; values above 255 are kept.
     #[test]
     fn enhanced_prefix_keeps_three_digit_values() {
-        assert_eq!(
-            enhanced_prefix(b"5.7.515 Access denied", b'5'),
-            Some((7, 515, 8))
-        );
+        assert_eq!(enhanced_prefix(b"5.7.515 Access denied", b'5'), Some((7, 515, 8)));
         assert_eq!(enhanced_prefix(b"4.7.650 x", b'4'), Some((7, 650, 8)));
         assert_eq!(enhanced_prefix(b"2.0.0", b'2'), Some((0, 0, 5)));
         assert_eq!(enhanced_prefix(b"2.0.0 Ok", b'5'), None, "class must agree");
@@ -365,10 +314,7 @@ mod tests {
         assert_eq!(reply_text(Bytes::from_static(b"Ok\tfine")), "Ok\tfine");
         assert_eq!(reply_text(Bytes::from_static("grüße".as_bytes())), "grüße");
         assert_eq!(reply_text(Bytes::from_static(b"a\xffb")), "a\u{FFFD}b");
-        assert_eq!(
-            reply_text(Bytes::from_static(b"a\x00b\rc")),
-            "a\u{FFFD}b\u{FFFD}c"
-        );
+        assert_eq!(reply_text(Bytes::from_static(b"a\x00b\rc")), "a\u{FFFD}b\u{FFFD}c");
         assert!(is_valid_text("x\ty ü") && !is_valid_text("x\ry") && !is_valid_text("\x7f"));
     }
 

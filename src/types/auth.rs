@@ -146,9 +146,9 @@ impl Mechanism {
             b"EXTERNAL" => Mechanism::External,
             b"ANONYMOUS" => Mechanism::Anonymous,
             // Checked above: ASCII only, so this is valid UTF-8.
-            other => Mechanism::Other(MechanismName(Text::from(
-                String::from_utf8(other.to_vec()).ok()?,
-            ))),
+            other => {
+                Mechanism::Other(MechanismName(Text::from(String::from_utf8(other.to_vec()).ok()?)))
+            }
         })
     }
 
@@ -156,11 +156,7 @@ impl Mechanism {
     pub fn as_str(&self) -> &str {
         match self {
             Mechanism::Other(name) => name.as_str(),
-            known => KNOWN
-                .iter()
-                .find(|(m, _)| m == known)
-                .map(|(_, s)| *s)
-                .unwrap_or_default(),
+            known => KNOWN.iter().find(|(m, _)| m == known).map(|(_, s)| *s).unwrap_or_default(),
         }
     }
 
@@ -186,10 +182,8 @@ impl FromStr for Mechanism {
     type Err = DecodeError;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Mechanism::parse(s.as_bytes()).ok_or(DecodeError::new(
-            DecodeErrorKind::Syntax,
-            "invalid SASL mechanism name",
-        ))
+        Mechanism::parse(s.as_bytes())
+            .ok_or(DecodeError::new(DecodeErrorKind::Syntax, "invalid SASL mechanism name"))
     }
 }
 
@@ -212,15 +206,8 @@ mod tests {
     #[test]
     fn sasl_mech_syntax_is_enforced() {
         assert_eq!(Mechanism::parse(b""), None);
-        assert_eq!(
-            Mechanism::parse(b"A234567890123456789012"),
-            None,
-            "21 chars"
-        );
-        assert!(
-            Mechanism::parse(b"A2345678901234567890").is_some(),
-            "20 chars"
-        );
+        assert_eq!(Mechanism::parse(b"A234567890123456789012"), None, "21 chars");
+        assert!(Mechanism::parse(b"A2345678901234567890").is_some(), "20 chars");
         assert_eq!(Mechanism::parse(b"PL AIN"), None);
         assert_eq!(Mechanism::parse(b"PLAIN="), None);
         assert_eq!(Mechanism::parse("PLÄIN".as_bytes()), None);

@@ -270,14 +270,12 @@ impl Extension {
             },
             b"NO-SOLICITING" => match (a, one) {
                 (None, _) => Some(Extension::NoSoliciting(Vec::new())),
-                (_, Some(list)) if list.split(',').all(|k| !k.is_empty()) => Some(
-                    Extension::NoSoliciting(list.split(',').map(|k| sub(line, k)).collect()),
-                ),
+                (_, Some(list)) if list.split(',').all(|k| !k.is_empty()) => {
+                    Some(Extension::NoSoliciting(list.split(',').map(|k| sub(line, k)).collect()))
+                }
                 _ => None,
             },
-            b"BURL" => Some(Extension::Burl(
-                p::ehlo_params(rest).map(|b| sub(line, b)).collect(),
-            )),
+            b"BURL" => Some(Extension::Burl(p::ehlo_params(rest).map(|b| sub(line, b)).collect())),
             _ => None,
         };
         typed.unwrap_or_else(|| Extension::Other {
@@ -297,10 +295,7 @@ impl fmt::Display for Extension {
                 params.iter().try_for_each(|p| write!(f, " {p}"))
             }
             Extension::DeliverBy(Some(n)) | Extension::Size(Some(n)) => write!(f, " {n}"),
-            Extension::FutureRelease {
-                max_interval,
-                max_datetime,
-            } => {
+            Extension::FutureRelease { max_interval, max_datetime } => {
                 write!(f, " {max_interval} {max_datetime}")
             }
             Extension::MtPriority(Some(profile)) => write!(f, " {profile}"),
@@ -406,11 +401,8 @@ impl Capabilities {
             Some(sp) => (sub(&first, &first[..sp]), sub(&first, &first[sp + 1..])),
             None => (first.clone(), Text::default()),
         };
-        let mut caps = Capabilities {
-            domain,
-            greeting,
-            extensions: Vec::with_capacity(lines.len()),
-        };
+        let mut caps =
+            Capabilities { domain, greeting, extensions: Vec::with_capacity(lines.len()) };
         // Typed extensions seen so far, one bit per variant: repeats are found without a scan.
         let mut seen: u32 = 0;
         let mut others = false;
@@ -492,10 +484,7 @@ impl Capabilities {
 
     /// Removes the extension with this keyword (case-insensitive).
     pub fn remove(&mut self, keyword: &str) -> Option<Extension> {
-        let i = self
-            .extensions
-            .iter()
-            .position(|e| same_keyword(e.keyword(), keyword))?;
+        let i = self.extensions.iter().position(|e| same_keyword(e.keyword(), keyword))?;
         Some(self.extensions.remove(i))
     }
 
@@ -506,11 +495,8 @@ impl Capabilities {
     /// first line would read as an enhanced status code.
     pub fn to_ehlo_reply(&self, domain: &str, greeting: &str) -> Result<Reply, DecodeError> {
         Capabilities::new(domain, greeting)?;
-        let first = if greeting.is_empty() {
-            domain.to_owned()
-        } else {
-            format!("{domain} {greeting}")
-        };
+        let first =
+            if greeting.is_empty() { domain.to_owned() } else { format!("{domain} {greeting}") };
         let lines = std::iter::once(first).chain(self.extensions.iter().map(|e| e.to_string()));
         let reply = Reply::from_lines(ReplyCode::OK, None, lines)?;
         if reply.enhanced_code().is_some() {
@@ -547,9 +533,7 @@ impl Capabilities {
 
     /// The extension with this keyword (case-insensitive), if offered.
     pub fn get(&self, keyword: &str) -> Option<&Extension> {
-        self.extensions
-            .iter()
-            .find(|e| same_keyword(e.keyword(), keyword))
+        self.extensions.iter().find(|e| same_keyword(e.keyword(), keyword))
     }
 
     /// Whether an extension with this keyword (case-insensitive) is offered.
@@ -658,10 +642,9 @@ impl Capabilities {
     /// FUTURERELEASE (RFC 4865): the longest hold in seconds and the latest release time.
     pub fn future_release(&self) -> Option<(u64, &Text)> {
         self.extensions.iter().find_map(|e| match e {
-            Extension::FutureRelease {
-                max_interval,
-                max_datetime,
-            } => Some((*max_interval, max_datetime)),
+            Extension::FutureRelease { max_interval, max_datetime } => {
+                Some((*max_interval, max_datetime))
+            }
             _ => None,
         })
     }

@@ -14,10 +14,8 @@ mod text;
 
 pub use address::*;
 pub use auth::*;
-#[allow(unused_imports)]
 pub use capability::*;
 pub use command::*;
 pub use params::*;
-#[allow(unused_imports)]
 pub use reply::*;
 pub use text::*;

@@ -541,11 +541,7 @@ impl EnhancedStatusCode {
         if subject > 999 || detail > 999 {
             return Err(reply_err("enhanced status code part above 999"));
         }
-        Ok(EnhancedStatusCode {
-            class,
-            subject,
-            detail,
-        })
+        Ok(EnhancedStatusCode { class, subject, detail })
     }
 
     /// The class.
@@ -705,11 +701,7 @@ impl EnhancedCodes {
     /// ENHANCEDSTATUSCODES, `greeting_or_hello` whether the reply is the connection
     /// greeting or a reply to HELO/EHLO/LHLO (RFC 2034 §3 (4)).
     pub const fn for_server(offered: bool, greeting_or_hello: bool) -> Self {
-        if offered && !greeting_or_hello {
-            EnhancedCodes::Always
-        } else {
-            EnhancedCodes::Omit
-        }
+        if offered && !greeting_or_hello { EnhancedCodes::Always } else { EnhancedCodes::Omit }
     }
 }
 
@@ -718,9 +710,7 @@ fn check_line(text: &str) -> Result<(), DecodeError> {
     if p::is_valid_text(text) {
         Ok(())
     } else {
-        Err(reply_err(
-            "reply text holds CR, LF or another control character",
-        ))
+        Err(reply_err("reply text holds CR, LF or another control character"))
     }
 }
 
@@ -730,11 +720,7 @@ fn split_enhanced(code: ReplyCode, text: &mut Bytes) -> Option<EnhancedStatusCod
     let class = code.status_class()?;
     let (subject, detail, used) = p::enhanced_prefix(text, b'0' + class.as_u8())?;
     text.advance(used);
-    Some(EnhancedStatusCode {
-        class,
-        subject,
-        detail,
-    })
+    Some(EnhancedStatusCode { class, subject, detail })
 }
 
 /// Strips `esc` (and one SP) from the start of `text` when it is there.
@@ -781,9 +767,7 @@ impl Reply {
     {
         if let Some(e) = enhanced {
             if code.status_class() != Some(e.class) {
-                return Err(reply_err(
-                    "enhanced code class does not agree with the reply code",
-                ));
+                return Err(reply_err("enhanced code class does not agree with the reply code"));
             }
         }
         let mut reply: Option<Reply> = None;
@@ -811,12 +795,7 @@ impl Reply {
                 }
             }
         }
-        Ok(reply.unwrap_or(Reply {
-            code,
-            enhanced,
-            first: Text::default(),
-            rest: Vec::new(),
-        }))
+        Ok(reply.unwrap_or(Reply { code, enhanced, first: Text::default(), rest: Vec::new() }))
     }
 
     /// Appends a line. `Err` when the text is invalid.
@@ -886,9 +865,7 @@ impl Reply {
     ) -> Result<(), DecodeError> {
         if let Some(e) = enhanced {
             if self.code.status_class() != Some(e.class) {
-                return Err(reply_err(
-                    "enhanced code class does not agree with the reply code",
-                ));
+                return Err(reply_err("enhanced code class does not agree with the reply code"));
             }
         }
         self.enhanced = enhanced;
@@ -897,10 +874,7 @@ impl Reply {
 
     /// The text lines, without codes, separators or the enhanced code.
     pub fn lines(&self) -> Lines<'_> {
-        Lines {
-            first: Some(&self.first),
-            rest: self.rest.iter(),
-        }
+        Lines { first: Some(&self.first), rest: self.rest.iter() }
     }
 
     /// The text of the first line.
@@ -910,11 +884,7 @@ impl Reply {
 
     /// The text of line `i`, from 0.
     pub fn line(&self, i: usize) -> Option<&Text> {
-        if i == 0 {
-            Some(&self.first)
-        } else {
-            self.rest.get(i - 1)
-        }
+        if i == 0 { Some(&self.first) } else { self.rest.get(i - 1) }
     }
 
     /// The number of lines (at least 1).
@@ -962,15 +932,9 @@ impl Reply {
         let len: usize = self.first.len() + self.rest.iter().map(|l| l.len()).sum::<usize>();
         buf.reserve(len + n * (6 + if esc.is_some() { 12 } else { 0 }));
         let code = self.code.0;
-        let digits = [
-            b'0' + (code / 100) as u8,
-            b'0' + (code / 10 % 10) as u8,
-            b'0' + (code % 10) as u8,
-        ];
-        for (i, line) in std::iter::once(&self.first)
-            .chain(self.rest.iter())
-            .enumerate()
-        {
+        let digits =
+            [b'0' + (code / 100) as u8, b'0' + (code / 10 % 10) as u8, b'0' + (code % 10) as u8];
+        for (i, line) in std::iter::once(&self.first).chain(self.rest.iter()).enumerate() {
             let last = i + 1 == n;
             buf.put_slice(&digits);
             match esc {
@@ -1054,12 +1018,7 @@ impl From<DecodeError> for Reply {
         } else {
             Text::from_static("syntax error")
         };
-        Reply {
-            code,
-            enhanced,
-            first: text,
-            rest: Vec::new(),
-        }
+        Reply { code, enhanced, first: text, rest: Vec::new() }
     }
 }
 
@@ -1096,12 +1055,7 @@ impl Assembler {
         match &mut self.partial {
             None => {
                 let enhanced = split_enhanced(code, &mut line);
-                let reply = Reply {
-                    code,
-                    enhanced,
-                    first: p::reply_text(line),
-                    rest: Vec::new(),
-                };
+                let reply = Reply { code, enhanced, first: p::reply_text(line), rest: Vec::new() };
                 if parsed.last {
                     Ok(Some(reply))
                 } else if max_lines <= 1 {

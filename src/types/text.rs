@@ -42,10 +42,7 @@ impl Text {
     ///
     /// Debug builds (and so the fuzzers) re-check; release builds trust the parser.
     pub(crate) fn from_checked(bytes: Bytes) -> Self {
-        debug_assert!(
-            std::str::from_utf8(&bytes).is_ok(),
-            "parser passed non-UTF-8"
-        );
+        debug_assert!(std::str::from_utf8(&bytes).is_ok(), "parser passed non-UTF-8");
         Self(bytes)
     }
 
