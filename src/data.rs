@@ -146,7 +146,7 @@ pub struct DotUnstuffer {
     nul: bool,
     bare_cr: bool,
     bare_lf: bool,
-    outcome: DataOutcome,
+    long_line: bool,
     done: bool,
 }
 
@@ -168,7 +168,7 @@ impl DotUnstuffer {
             nul: false,
             bare_cr: false,
             bare_lf: false,
-            outcome: DataOutcome::Ok,
+            long_line: false,
             done: false,
         }
     }
@@ -234,30 +234,41 @@ impl DotUnstuffer {
         }
     }
 
-    /// Records what `chunk` holds; says whether to yield it.
+    /// Records what `chunk` holds; says whether to yield it (not after any problem).
     fn account(&mut self, chunk: &[u8]) -> bool {
         self.size = self.size.saturating_add(chunk.len() as u64);
-        let counts = Counts::of(chunk);
-        self.eight_bit |= counts.high;
-        self.nul |= counts.nul;
-        // Chunks never split a CRLF pair (a trailing CR is held back), so counting is exact.
-        let bare_cr = counts.cr != counts.crlf;
-        let bare_lf = counts.lf != counts.crlf;
-        self.bare_cr |= bare_cr;
-        self.bare_lf |= bare_lf;
-        if self.outcome != DataOutcome::Ok {
-            return false;
+        let scan = Scan::of(chunk);
+        self.eight_bit |= scan.high;
+        self.nul |= scan.nul;
+        if scan.bare_line_end {
+            // Rare: find out which. Chunks never split a CRLF pair (a trailing CR is held
+            // back), so counting within the chunk is exact.
+            let (cr, lf, crlf) = count_line_ends(chunk);
+            self.bare_cr |= cr != crlf;
+            self.bare_lf |= lf != crlf;
         }
-        if (bare_cr || bare_lf) && self.config.bare_line_endings == BareLineEndings::Reject {
-            self.outcome = DataOutcome::BareLineEnding;
-        } else if self.config.max_size.is_some_and(|max| self.size > max) {
-            self.outcome = DataOutcome::TooBig;
-        } else if let Some(max) = self.config.max_line {
-            if self.line_too_long(chunk, max) {
-                self.outcome = DataOutcome::LineTooLong;
+        if let Some(max) = self.config.max_line {
+            if !self.long_line {
+                self.long_line = self.line_too_long(chunk, max);
             }
         }
-        self.outcome == DataOutcome::Ok
+        self.outcome() == DataOutcome::Ok
+    }
+
+    /// The outcome so far. It depends only on the content, never on how it was cut into
+    /// reads: a refused line ending first, then the size, then the line length.
+    fn outcome(&self) -> DataOutcome {
+        if (self.bare_cr || self.bare_lf)
+            && self.config.bare_line_endings == BareLineEndings::Reject
+        {
+            DataOutcome::BareLineEnding
+        } else if self.config.max_size.is_some_and(|max| self.size > max) {
+            DataOutcome::TooBig
+        } else if self.long_line {
+            DataOutcome::LineTooLong
+        } else {
+            DataOutcome::Ok
+        }
     }
 
     fn line_too_long(&mut self, chunk: &[u8], max: usize) -> bool {
@@ -280,35 +291,52 @@ impl DotUnstuffer {
             nul: self.nul,
             bare_cr: self.bare_cr,
             bare_lf: self.bare_lf,
-            outcome: self.outcome,
+            outcome: self.outcome(),
         }
     }
 }
 
-/// Octet counts over a chunk, in one pass the compiler vectorises.
-struct Counts {
-    cr: usize,
-    lf: usize,
-    crlf: usize,
+/// What one pass over a chunk finds, written as OR-reductions so the compiler vectorises
+/// it: whether it has a bare CR or LF, an octet with the high bit, a NUL.
+struct Scan {
+    bare_line_end: bool,
     high: bool,
     nul: bool,
 }
 
-impl Counts {
+impl Scan {
+    /// A chunk never ends in a CR (one is held back) and starts a line or follows a dropped
+    /// dot, so it has no bare line end exactly when each octet is a CR if and only if the
+    /// next is an LF, the first is not an LF and the last is not a CR.
     fn of(s: &[u8]) -> Self {
-        let (mut cr, mut lf, mut crlf) = (0usize, 0usize, 0usize);
-        let (mut or, mut nul) = (0u8, false);
-        let mut prev = 0u8;
-        for &b in s {
-            cr += usize::from(b == b'\r');
-            lf += usize::from(b == b'\n');
-            crlf += usize::from(prev == b'\r' && b == b'\n');
-            or |= b;
-            nul |= b == 0;
-            prev = b;
+        let (Some(&first), Some(&last)) = (s.first(), s.last()) else {
+            return Self { bare_line_end: false, high: false, nul: false };
+        };
+        let (mut mismatch, mut or, mut zero) = (0u8, last, u8::from(last == 0));
+        for (&a, &b) in s[..s.len() - 1].iter().zip(&s[1..]) {
+            mismatch |= u8::from(a == b'\r') ^ u8::from(b == b'\n');
+            or |= a;
+            zero |= u8::from(a == 0);
         }
-        Self { cr, lf, crlf, high: or >= 0x80, nul }
+        Self {
+            bare_line_end: mismatch != 0 || first == b'\n' || last == b'\r',
+            high: or >= 0x80,
+            nul: zero != 0,
+        }
     }
+}
+
+/// CR, LF and CRLF counts of a chunk.
+fn count_line_ends(s: &[u8]) -> (usize, usize, usize) {
+    let (mut cr, mut lf, mut crlf) = (0, 0, 0);
+    let mut prev = 0u8;
+    for &b in s {
+        cr += usize::from(b == b'\r');
+        lf += usize::from(b == b'\n');
+        crlf += usize::from(prev == b'\r' && b == b'\n');
+        prev = b;
+    }
+    (cr, lf, crlf)
 }
 
 // ---------------------------------------------------------------------------------------

@@ -416,3 +416,18 @@ proptest! {
         prop_assert_eq!(got, x);
     }
 }
+
+/// Found by fuzzing: with two problems in one message, the outcome must not depend on
+/// where the reads were cut.
+#[test]
+fn outcome_does_not_depend_on_cuts() {
+    let mut config = DataConfig::default();
+    config.max_size = Some(4);
+    let input = b"abcdefgh\r\nx\ny\r\n.\r\n";
+    let whole = unstuff_reads(config.clone(), &[input]).1.unwrap();
+    for cut in 1..input.len() {
+        let split = unstuff_reads(config.clone(), &[&input[..cut], &input[cut..]]).1.unwrap();
+        assert_eq!(split, whole, "cut at {cut}");
+    }
+    assert_eq!(whole.outcome, DataOutcome::BareLineEnding);
+}

@@ -7,7 +7,11 @@ use bytes::BytesMut;
 use esmtp::{Command, CommandConfig, CommandDecoder, DecodeError};
 use libfuzzer_sys::fuzz_target;
 
-fn decode_all(config: &CommandConfig, stream: &[u8], cuts: &[u8]) -> (Vec<Result<Command, DecodeError>>, usize) {
+fn decode_all(
+    config: &CommandConfig,
+    stream: &[u8],
+    cuts: &[u8],
+) -> (Vec<Result<Command, DecodeError>>, usize) {
     let mut decoder = CommandDecoder::new(config.clone());
     let mut buf = BytesMut::new();
     let mut out = Vec::new();
@@ -15,7 +19,11 @@ fn decode_all(config: &CommandConfig, stream: &[u8], cuts: &[u8]) -> (Vec<Result
     let mut cut = cuts.iter().cycle();
     let bound = config.max_auth_line.max(config.max_mail_rcpt_line).max(config.max_line);
     while !rest.is_empty() {
-        let n = if cuts.is_empty() { rest.len() } else { usize::from(*cut.next().unwrap()).max(1).min(rest.len()) };
+        let n = if cuts.is_empty() {
+            rest.len()
+        } else {
+            usize::from(*cut.next().unwrap()).max(1).min(rest.len())
+        };
         buf.extend_from_slice(&rest[..n]);
         rest = &rest[n..];
         loop {

@@ -1,7 +1,57 @@
+//! `DotUnstuffer` on arbitrary input cut into arbitrary reads: never panics, finds the end
+//! at the same place whatever the cuts, never ends before a real `<CRLF>.<CRLF>`, and never
+//! holds more than a few octets of its own.
 #![no_main]
 
+use bytes::BytesMut;
+use esmtp::data::{BareLineEndings, DataConfig, DataEvent, DataSummary, DotUnstuffer};
 use libfuzzer_sys::fuzz_target;
 
-fuzz_target!(|data: &[u8]| {
-    let _ = data;
+fn run(config: &DataConfig, input: &[u8], cuts: &[u8]) -> (Option<DataSummary>, usize, usize) {
+    let mut u = DotUnstuffer::new(config.clone());
+    let mut buf = BytesMut::new();
+    let mut rest = input;
+    let mut cut = cuts.iter().cycle();
+    let mut consumed = 0;
+    let mut end = None;
+    while !rest.is_empty() {
+        let n = if cuts.is_empty() {
+            rest.len()
+        } else {
+            usize::from(*cut.next().unwrap()).max(1).min(rest.len())
+        };
+        buf.extend_from_slice(&rest[..n]);
+        rest = &rest[n..];
+        let before = buf.len();
+        while let Some(ev) = u.decode(&mut buf) {
+            if let DataEvent::End(s) = ev {
+                end = Some(s);
+            }
+        }
+        consumed += before - buf.len();
+        if end.is_none() {
+            // Only a possible "\r\n." prefix, or a lone dot at a line start, is held back.
+            assert!(buf.len() <= 2, "held {} octets", buf.len());
+        }
+    }
+    (end, consumed, buf.len())
+}
+
+fuzz_target!(|input: (Vec<u8>, Vec<u8>, bool, Option<u16>)| {
+    let (data, cuts, accept, max) = input;
+    let mut config = DataConfig::default();
+    if accept {
+        config.bare_line_endings = BareLineEndings::Accept;
+    }
+    config.max_size = max.map(u64::from);
+    let whole = run(&config, &data, &[]);
+    let pieces = run(&config, &data, &cuts);
+    assert_eq!(whole, pieces);
+    if let (Some(_), consumed, _) = whole {
+        // The end marker is the last thing consumed, and it is a real CRLF . CRLF (or the
+        // first line is ".\r\n").
+        let head = &data[..consumed];
+        assert!(head.ends_with(b".\r\n"));
+        assert!(consumed == 3 || head.ends_with(b"\r\n.\r\n"), "ended early: {head:?}");
+    }
 });

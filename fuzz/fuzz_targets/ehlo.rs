@@ -12,11 +12,7 @@ fuzz_target!(|data: &[u8]| {
     let Ok(caps) = Capabilities::from_ehlo(&reply) else {
         return;
     };
-    let _ = (
-        caps.size_limit(),
-        caps.auth_mechanisms(),
-        caps.supports_pipelining(),
-    );
+    let _ = (caps.size_limit(), caps.auth_mechanisms(), caps.supports_pipelining());
     for ext in &caps {
         let _ = ext.to_string();
     }

@@ -41,11 +41,7 @@ fn run(
                 Err(e) => out.push(Err(e.kind())),
             }
         }
-        assert!(
-            buf.len() < config.max_line_len(),
-            "buffer holds {}",
-            buf.len()
-        );
+        assert!(buf.len() < config.max_line_len(), "buffer holds {}", buf.len());
     }
     out
 }
