@@ -7,11 +7,15 @@
 //!
 //! - the vocabulary in [`types`]: addresses ([`Domain`], [`Mailbox`], [`ReversePath`],
 //!   [`ForwardPath`], ...), [`Command`] with typed MAIL/RCPT parameters
-//!   ([`MailParameters`], [`RcptParameters`]), and the text type [`Text`];
-//! - [`CommandDecoder`]: a stream of bytes in, [`Command`]s out, within the line limits of
-//!   RFC 5321 §4.5.3.1.4, with a scan offset so partial lines are never rescanned;
-//! - [`line::LineFramer`], the bounded CRLF framer under every decoder;
-//! - [`data`]: message content on the wire.
+//!   ([`MailParameters`], [`RcptParameters`]), replies ([`Reply`], [`ReplyCode`],
+//!   [`EnhancedStatusCode`]), the typed EHLO capability set ([`Capabilities`],
+//!   [`Extension`]), SASL mechanism names ([`Mechanism`]) and the text type [`Text`];
+//! - [`CommandDecoder`] and [`ReplyDecoder`]: a stream of bytes in, commands or replies
+//!   out, within configured line limits (RFC 5321 §4.5.3.1), with a scan offset so partial
+//!   lines are never rescanned;
+//! - [`data`]: message content on the wire — dot-unstuffing with end-of-data detection
+//!   that only `<CRLF>.<CRLF>` satisfies, dot-stuffing, BDAT chunks;
+//! - [`line::LineFramer`], the bounded CRLF framer under every decoder.
 //!
 //! ```
 //! use bytes::BytesMut;

@@ -268,93 +268,72 @@ impl fmt::Display for Parameter {
 // MAIL parameter values
 // ---------------------------------------------------------------------------------------
 
-/// `BODY=` (RFC 6152 §2, RFC 3030 §3): `body-value = "7BIT" / "8BITMIME" / "BINARYMIME"`.
-#[non_exhaustive]
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Body {
-    /// `7BIT`: 7-bit ASCII content.
-    SevenBit,
-    /// `8BITMIME` (RFC 6152).
-    EightBitMime,
-    /// `BINARYMIME` (RFC 3030 §3); requires BDAT.
-    BinaryMime,
-}
-
-impl Body {
-    /// The canonical keyword value.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::SevenBit => "7BIT",
-            Self::EightBitMime => "8BITMIME",
-            Self::BinaryMime => "BINARYMIME",
+/// An enum of keyword values, matched case-insensitively on input and written upper-case,
+/// with `as_str`, `Display` and `FromStr`.
+macro_rules! keyword_values {
+    (
+        $(#[$meta:meta])*
+        pub enum $name:ident ($err:literal) {
+            $($(#[$vmeta:meta])* $variant:ident => $text:literal,)+
         }
-    }
-
-    pub(crate) fn parse(v: &[u8]) -> Option<Self> {
-        if v.eq_ignore_ascii_case(b"7BIT") {
-            Some(Self::SevenBit)
-        } else if v.eq_ignore_ascii_case(b"8BITMIME") {
-            Some(Self::EightBitMime)
-        } else if v.eq_ignore_ascii_case(b"BINARYMIME") {
-            Some(Self::BinaryMime)
-        } else {
-            None
+    ) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum $name {
+            $($(#[$vmeta])* $variant,)+
         }
-    }
-}
 
-impl fmt::Display for Body {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+        impl $name {
+            /// The canonical keyword value.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(Self::$variant => $text,)+
+                }
+            }
 
-impl FromStr for Body {
-    type Err = ParameterError;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::parse(s.as_bytes()).ok_or(ParameterError("BODY is 7BIT, 8BITMIME or BINARYMIME"))
-    }
-}
-
-/// `RET=` (RFC 3461 §4.3): `ret-value = "FULL" / "HDRS"`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Ret {
-    /// Return the full message in a DSN.
-    Full,
-    /// Return only the headers.
-    Hdrs,
-}
-
-impl Ret {
-    /// The canonical keyword value.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Full => "FULL",
-            Self::Hdrs => "HDRS",
+            pub(crate) fn parse(v: &[u8]) -> Option<Self> {
+                $(if v.eq_ignore_ascii_case($text.as_bytes()) {
+                    return Some(Self::$variant);
+                })+
+                None
+            }
         }
-    }
 
-    pub(crate) fn parse(v: &[u8]) -> Option<Self> {
-        if v.eq_ignore_ascii_case(b"FULL") {
-            Some(Self::Full)
-        } else if v.eq_ignore_ascii_case(b"HDRS") {
-            Some(Self::Hdrs)
-        } else {
-            None
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
         }
+
+        impl FromStr for $name {
+            type Err = ParameterError;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                Self::parse(s.as_bytes()).ok_or(ParameterError($err))
+            }
+        }
+    };
+}
+
+keyword_values! {
+    /// `BODY=` (RFC 6152 §2, RFC 3030 §3): `body-value = "7BIT" / "8BITMIME" / "BINARYMIME"`.
+    #[non_exhaustive]
+    pub enum Body ("BODY is 7BIT, 8BITMIME or BINARYMIME") {
+        /// `7BIT`: 7-bit ASCII content.
+        SevenBit => "7BIT",
+        /// `8BITMIME` (RFC 6152).
+        EightBitMime => "8BITMIME",
+        /// `BINARYMIME` (RFC 3030 §3); requires BDAT.
+        BinaryMime => "BINARYMIME",
     }
 }
 
-impl fmt::Display for Ret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for Ret {
-    type Err = ParameterError;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::parse(s.as_bytes()).ok_or(ParameterError("RET is FULL or HDRS"))
+keyword_values! {
+    /// `RET=` (RFC 3461 §4.3): `ret-value = "FULL" / "HDRS"`.
+    pub enum Ret ("RET is FULL or HDRS") {
+        /// Return the full message in a DSN.
+        Full => "FULL",
+        /// Return only the headers.
+        Hdrs => "HDRS",
     }
 }
 
