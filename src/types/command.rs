@@ -52,6 +52,10 @@ pub enum Command {
     /// `LHLO` (LMTP, RFC 2033 §4.1).
     Lhlo(Host),
     /// `MAIL FROM:` (RFC 5321 §4.1.1.2).
+    ///
+    /// A reverse-path that [needs SMTPUTF8](ReversePath::needs_smtputf8) must go with
+    /// [`MailParameters::smtputf8`] set (RFC 6531 §3.4); the parser refuses it otherwise
+    /// (553 5.6.7), so build it that way.
     Mail {
         /// The reverse-path; `<>` is [`ReversePath::Null`].
         reverse_path: ReversePath,
