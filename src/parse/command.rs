@@ -100,9 +100,9 @@ fn unknown(src: &Bytes, verb: &[u8], arg: Option<&[u8]>) -> Result<Command, Deco
     if arg.is_some_and(|a| memchr::memchr2(b'\r', b'\n', a).is_some()) {
         return Err(BARE_LINE_END);
     }
-    let argument = arg.map(|a| src.slice_ref(a)).unwrap_or_default();
+    let argument = arg.map(|a| crate::parse::share(src, a)).unwrap_or_default();
     Ok(Command::Unknown(UnknownCommand::from_checked(
-        Text::from_checked(src.slice_ref(verb)),
+        Text::from_checked(crate::parse::share(src, verb)),
         argument,
     )))
 }

@@ -2,7 +2,7 @@
 //!
 //! Everything here is `pub(crate)`. Parsers work on complete input (`&[u8]` holding one
 //! line without its CRLF, or one reply) and return slices of it; the types in
-//! [`crate::types`] turn those slices into owned values with `Bytes::slice_ref`, so parsed
+//! [`crate::types`] turn those slices into owned values with [`share`] (`Bytes::slice`), so parsed
 //! values share the input buffer instead of copying it.
 //!
 //! The character classes below are the core rules of RFC 5234 Appendix B.1 and the
@@ -111,6 +111,19 @@ pub(crate) mod class {
 #[inline]
 pub(crate) fn find_short(s: &[u8], needle: u8) -> Option<usize> {
     s.iter().position(|&c| c == needle)
+}
+
+/// `part` (a subslice of `src`) as an owned slice of `src`: `Bytes::slice_ref` without its
+/// checks, which every caller here meets by construction (the offset is computed from the
+/// pointers, and a debug assertion guards the containment).
+#[inline]
+pub(crate) fn share(src: &bytes::Bytes, part: &[u8]) -> bytes::Bytes {
+    if part.is_empty() {
+        return bytes::Bytes::new();
+    }
+    let start = (part.as_ptr() as usize).wrapping_sub(src.as_ptr() as usize);
+    debug_assert!(start <= src.len() && part.len() <= src.len() - start);
+    src.slice(start..start + part.len())
 }
 
 /// `Let-dig = ALPHA / DIGIT` (RFC 5321 §4.1.2).

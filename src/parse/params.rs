@@ -120,8 +120,8 @@ fn unknown(
         return Err(DUPLICATE);
     }
     others.push(Parameter::from_checked(
-        Text::from_checked(src.slice_ref(keyword)),
-        value.map(|v| Text::from_checked(src.slice_ref(v))),
+        Text::from_checked(crate::parse::share(src, keyword)),
+        value.map(|v| Text::from_checked(crate::parse::share(src, v))),
     ));
     Ok(())
 }
@@ -177,7 +177,7 @@ pub(crate) fn mail_parameters(
                 if v.len() > MAX_ENVID_LEN || !is_xtext(v) {
                     return Err(PError::new("ENVID is at most 100 characters of xtext"));
                 }
-                set_once(&mut envid, XText::from_checked(src.slice_ref(v)))
+                set_once(&mut envid, XText::from_checked(crate::parse::share(src, v)))
             }
             8 if k.eq_ignore_ascii_case(b"SMTPUTF8") => {
                 flag_once(&mut smtputf8, v, "SMTPUTF8 takes no value")

@@ -352,7 +352,7 @@ impl MailAuth {
         if v == b"<>" {
             Some(Self::Unknown)
         } else if is_xtext(v) {
-            Some(Self::Identity(XText::from_checked(src.slice_ref(v))))
+            Some(Self::Identity(XText::from_checked(crate::parse::share(src, v))))
         } else {
             None
         }
@@ -513,7 +513,7 @@ impl Hold {
     }
 
     pub(crate) fn until_checked(src: &Bytes, v: &[u8]) -> Option<Self> {
-        is_date_time(v).then(|| Self::Until(Text::from_checked(src.slice_ref(v))))
+        is_date_time(v).then(|| Self::Until(Text::from_checked(crate::parse::share(src, v))))
     }
 
     /// `HOLDFOR` a number of seconds (at most 9 digits).
@@ -676,8 +676,8 @@ impl Orcpt {
             return None;
         }
         Some(Self {
-            addr_type: Text::from_checked(src.slice_ref(t)),
-            address: XText::from_checked(src.slice_ref(x)),
+            addr_type: Text::from_checked(crate::parse::share(src, t)),
+            address: XText::from_checked(crate::parse::share(src, x)),
         })
     }
 }
