@@ -80,6 +80,10 @@ pub(crate) mod class {
     /// `atext`, or a non-ASCII octet (RFC 6531 §3.3 `atext =/ UTF8-non-ascii`).
     pub(crate) const ATEXT: u8 = 2;
 
+    /// `ALPHA / DIGIT / "+" / "/"`: a base64 character other than the `=` padding
+    /// (RFC 4648 §4).
+    pub(crate) const BASE64: u8 = 4;
+
     const fn build() -> [u8; 256] {
         let mut t = [0u8; 256];
         let mut c = 0;
@@ -90,6 +94,9 @@ pub(crate) mod class {
             }
             if super::is_atext(b) || b >= 0x80 {
                 t[c] |= ATEXT;
+            }
+            if b.is_ascii_alphanumeric() || b == b'+' || b == b'/' {
+                t[c] |= BASE64;
             }
             c += 1;
         }

@@ -171,8 +171,9 @@ pub(crate) fn is_base64(s: &[u8]) -> bool {
         return false;
     }
     let pad = s.iter().rev().take_while(|&&c| c == b'=').count();
-    pad <= 2
-        && s[..s.len() - pad].iter().all(|&c| c.is_ascii_alphanumeric() || c == b'+' || c == b'/')
+    let data = &s[..s.len() - pad];
+    use crate::parse::class;
+    pad <= 2 && class::run(data, class::BASE64) == data.len()
 }
 
 impl InitialResponse {
