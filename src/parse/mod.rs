@@ -84,6 +84,12 @@ pub(crate) mod class {
     /// (RFC 4648 §4).
     pub(crate) const BASE64: u8 = 4;
 
+    /// `ALPHA / DIGIT / "-"`: an `esmtp-keyword` character after the first (RFC 5321 §4.1.2).
+    pub(crate) const ESMTP_KEYWORD: u8 = 8;
+    /// `%d33-60 / %d62-126`, or a non-ASCII octet: an `esmtp-value` character (RFC 5321
+    /// §4.1.2, RFC 6531 §3.3 `UTF8-non-ascii`).
+    pub(crate) const ESMTP_VALUE: u8 = 16;
+
     const fn build() -> [u8; 256] {
         let mut t = [0u8; 256];
         let mut c = 0;
@@ -94,6 +100,12 @@ pub(crate) mod class {
             }
             if super::is_atext(b) || b >= 0x80 {
                 t[c] |= ATEXT;
+            }
+            if super::is_esmtp_keyword_char(b) {
+                t[c] |= ESMTP_KEYWORD;
+            }
+            if super::is_esmtp_value_char(b) || b >= 0x80 {
+                t[c] |= ESMTP_VALUE;
             }
             if b.is_ascii_alphanumeric() || b == b'+' || b == b'/' {
                 t[c] |= BASE64;

@@ -9,7 +9,7 @@
 
 use bytes::Bytes;
 
-use super::{PError, is_esmtp_keyword_char, is_esmtp_value_char, is_let_dig, parse_u64};
+use super::{PError, class, is_let_dig, parse_u64};
 use crate::error::DecodeErrorKind;
 use crate::types::is_xtext;
 use crate::types::{
@@ -42,7 +42,7 @@ type Param<'a> = (&'a [u8], Option<&'a [u8]>, usize);
 pub(crate) fn esmtp_param(p: &[u8]) -> Result<Param<'_>, PError> {
     const KEYWORD: PError = PError::new("malformed parameter keyword");
     const VALUE: PError = PError::new("malformed parameter value");
-    let k = p.iter().position(|&c| !is_esmtp_keyword_char(c)).unwrap_or(p.len());
+    let k = class::run(p, class::ESMTP_KEYWORD);
     if k == 0 || !is_let_dig(p[0]) {
         return Err(KEYWORD);
     }
@@ -51,7 +51,7 @@ pub(crate) fn esmtp_param(p: &[u8]) -> Result<Param<'_>, PError> {
         None | Some(b' ') => Ok((keyword, None, k)),
         Some(b'=') => {
             let v = &p[k + 1..];
-            let n = v.iter().position(|&c| c < 0x80 && !is_esmtp_value_char(c)).unwrap_or(v.len());
+            let n = class::run(v, class::ESMTP_VALUE);
             if n == 0 || v.get(n).is_some_and(|&c| c != b' ') {
                 return Err(VALUE);
             }
