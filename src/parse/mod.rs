@@ -90,6 +90,9 @@ pub(crate) mod class {
     /// §4.1.2, RFC 6531 §3.3 `UTF8-non-ascii`).
     pub(crate) const ESMTP_VALUE: u8 = 16;
 
+    /// `xchar` (RFC 3461 §4): an octet xtext carries as itself.
+    pub(crate) const XCHAR: u8 = 32;
+
     const fn build() -> [u8; 256] {
         let mut t = [0u8; 256];
         let mut c = 0;
@@ -106,6 +109,9 @@ pub(crate) mod class {
             }
             if super::is_esmtp_value_char(b) || b >= 0x80 {
                 t[c] |= ESMTP_VALUE;
+            }
+            if super::is_xchar(b) {
+                t[c] |= XCHAR;
             }
             if b.is_ascii_alphanumeric() || b == b'+' || b == b'/' {
                 t[c] |= BASE64;
