@@ -58,7 +58,7 @@ pub(crate) fn domain<'a>(src: &Bytes, i: &'a [u8]) -> PResult<'a, Domain> {
         return fail("domain longer than 255 octets");
     }
     utf8_ok(d)?;
-    Ok((rest, Domain::from_checked(Text::from_checked(src.slice_ref(d)))))
+    Ok((rest, Domain::from_checked(Text::from_checked(crate::parse::share(src, d)))))
 }
 
 /// `Snum = 1*3DIGIT` representing a decimal integer value in the range 0 through 255.
@@ -213,8 +213,8 @@ pub(crate) fn address_literal<'a>(src: &Bytes, i: &'a [u8]) -> PResult<'a, Addre
     Ok((
         rest,
         AddressLiteral::general_checked(
-            Text::from_checked(src.slice_ref(tag)),
-            Text::from_checked(src.slice_ref(content)),
+            Text::from_checked(crate::parse::share(src, tag)),
+            Text::from_checked(crate::parse::share(src, content)),
         ),
     ))
 }
@@ -277,7 +277,7 @@ pub(crate) fn local_part<'a>(src: &Bytes, i: &'a [u8]) -> PResult<'a, LocalPart>
         return fail("local part longer than 64 octets");
     }
     utf8_ok(lp)?;
-    Ok((rest, LocalPart::from_checked(Text::from_checked(src.slice_ref(lp)))))
+    Ok((rest, LocalPart::from_checked(Text::from_checked(crate::parse::share(src, lp)))))
 }
 
 /// `Mailbox = Local-part "@" ( Domain / address-literal )` (RFC 5321 §4.1.2).

@@ -100,9 +100,9 @@ fn unknown(src: &Bytes, verb: &[u8], arg: Option<&[u8]>) -> Result<Command, Deco
     if arg.is_some_and(|a| memchr::memchr2(b'\r', b'\n', a).is_some()) {
         return Err(BARE_LINE_END);
     }
-    let argument = arg.map(|a| src.slice_ref(a)).unwrap_or_default();
+    let argument = arg.map(|a| crate::parse::share(src, a)).unwrap_or_default();
     Ok(Command::Unknown(UnknownCommand::from_checked(
-        Text::from_checked(src.slice_ref(verb)),
+        Text::from_checked(crate::parse::share(src, verb)),
         argument,
     )))
 }
@@ -215,7 +215,7 @@ fn rcpt(src: &Bytes, arg: Option<&[u8]>, cfg: &CommandConfig) -> Result<Command,
 /// `end-marker = "LAST"` (RFC 3030 §2). A size that does not fit 64 bits is an error.
 fn bdat(arg: Option<&[u8]>) -> Result<Command, DecodeError> {
     let a = arg.ok_or(syntax("BDAT needs a chunk size"))?;
-    let (size, last) = match memchr::memchr(b' ', a) {
+    let (size, last) = match super::find_short(a, b' ') {
         Some(i) if a[i + 1..].eq_ignore_ascii_case(b"LAST") => (&a[..i], true),
         Some(_) => return Err(syntax("BDAT takes a size and LAST only")),
         None => (a, false),
@@ -228,7 +228,7 @@ fn bdat(arg: Option<&[u8]>) -> Result<Command, DecodeError> {
 /// (RFC 4954 §4); `sasl-mech = 1*20mech-char` (RFC 4422 §3.1, matched case-insensitively).
 fn auth(src: &Bytes, arg: Option<&[u8]>) -> Result<Command, DecodeError> {
     let a = arg.ok_or(syntax("AUTH needs a mechanism"))?;
-    let (mech, response) = match memchr::memchr(b' ', a) {
+    let (mech, response) = match super::find_short(a, b' ') {
         Some(i) => (&a[..i], Some(&a[i + 1..])),
         None => (a, None),
     };

@@ -2,7 +2,7 @@
 //!
 //! Everything here is `pub(crate)`. Parsers work on complete input (`&[u8]` holding one
 //! line without its CRLF, or one reply) and return slices of it; the types in
-//! [`crate::types`] turn those slices into owned values with `Bytes::slice_ref`, so parsed
+//! [`crate::types`] turn those slices into owned values with [`share`] (`Bytes::slice`), so parsed
 //! values share the input buffer instead of copying it.
 //!
 //! The character classes below are the core rules of RFC 5234 Appendix B.1 and the
@@ -80,6 +80,19 @@ pub(crate) mod class {
     /// `atext`, or a non-ASCII octet (RFC 6531 §3.3 `atext =/ UTF8-non-ascii`).
     pub(crate) const ATEXT: u8 = 2;
 
+    /// `ALPHA / DIGIT / "+" / "/"`: a base64 character other than the `=` padding
+    /// (RFC 4648 §4).
+    pub(crate) const BASE64: u8 = 4;
+
+    /// `ALPHA / DIGIT / "-"`: an `esmtp-keyword` character after the first (RFC 5321 §4.1.2).
+    pub(crate) const ESMTP_KEYWORD: u8 = 8;
+    /// `%d33-60 / %d62-126`, or a non-ASCII octet: an `esmtp-value` character (RFC 5321
+    /// §4.1.2, RFC 6531 §3.3 `UTF8-non-ascii`).
+    pub(crate) const ESMTP_VALUE: u8 = 16;
+
+    /// `xchar` (RFC 3461 §4): an octet xtext carries as itself.
+    pub(crate) const XCHAR: u8 = 32;
+
     const fn build() -> [u8; 256] {
         let mut t = [0u8; 256];
         let mut c = 0;
@@ -90,6 +103,18 @@ pub(crate) mod class {
             }
             if super::is_atext(b) || b >= 0x80 {
                 t[c] |= ATEXT;
+            }
+            if super::is_esmtp_keyword_char(b) {
+                t[c] |= ESMTP_KEYWORD;
+            }
+            if super::is_esmtp_value_char(b) || b >= 0x80 {
+                t[c] |= ESMTP_VALUE;
+            }
+            if super::is_xchar(b) {
+                t[c] |= XCHAR;
+            }
+            if b.is_ascii_alphanumeric() || b == b'+' || b == b'/' {
+                t[c] |= BASE64;
             }
             c += 1;
         }
@@ -111,6 +136,19 @@ pub(crate) mod class {
 #[inline]
 pub(crate) fn find_short(s: &[u8], needle: u8) -> Option<usize> {
     s.iter().position(|&c| c == needle)
+}
+
+/// `part` (a subslice of `src`) as an owned slice of `src`: `Bytes::slice_ref` without its
+/// checks, which every caller here meets by construction (the offset is computed from the
+/// pointers, and a debug assertion guards the containment).
+#[inline]
+pub(crate) fn share(src: &bytes::Bytes, part: &[u8]) -> bytes::Bytes {
+    if part.is_empty() {
+        return bytes::Bytes::new();
+    }
+    let start = (part.as_ptr() as usize).wrapping_sub(src.as_ptr() as usize);
+    debug_assert!(start <= src.len() && part.len() <= src.len() - start);
+    src.slice(start..start + part.len())
 }
 
 /// `Let-dig = ALPHA / DIGIT` (RFC 5321 §4.1.2).

@@ -9,13 +9,13 @@
 
 use bytes::Bytes;
 
-use super::{PError, parse_u64};
+use super::{PError, class, is_let_dig, parse_u64};
 use crate::error::DecodeErrorKind;
+use crate::types::is_xtext;
 use crate::types::{
     Body, DeliverBy, Hold, MAX_ENVID_LEN, MAX_XTEXT_PARAM_LEN, MailAuth, MailParameters, Notify,
     Orcpt, Parameter, Priority, RcptParameters, Ret, Text, XText,
 };
-use crate::types::{is_esmtp_keyword, is_esmtp_value, is_xtext};
 
 /// How lenient the parameter list parser is.
 #[derive(Clone, Copy, Debug)]
@@ -26,27 +26,43 @@ pub(crate) struct ParamOptions {
     pub(crate) extra_spaces: bool,
 }
 
-/// One `esmtp-param`, split: `(keyword, value)`.
+/// An `esmtp-param` split into keyword and value, with its length in the list.
+type Param<'a> = (&'a [u8], Option<&'a [u8]>, usize);
+
+/// One `esmtp-param`, split: `(keyword, value, length)`.
 ///
 /// ```text
 /// esmtp-param   = esmtp-keyword ["=" esmtp-value]
 /// esmtp-keyword = (ALPHA / DIGIT) *(ALPHA / DIGIT / "-")
 /// esmtp-value   = 1*(%d33-60 / %d62-126)   ; RFC 6531 §3.3 adds UTF8-non-ascii
 /// ```
-pub(crate) fn esmtp_param(p: &[u8]) -> Result<(&[u8], Option<&[u8]>), PError> {
-    let (keyword, value) = match super::find_short(p, b'=') {
-        Some(eq) => (&p[..eq], Some(&p[eq + 1..])),
-        None => (p, None),
-    };
-    if !is_esmtp_keyword(keyword) {
-        return Err(PError::new("malformed parameter keyword"));
+///
+/// `p` is the rest of a parameter list; the parameter ends at the first SP or at the end,
+/// and its length is returned too, so the list is scanned once.
+pub(crate) fn esmtp_param(p: &[u8]) -> Result<Param<'_>, PError> {
+    const KEYWORD: PError = PError::new("malformed parameter keyword");
+    const VALUE: PError = PError::new("malformed parameter value");
+    let k = class::run(p, class::ESMTP_KEYWORD);
+    if k == 0 || !is_let_dig(p[0]) {
+        return Err(KEYWORD);
     }
-    if let Some(v) = value {
-        if !is_esmtp_value(v) {
-            return Err(PError::new("malformed parameter value"));
+    let keyword = &p[..k];
+    match p.get(k) {
+        None | Some(b' ') => Ok((keyword, None, k)),
+        Some(b'=') => {
+            let v = &p[k + 1..];
+            let n = class::run(v, class::ESMTP_VALUE);
+            if n == 0 || v.get(n).is_some_and(|&c| c != b' ') {
+                return Err(VALUE);
+            }
+            let value = &v[..n];
+            if !value.is_ascii() && std::str::from_utf8(value).is_err() {
+                return Err(VALUE);
+            }
+            Ok((keyword, Some(value), k + 1 + n))
         }
+        Some(_) => Err(KEYWORD),
     }
-    Ok((keyword, value))
 }
 
 /// Splits a parameter list on SP, calling `f` for each `esmtp-param`.
@@ -65,8 +81,7 @@ fn for_each_param<'a>(
                 return Ok(());
             }
         }
-        let end = super::find_short(rest, b' ').unwrap_or(rest.len());
-        let (keyword, value) = esmtp_param(&rest[..end])?;
+        let (keyword, value, end) = esmtp_param(rest)?;
         f(keyword, value)?;
         if end == rest.len() {
             return Ok(());
@@ -120,8 +135,8 @@ fn unknown(
         return Err(DUPLICATE);
     }
     others.push(Parameter::from_checked(
-        Text::from_checked(src.slice_ref(keyword)),
-        value.map(|v| Text::from_checked(src.slice_ref(v))),
+        Text::from_checked(crate::parse::share(src, keyword)),
+        value.map(|v| Text::from_checked(crate::parse::share(src, v))),
     ));
     Ok(())
 }
@@ -177,7 +192,7 @@ pub(crate) fn mail_parameters(
                 if v.len() > MAX_ENVID_LEN || !is_xtext(v) {
                     return Err(PError::new("ENVID is at most 100 characters of xtext"));
                 }
-                set_once(&mut envid, XText::from_checked(src.slice_ref(v)))
+                set_once(&mut envid, XText::from_checked(crate::parse::share(src, v)))
             }
             8 if k.eq_ignore_ascii_case(b"SMTPUTF8") => {
                 flag_once(&mut smtputf8, v, "SMTPUTF8 takes no value")

@@ -134,7 +134,7 @@ impl Argument {
     }
 
     pub(crate) fn from_checked(src: &Bytes, s: &[u8]) -> Self {
-        Self(Text::from_checked(src.slice_ref(s)))
+        Self(Text::from_checked(crate::parse::share(src, s)))
     }
 
     /// The text.
@@ -175,8 +175,9 @@ pub(crate) fn is_base64(s: &[u8]) -> bool {
         return false;
     }
     let pad = s.iter().rev().take_while(|&&c| c == b'=').count();
-    pad <= 2
-        && s[..s.len() - pad].iter().all(|&c| c.is_ascii_alphanumeric() || c == b'+' || c == b'/')
+    let data = &s[..s.len() - pad];
+    use crate::parse::class;
+    pad <= 2 && class::run(data, class::BASE64) == data.len()
 }
 
 impl InitialResponse {
@@ -204,7 +205,7 @@ impl InitialResponse {
     }
 
     pub(crate) fn from_checked(src: &Bytes, s: &[u8]) -> Self {
-        Self(Text::from_checked(src.slice_ref(s)))
+        Self(Text::from_checked(crate::parse::share(src, s)))
     }
 
     /// Whether this is the empty response (`=`).
@@ -579,17 +580,18 @@ impl CommandDecoder {
     /// The line limit for the line at the front of `buf`, chosen by its verb.
     fn limit_for(&self, buf: &[u8]) -> usize {
         let base = self.config.max_line;
-        let Some(head) = buf.get(..5) else { return base };
-        if head[4] != b' ' {
-            return base;
+        let Some(&[a, b, c, d, b' ']) = buf.get(..5) else { return base };
+        // Upper-cased with one mask: `c & 0xDF` is an upper-case letter only when `c` is
+        // that letter in either case.
+        const fn verb(v: &[u8; 4]) -> u32 {
+            u32::from_be_bytes(*v)
         }
-        let verb = &head[..4];
-        if verb.eq_ignore_ascii_case(b"MAIL") || verb.eq_ignore_ascii_case(b"RCPT") {
-            self.config.max_mail_rcpt_line.max(base)
-        } else if verb.eq_ignore_ascii_case(b"AUTH") {
-            self.config.max_auth_line.max(base)
-        } else {
-            base
+        match u32::from_be_bytes([a, b, c, d]) & 0xDFDF_DFDF {
+            v if v == verb(b"MAIL") || v == verb(b"RCPT") => {
+                self.config.max_mail_rcpt_line.max(base)
+            }
+            v if v == verb(b"AUTH") => self.config.max_auth_line.max(base),
+            _ => base,
         }
     }
 }

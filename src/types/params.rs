@@ -66,23 +66,18 @@ fn hex_value(c: u8) -> Option<u8> {
 
 /// Checks that `s` is xtext (RFC 3461 §4); upper-case hex digits only, as the RFC says.
 pub(crate) fn is_xtext(s: &[u8]) -> bool {
-    let mut i = 0;
-    while i < s.len() {
-        match s[i] {
-            b'+' => {
-                if i + 2 >= s.len() {
-                    return false;
-                }
-                if hex_value(s[i + 1]).is_none() || hex_value(s[i + 2]).is_none() {
-                    return false;
-                }
-                i += 3;
+    use crate::parse::class;
+    let mut rest = s;
+    loop {
+        let n = class::run(rest, class::XCHAR);
+        match &rest[n..] {
+            [] => return true,
+            [b'+', a, b, tail @ ..] if hex_value(*a).is_some() && hex_value(*b).is_some() => {
+                rest = tail;
             }
-            c if crate::parse::is_xchar(c) => i += 1,
             _ => return false,
         }
     }
-    true
 }
 
 impl XText {
@@ -352,7 +347,7 @@ impl MailAuth {
         if v == b"<>" {
             Some(Self::Unknown)
         } else if is_xtext(v) {
-            Some(Self::Identity(XText::from_checked(src.slice_ref(v))))
+            Some(Self::Identity(XText::from_checked(crate::parse::share(src, v))))
         } else {
             None
         }
@@ -513,7 +508,7 @@ impl Hold {
     }
 
     pub(crate) fn until_checked(src: &Bytes, v: &[u8]) -> Option<Self> {
-        is_date_time(v).then(|| Self::Until(Text::from_checked(src.slice_ref(v))))
+        is_date_time(v).then(|| Self::Until(Text::from_checked(crate::parse::share(src, v))))
     }
 
     /// `HOLDFOR` a number of seconds (at most 9 digits).
@@ -676,8 +671,8 @@ impl Orcpt {
             return None;
         }
         Some(Self {
-            addr_type: Text::from_checked(src.slice_ref(t)),
-            address: XText::from_checked(src.slice_ref(x)),
+            addr_type: Text::from_checked(crate::parse::share(src, t)),
+            address: XText::from_checked(crate::parse::share(src, x)),
         })
     }
 }
