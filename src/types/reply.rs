@@ -1059,13 +1059,7 @@ impl Assembler {
                 if parsed.last {
                     Ok(Some(reply))
                 } else if max_lines <= 1 {
-                    Err((
-                        DecodeError::new(
-                            DecodeErrorKind::TooManyReplyLines,
-                            "too many reply lines",
-                        ),
-                        true,
-                    ))
+                    Err((TOO_MANY_LINES, true))
                 } else {
                     let mut reply = reply;
                     reply.rest.reserve(15);
@@ -1092,13 +1086,7 @@ impl Assembler {
                     Ok(self.partial.take())
                 } else if r.line_count() >= max_lines {
                     self.partial = None;
-                    Err((
-                        DecodeError::new(
-                            DecodeErrorKind::TooManyReplyLines,
-                            "too many reply lines",
-                        ),
-                        true,
-                    ))
+                    Err((TOO_MANY_LINES, true))
                 } else {
                     Ok(None)
                 }
@@ -1221,6 +1209,10 @@ impl Default for ReplyDecoder {
         ReplyDecoder::new(ReplyDecoderConfig::default())
     }
 }
+
+/// A reply with more lines than [`ReplyDecoderConfig`] allows.
+const TOO_MANY_LINES: DecodeError =
+    DecodeError::new(DecodeErrorKind::TooManyReplyLines, "too many reply lines");
 
 impl ReplyDecoder {
     /// A decoder with these limits.
