@@ -30,6 +30,7 @@ fn utf8_ok(s: &[u8]) -> Result<(), nom::Err<PError>> {
 /// (RFC 5321 §4.1.2); RFC 6531 §3.3 adds `sub-domain =/ U-label`. A label here is a run of
 /// LDH octets or non-ASCII octets (checked as UTF-8 by [`domain`]) that neither starts nor
 /// ends with a hyphen and has at most 63 octets (RFC 1035 §2.3.4).
+#[inline]
 fn sub_domain(i: &[u8]) -> PResult<'_, &[u8]> {
     let n = super::class::run(i, super::class::DOMAIN);
     if n == 0 {
@@ -47,6 +48,7 @@ fn sub_domain(i: &[u8]) -> PResult<'_, &[u8]> {
 
 /// `Domain = sub-domain *("." sub-domain)` (RFC 5321 §4.1.2), at most 255 octets
 /// (§4.5.3.1.2). U-labels are checked to be UTF-8; IDNA2008 validity is not checked.
+#[inline(always)]
 pub(crate) fn domain<'a>(src: &Bytes, i: &'a [u8]) -> PResult<'a, Domain> {
     let (mut rest, _) = sub_domain(i)?;
     while let [b'.', tail @ ..] = rest {
@@ -221,6 +223,7 @@ pub(crate) fn address_literal<'a>(src: &Bytes, i: &'a [u8]) -> PResult<'a, Addre
 
 /// `Domain / address-literal`: the argument of EHLO, HELO and LHLO and the part of a
 /// mailbox after "@" (RFC 5321 §4.1.1.1, §4.1.2).
+#[inline(always)]
 pub(crate) fn host<'a>(src: &Bytes, i: &'a [u8]) -> PResult<'a, Host> {
     if i.first() == Some(&b'[') {
         let (rest, lit) = address_literal(src, i)?;
@@ -233,6 +236,7 @@ pub(crate) fn host<'a>(src: &Bytes, i: &'a [u8]) -> PResult<'a, Host> {
 
 /// `Dot-string = Atom *("." Atom)`, `Atom = 1*atext` (RFC 5321 §4.1.2), with RFC 6531 §3.3
 /// `atext =/ UTF8-non-ascii`.
+#[inline]
 fn dot_string(i: &[u8]) -> PResult<'_, &[u8]> {
     let atom_len = |s: &[u8]| super::class::run(s, super::class::ATEXT);
     let mut n = atom_len(i);
@@ -271,6 +275,7 @@ fn quoted_string(i: &[u8]) -> PResult<'_, &[u8]> {
 
 /// `Local-part = Dot-string / Quoted-string` (RFC 5321 §4.1.2), at most 64 octets
 /// (§4.5.3.1.1), kept in wire form.
+#[inline(always)]
 pub(crate) fn local_part<'a>(src: &Bytes, i: &'a [u8]) -> PResult<'a, LocalPart> {
     let (rest, lp) = if i.first() == Some(&b'"') { quoted_string(i)? } else { dot_string(i)? };
     if lp.len() > MAX_LOCAL_PART_LEN {
@@ -281,6 +286,7 @@ pub(crate) fn local_part<'a>(src: &Bytes, i: &'a [u8]) -> PResult<'a, LocalPart>
 }
 
 /// `Mailbox = Local-part "@" ( Domain / address-literal )` (RFC 5321 §4.1.2).
+#[inline(always)]
 pub(crate) fn mailbox<'a>(src: &Bytes, i: &'a [u8]) -> PResult<'a, Mailbox> {
     let (rest, lp) = local_part(src, i)?;
     let [b'@', rest @ ..] = rest else {
@@ -308,6 +314,7 @@ fn a_d_l<'a>(src: &Bytes, i: &'a [u8]) -> PResult<'a, ()> {
 
 /// `Path = "<" [ A-d-l ":" ] Mailbox ">"` (RFC 5321 §4.1.2), at most 256 octets
 /// (§4.5.3.1.3). The source route, if any, is dropped.
+#[inline(always)]
 fn path<'a>(src: &Bytes, i: &'a [u8]) -> PResult<'a, Mailbox> {
     let [b'<', body @ ..] = i else {
         return fail("expected < before the address");
@@ -331,6 +338,7 @@ fn path<'a>(src: &Bytes, i: &'a [u8]) -> PResult<'a, Mailbox> {
 }
 
 /// `Reverse-path = Path / "<>"` (RFC 5321 §4.1.2).
+#[inline]
 pub(crate) fn reverse_path<'a>(src: &Bytes, i: &'a [u8]) -> PResult<'a, ReversePath> {
     if let [b'<', b'>', rest @ ..] = i {
         return Ok((rest, ReversePath::Null));
@@ -341,6 +349,7 @@ pub(crate) fn reverse_path<'a>(src: &Bytes, i: &'a [u8]) -> PResult<'a, ReverseP
 
 /// `Forward-path = Path`, and `"<Postmaster>"` (case-insensitive, RFC 5321 §4.1.1.3).
 /// `<>` is never a forward-path.
+#[inline]
 pub(crate) fn forward_path<'a>(src: &Bytes, i: &'a [u8]) -> PResult<'a, ForwardPath> {
     if i.len() >= 12 && i[..12].eq_ignore_ascii_case(b"<Postmaster>") {
         return Ok((&i[12..], ForwardPath::Postmaster));
