@@ -105,6 +105,29 @@ fn local_parts() {
     assert!(LocalPart::new("üser").unwrap().needs_smtputf8());
 }
 
+/// RFC 5321 §4.1.2: "all quoted forms MUST be treated as equivalent", and a sender SHOULD
+/// use the least quoting. Case still matters (§2.4).
+#[test]
+fn quoted_forms_are_equivalent() {
+    use std::collections::HashSet;
+    let forms = ["abc", r#""abc""#, r#""a\bc""#, r#""\a\b\c""#];
+    let set: HashSet<LocalPart> = forms.iter().map(|f| LocalPart::new(f).unwrap()).collect();
+    assert_eq!(set.len(), 1, "one mailbox name, four spellings");
+    for f in forms {
+        let lp = LocalPart::new(f).unwrap();
+        assert_eq!(lp.as_str(), f, "the wire form is kept");
+        assert_eq!(lp.minimal().as_str(), "abc");
+    }
+    assert_ne!(LocalPart::new("abc").unwrap(), LocalPart::new("ABC").unwrap());
+    assert_ne!(LocalPart::new(r#""a b""#).unwrap(), LocalPart::new("ab").unwrap());
+    let needs_quotes = LocalPart::new(r#""john\ smith""#).unwrap();
+    assert_eq!(needs_quotes.minimal().as_str(), r#""john smith""#);
+    let a: Mailbox =
+        r#"<"abc"@example.org>"#.parse::<ReversePath>().unwrap().mailbox().unwrap().clone();
+    let b: Mailbox = "abc@example.org".parse().unwrap();
+    assert_eq!(a, b);
+}
+
 #[test]
 fn mailboxes_and_paths() {
     let m: Mailbox = "user@[IPv6:::1]".parse().unwrap();
@@ -165,9 +188,18 @@ proptest! {
 
     #[test]
     fn local_part_round_trip(l in strat::local_part()) {
-        prop_assert_eq!(LocalPart::new(l.as_str()).unwrap(), l.clone());
+        let parsed = LocalPart::new(l.as_str()).unwrap();
+        prop_assert_eq!(parsed.as_str(), l.as_str());
+        prop_assert_eq!(&parsed, &l);
         let requoted = LocalPart::from_value(&l.value()).unwrap();
         prop_assert_eq!(requoted.value(), l.value());
+        prop_assert_eq!(&requoted, &l);
+        let minimal = l.minimal();
+        prop_assert_eq!(&minimal, &l);
+        prop_assert!(minimal.as_str().len() <= l.as_str().len());
+        // Quoted only when the value is no Dot-string.
+        let value_is_dot_string = LocalPart::new(&minimal.value()).is_ok_and(|v| !v.is_quoted());
+        prop_assert!(!minimal.is_quoted() || !value_is_dot_string);
     }
 
     #[test]

@@ -297,10 +297,31 @@ impl From<AddressLiteral> for Host {
 /// (RFC 5321 §4.1.2), at most 64 octets, with UTF-8 where RFC 6531 §3.3 allows it.
 ///
 /// Kept in wire form: a quoted local part keeps its quotes and quoted-pairs, so it encodes
-/// back to a valid address; [`value`](Self::value) gives the unquoted content. Compared
-/// exactly: local parts are case-sensitive (RFC 5321 §2.4).
-#[derive(Clone, PartialEq, Eq, Hash)]
+/// back to what was received; [`value`](Self::value) gives the unquoted content and
+/// [`minimal`](Self::minimal) the form with the least quoting.
+///
+/// Equality and hashing go by the value: "all quoted forms MUST be treated as equivalent"
+/// (RFC 5321 §4.1.2), so `"abc"`, `"a\bc"` and `abc` are equal. They stay case-sensitive
+/// (§2.4: only the destination host may decide otherwise).
+#[derive(Clone)]
 pub struct LocalPart(Text);
+
+impl PartialEq for LocalPart {
+    fn eq(&self, other: &Self) -> bool {
+        if !self.is_quoted() && !other.is_quoted() {
+            return self.0 == other.0;
+        }
+        self.value() == other.value()
+    }
+}
+
+impl Eq for LocalPart {}
+
+impl Hash for LocalPart {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.value().hash(state)
+    }
+}
 
 impl LocalPart {
     /// A local part in wire form (`john.smith` or `"john smith"`), checked.
@@ -335,6 +356,17 @@ impl LocalPart {
     /// The wire form.
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+
+    /// The same local part with the least quoting possible: a Dot-string when the value
+    /// is one, which is what a sender SHOULD transmit (RFC 5321 §4.1.2).
+    pub fn minimal(&self) -> LocalPart {
+        if !self.is_quoted() {
+            return self.clone();
+        }
+        // The value of a valid local part always makes a valid local part again (it has
+        // no control characters and is no longer than the quoted form).
+        Self::from_value(&self.value()).unwrap_or_else(|_| self.clone())
     }
 
     /// Whether this is a Quoted-string.
