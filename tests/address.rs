@@ -38,6 +38,26 @@ fn domains() {
     assert_eq!(a.to_string(), "Example.COM");
 }
 
+/// RFC 6531 §3.3 U-labels, with the checks that stop one domain from reading as another.
+#[test]
+fn u_labels() {
+    for ok in ["例え.jp", "bücher.example", "ab-ü.example", "xn--bcher-kva.example"] {
+        assert_eq!(Domain::new(ok).unwrap().as_str(), ok);
+    }
+    for bad in [
+        "example\u{3002}com", // ideographic full stops are label separators to IDNA
+        "example\u{FF0E}com",
+        "example\u{FF61}com",
+        "ab--ü.example", // RFC 5891 §4.2.3.1
+        "ü-.example",
+        "-ü.example",
+    ] {
+        assert!(Domain::new(bad).is_err(), "{bad}");
+        let line = format!("RCPT TO:<user@{bad}>");
+        assert!(esmtp::Command::parse(line.as_bytes()).is_err(), "{line}");
+    }
+}
+
 #[test]
 fn address_literals() {
     assert_eq!(

@@ -46,8 +46,31 @@ fn sub_domain(i: &[u8]) -> PResult<'_, &[u8]> {
     Ok((&i[n..], label))
 }
 
+/// The checks a domain with U-labels gets beyond UTF-8 (full IDNA2008 validity is not
+/// checked; that needs the Unicode tables):
+/// - no U+3002, U+FF0E or U+FF61: IDNA treats these full stops as label separators (RFC
+///   3490 §3.1), so software that maps them would read another domain than this one;
+/// - no `--` in the third and fourth characters of a U-label (RFC 5891 §4.2.3.1).
+fn u_labels_ok(d: &[u8]) -> Result<(), nom::Err<PError>> {
+    let Ok(s) = std::str::from_utf8(d) else {
+        return Err(nom::Err::Failure(PError::new("malformed UTF-8 in address")));
+    };
+    if s.contains(['\u{3002}', '\u{FF0E}', '\u{FF61}']) {
+        return Err(nom::Err::Failure(PError::new("ideographic full stop in a domain")));
+    }
+    for label in s.split('.').filter(|l| !l.is_ascii()) {
+        let mut chars = label.chars().skip(2);
+        if chars.next() == Some('-') && chars.next() == Some('-') {
+            return Err(nom::Err::Failure(PError::new(
+                "U-label with -- in its third and fourth characters",
+            )));
+        }
+    }
+    Ok(())
+}
+
 /// `Domain = sub-domain *("." sub-domain)` (RFC 5321 §4.1.2), at most 255 octets
-/// (§4.5.3.1.2). U-labels are checked to be UTF-8; IDNA2008 validity is not checked.
+/// (§4.5.3.1.2). U-labels get the checks of [`u_labels_ok`].
 #[inline(always)]
 pub(crate) fn domain<'a>(src: &Bytes, i: &'a [u8]) -> PResult<'a, Domain> {
     let (mut rest, _) = sub_domain(i)?;
@@ -59,7 +82,9 @@ pub(crate) fn domain<'a>(src: &Bytes, i: &'a [u8]) -> PResult<'a, Domain> {
     if d.len() > MAX_DOMAIN_LEN {
         return fail("domain longer than 255 octets");
     }
-    utf8_ok(d)?;
+    if !d.is_ascii() {
+        u_labels_ok(d)?;
+    }
     Ok((rest, Domain::from_checked(Text::from_checked(crate::parse::share(src, d)))))
 }
 
