@@ -150,6 +150,53 @@ const fn word_is_printable(w: u64) -> bool {
     (w | below_space | is_del) & HI == 0
 }
 
+/// One bit (the high one) set in each octet of `w` that is not `%d32-126`, that is a
+/// control character (HT, CR and LF among them), DEL or a non-ASCII octet. Only the
+/// lowest set bit is exact: a borrow or carry from a flagged octet may flag the octets
+/// above it.
+#[inline]
+const fn special_octets(w: u64) -> u64 {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    let below_space = w.wrapping_sub(LO * 0x20) & !w;
+    let del_or_high = w.wrapping_add(LO) | w;
+    (below_space | del_or_high) & HI
+}
+
+/// The end of one line of reply text: the offset of the CR of the first CRLF in `s` when
+/// every octet before it is `textstring` (RFC 5321 §4.2: HT, SP, printable US-ASCII).
+/// `None` when there is no CRLF in `s`, or another octet comes first (bare CR or LF,
+/// another control character, non-ASCII text): the line-by-line decoder deals with those.
+///
+/// Eight octets at a time: the text check and the search for the line end are one scan.
+#[inline]
+pub(crate) fn crlf_after_text(s: &[u8]) -> Option<usize> {
+    let mut i = 0;
+    while let Some(chunk) = s.get(i..i + 8) {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let special = special_octets(u64::from_le_bytes(word));
+        if special == 0 {
+            i += 8;
+            continue;
+        }
+        i += (special.trailing_zeros() / 8) as usize;
+        match s[i] {
+            b'\t' => i += 1,
+            b'\r' => return (s.get(i + 1) == Some(&b'\n')).then_some(i),
+            _ => return None,
+        }
+    }
+    while let Some(&c) = s.get(i) {
+        match c {
+            b'\r' => return (s.get(i + 1) == Some(&b'\n')).then_some(i),
+            c if is_plain(c) => i += 1,
+            _ => return None,
+        }
+    }
+    None
+}
+
 /// Whether every octet is HT, SP or printable ASCII: the common case, eight octets at a
 /// time.
 #[inline]
@@ -307,6 +354,35 @@ mod tests {
             }
         }
         assert!(is_plain_ascii(b"") && is_plain_ascii(b"\t\t\t\t\t\t\t\t\t"));
+    }
+
+    #[test]
+    fn crlf_scan_agrees_with_the_octet_check() {
+        for c in 0..=255u8 {
+            for pos in 0..17 {
+                let mut s = vec![b'a'; 20];
+                s[pos] = c;
+                s[18] = b'\r';
+                s[19] = b'\n';
+                let want = if c == b'\r' {
+                    None
+                } else if is_plain(c) {
+                    Some(18)
+                } else {
+                    None
+                };
+                assert_eq!(crlf_after_text(&s), want, "octet {c:#x} at {pos}");
+                s[pos + 1] = b'\n';
+                if c == b'\r' {
+                    assert_eq!(crlf_after_text(&s), Some(pos), "CRLF at {pos}");
+                }
+            }
+        }
+        assert_eq!(crlf_after_text(b"ab\tc\r\n"), Some(4));
+        assert_eq!(crlf_after_text(b"abcdefgh\r"), None, "CR without LF at the end");
+        assert_eq!(crlf_after_text(b"abc\ndef\r\n"), None, "bare LF");
+        assert_eq!(crlf_after_text(b"\r\n"), Some(0));
+        assert_eq!(crlf_after_text(b""), None);
     }
 
     #[test]
