@@ -701,7 +701,7 @@ struct Wire {
 
 /// The text ranges of the lines of a [`Wire`] reply, in `raw`.
 #[derive(Clone)]
-struct WireRanges<'a> {
+pub(crate) struct WireRanges<'a> {
     raw: &'a [u8],
     pos: usize,
     enhanced: Option<EnhancedStatusCode>,
@@ -714,7 +714,7 @@ impl Iterator for WireRanges<'_> {
     fn next(&mut self) -> Option<Self::Item> {
         let rest = self.raw.get(self.pos..).filter(|r| r.len() >= 3)?;
         // `Reply-code` then "-" / SP / the CRLF of a bare code; the text has no CR.
-        let cr = 3 + memchr::memchr(b'\r', &rest[3..]).unwrap_or(rest.len() - 3);
+        let cr = 3 + p::crlf_after_text(&rest[3..]).unwrap_or(rest.len() - 3);
         let mut start = if cr == 3 { 3 } else { 4 };
         if let Some(e) = self.enhanced {
             let class = b'0' + e.class.as_u8();
@@ -747,6 +747,25 @@ impl<'a> Iterator for LineBytes<'a> {
         match self {
             LineBytes::Lines(it) => it.next().map(|t| t.as_bytes()),
             LineBytes::Wire(raw, it) => it.next().map(|r| &raw[r]),
+        }
+    }
+}
+
+/// The text of each line of a reply and the shared buffer it is part of, from
+/// [`Reply::shared_lines`]. The text is valid UTF-8.
+pub(crate) enum SharedLines<'a> {
+    Lines(std::iter::Chain<std::iter::Once<&'a Text>, std::slice::Iter<'a, Text>>),
+    Wire(&'a Bytes, WireRanges<'a>),
+}
+
+impl<'a> Iterator for SharedLines<'a> {
+    type Item = (&'a Bytes, &'a [u8]);
+
+    #[inline]
+    fn next(&mut self) -> Option<Self::Item> {
+        match self {
+            SharedLines::Lines(it) => it.next().map(|t| (t.as_shared(), t.as_bytes())),
+            SharedLines::Wire(raw, it) => it.next().map(|r| (*raw, &raw[r])),
         }
     }
 }
@@ -1072,6 +1091,17 @@ impl Reply {
                     [] => unreachable!("a wire-form reply has at least two lines"),
                 }
             }
+        }
+    }
+
+    /// The text of each line with the buffer it lies in, without building [`Text`]s: for
+    /// readers such as `Capabilities::from_ehlo` that slice parts out of the lines.
+    pub(crate) fn shared_lines(&self) -> SharedLines<'_> {
+        match &self.body {
+            Body::Lines { first, rest } => {
+                SharedLines::Lines(std::iter::once(first).chain(rest.iter()))
+            }
+            Body::Wire(w) => SharedLines::Wire(&w.raw, self.wire_ranges(&w.raw)),
         }
     }
 
