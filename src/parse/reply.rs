@@ -197,6 +197,25 @@ pub(crate) fn crlf_after_text(s: &[u8]) -> Option<usize> {
     None
 }
 
+/// The offset of the first CR in `s`, eight octets at a time.
+#[inline]
+pub(crate) fn find_cr(s: &[u8]) -> Option<usize> {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    let mut i = 0;
+    while let Some(chunk) = s.get(i..i + 8) {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let x = u64::from_le_bytes(word) ^ (LO * u64::from(b'\r'));
+        // The lowest octet found is exact: only a zero octet below it could borrow.
+        let zero = x.wrapping_sub(LO) & !x & (LO * 0x80);
+        if zero != 0 {
+            return Some(i + (zero.trailing_zeros() / 8) as usize);
+        }
+        i += 8;
+    }
+    s[i..].iter().position(|&c| c == b'\r').map(|k| i + k)
+}
+
 /// Whether every octet is HT, SP or printable ASCII: the common case, eight octets at a
 /// time.
 #[inline]
@@ -497,6 +516,19 @@ mod tests {
                     let want = if end { pos } else { 20 };
                     assert_eq!(token_end(&s, eq), want, "octet {c:#x} at {pos}, eq {eq}");
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn find_cr_agrees_with_position() {
+        for c in 0..=255u8 {
+            for pos in 0..19 {
+                let mut s = vec![b'a'; 19];
+                s[pos] = c;
+                assert_eq!(find_cr(&s), s.iter().position(|&c| c == b'\r'), "{c:#x} at {pos}");
+                s[18] = b'\r';
+                assert_eq!(find_cr(&s), s.iter().position(|&c| c == b'\r'), "{c:#x} at {pos}");
             }
         }
     }

@@ -714,7 +714,7 @@ impl Iterator for WireRanges<'_> {
     fn next(&mut self) -> Option<Self::Item> {
         let rest = self.raw.get(self.pos..).filter(|r| r.len() >= 3)?;
         // `Reply-code` then "-" / SP / the CRLF of a bare code; the text has no CR.
-        let cr = 3 + p::crlf_after_text(&rest[3..]).unwrap_or(rest.len() - 3);
+        let cr = 3 + p::find_cr(&rest[3..]).unwrap_or(rest.len() - 3);
         let mut start = if cr == 3 { 3 } else { 4 };
         if let Some(e) = self.enhanced {
             let class = b'0' + e.class.as_u8();
@@ -1340,46 +1340,60 @@ impl WholeReply {
 /// Each octet is looked at once: the text check finds the CRLF.
 #[inline]
 fn scan_reply(input: &[u8], max_line_len: usize, max_lines: usize) -> Option<WholeReply> {
-    let mut pos = 0;
-    let mut count = 0;
-    let mut first: Option<(ReplyCode, Option<EnhancedStatusCode>, (usize, usize))> = None;
+    let (code, last, start) = line_head(input)?;
+    let cr = start + text_end(input, start, max_line_len)?;
+    let code = ReplyCode(code);
+    let mut text_start = start;
+    let enhanced = code.status_class().and_then(|class| {
+        let (subject, detail, used) = p::enhanced_prefix(&input[start..cr], b'0' + class.as_u8())?;
+        text_start += used;
+        Some(EnhancedStatusCode { class, subject, detail })
+    });
+    let mut reply = WholeReply { code, enhanced, len: cr + 2, count: 1, text: (text_start, cr) };
+    if last {
+        return Some(reply);
+    }
+    // The later lines: the usual one starts with the same code and "-", one compare.
+    let continued = u32::from_le_bytes([input[0], input[1], input[2], b'-']);
     loop {
-        let line = &input[pos..];
-        let code = p::reply_code(line)?;
-        let limit = line.len().min(max_line_len);
-        let (last, start) = match line.get(3) {
-            Some(b' ') => (true, 4),
-            Some(b'-') => (false, 4),
-            Some(b'\r') => (true, 3),
-            _ => return None,
-        };
-        let cr = start + p::crlf_after_text(line.get(start..limit)?)?;
-        count += 1;
-        let (code0, enhanced, text) = match first {
-            None => {
-                let code = ReplyCode(code);
-                let mut start = start;
-                let enhanced = code.status_class().and_then(|class| {
-                    let (subject, detail, used) =
-                        p::enhanced_prefix(&line[start..cr], b'0' + class.as_u8())?;
-                    start += used;
-                    Some(EnhancedStatusCode { class, subject, detail })
-                });
-                *first.insert((code, enhanced, (pos + start, pos + cr)))
-            }
-            Some(f) => f,
-        };
-        if code != code0.0 {
+        if reply.count >= max_lines {
             return None;
         }
-        pos += cr + 2;
+        let line = &input[reply.len..];
+        let (last, start) = match line.first_chunk::<4>() {
+            Some(head) if u32::from_le_bytes(*head) == continued => (false, 4),
+            _ => match line_head(line)? {
+                (c, last, start) if c == code.0 => (last, start),
+                _ => return None,
+            },
+        };
+        let cr = start + text_end(line, start, max_line_len)?;
+        reply.count += 1;
+        reply.len += cr + 2;
         if last {
-            return Some(WholeReply { code: code0, enhanced, len: pos, count, text });
-        }
-        if count >= max_lines {
-            return None;
+            return Some(reply);
         }
     }
+}
+
+/// The head of a `Reply-line` (RFC 5321 §4.2): the code, whether it is the last line
+/// (`Reply-code SP` or a bare `Reply-code`), and where its text starts.
+#[inline]
+fn line_head(line: &[u8]) -> Option<(u16, bool, usize)> {
+    let code = p::reply_code(line)?;
+    match line.get(3) {
+        Some(b' ') => Some((code, true, 4)),
+        Some(b'-') => Some((code, false, 4)),
+        Some(b'\r') => Some((code, true, 3)),
+        _ => None,
+    }
+}
+
+/// The offset in `line` of the CR that ends it, when its text from `start` is
+/// `textstring` and the CRLF lies within `max_line_len` octets of the line's start.
+#[inline]
+fn text_end(line: &[u8], start: usize, max_line_len: usize) -> Option<usize> {
+    p::crlf_after_text(line.get(start..line.len().min(max_line_len))?)
 }
 
 /// The default reply line limit: 4096 octets including CRLF.
