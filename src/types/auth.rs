@@ -26,8 +26,19 @@ pub const MAX_MECHANISM_LEN: usize = 20;
 /// folding.
 #[inline]
 const fn is_mech_char(c: u8) -> bool {
-    matches!(c, b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_')
+    MECH_CHARS[c as usize]
 }
+
+/// [`is_mech_char`] as a table: one load per octet.
+static MECH_CHARS: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut c = 0;
+    while c < 256 {
+        t[c] = matches!(c as u8, b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_');
+        c += 1;
+    }
+    t
+};
 
 /// A SASL mechanism this crate has no variant for, kept by its canonical (upper-case)
 /// name.

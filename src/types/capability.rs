@@ -367,7 +367,7 @@ impl Extension {
 
 /// `AUTH mechanism*` (RFC 4954 §3): the valid mechanism names, each once, in order.
 fn auth_mechanisms(base: &Bytes, rest: &[u8]) -> Vec<Mechanism> {
-    let mut mechs: Vec<Mechanism> = Vec::new();
+    let mut mechs: Vec<Mechanism> = Vec::with_capacity(p::ehlo_params(rest).count());
     for m in p::ehlo_params(rest).filter_map(|m| Mechanism::parse_shared(base, m)) {
         if !mechs.contains(&m) {
             mechs.push(m);

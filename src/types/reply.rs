@@ -712,9 +712,9 @@ impl Iterator for WireRanges<'_> {
     type Item = std::ops::Range<usize>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        let rest = self.raw.get(self.pos..).filter(|r| r.len() >= 3)?;
         // `Reply-code` then "-" / SP / the CRLF of a bare code; the text has no CR.
-        let cr = 3 + p::find_cr(&rest[3..]).unwrap_or(rest.len() - 3);
+        let rest = self.raw.get(self.pos..)?;
+        let cr = 3 + p::find_cr(rest.get(3..)?)?;
         let mut start = if cr == 3 { 3 } else { 4 };
         if let Some(e) = self.enhanced {
             let class = b'0' + e.class.as_u8();
