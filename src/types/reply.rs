@@ -943,6 +943,11 @@ impl Reply {
     /// with no last line) and [`DecodeErrorKind::ReplyCodeMismatch`]. For a stream, with
     /// limits, use [`ReplyDecoder`].
     pub fn parse(input: &[u8]) -> Result<Reply, DecodeError> {
+        if let Some(whole) = scan_reply(input, usize::MAX, usize::MAX) {
+            if whole.len == input.len() {
+                return Ok(whole.take(&mut BytesMut::from(input)));
+            }
+        }
         let mut data = Bytes::copy_from_slice(input);
         let mut asm = Assembler::default();
         loop {
