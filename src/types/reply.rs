@@ -681,6 +681,8 @@ pub struct Reply {
 /// encoding look only at the lines.
 #[derive(Clone)]
 enum Body {
+    /// A single-line reply: its text.
+    Single(Text),
     /// One [`Text`] per line: replies built by the constructors, by [`Reply::parse`] and
     /// by the decoder's line-by-line path.
     Lines { first: Text, rest: Vec<Text> },
@@ -1030,6 +1032,7 @@ impl Reply {
     /// The number of lines (at least 1).
     pub fn line_count(&self) -> usize {
         match &self.body {
+            Body::Single(_) => 1,
             Body::Lines { rest, .. } => 1 + rest.len(),
             Body::Wire(w) => w.count,
         }
@@ -1042,6 +1045,9 @@ impl Reply {
 
     /// The text of all lines joined by `"\n"` (borrowed for a single-line reply).
     pub fn text(&self) -> Cow<'_, str> {
+        if let Body::Single(first) = &self.body {
+            return Cow::Borrowed(first.as_str());
+        }
         if let Body::Lines { first, rest } = &self.body {
             if rest.is_empty() {
                 return Cow::Borrowed(first.as_str());
@@ -1059,19 +1065,25 @@ impl Reply {
 
     /// A single-line reply from its parts.
     fn single(code: ReplyCode, enhanced: Option<EnhancedStatusCode>, first: Text) -> Reply {
-        Reply { code, enhanced, body: Body::Lines { first, rest: Vec::new() } }
+        Reply { code, enhanced, body: Body::Single(first) }
     }
 
     /// The lines after the first, held one by one (a wire-form reply is split up first).
     fn rest_mut(&mut self) -> &mut Vec<Text> {
-        if let Body::Wire(w) = &self.body {
-            let mut texts = self.wire_texts(w).into_iter();
-            let first = texts.next().unwrap_or_default();
-            self.body = Body::Lines { first, rest: texts.collect() };
+        let lines = match &self.body {
+            Body::Single(first) => Some((first.clone(), Vec::new())),
+            Body::Wire(w) => {
+                let mut texts = self.wire_texts(w).into_iter();
+                Some((texts.next().unwrap_or_default(), texts.collect()))
+            }
+            Body::Lines { .. } => None,
+        };
+        if let Some((first, rest)) = lines {
+            self.body = Body::Lines { first, rest };
         }
         match &mut self.body {
             Body::Lines { rest, .. } => rest,
-            Body::Wire(_) => unreachable!("converted above"),
+            Body::Single(_) | Body::Wire(_) => unreachable!("converted above"),
         }
     }
 
@@ -1088,6 +1100,7 @@ impl Reply {
     /// reply).
     fn texts(&self) -> (&Text, &[Text]) {
         match &self.body {
+            Body::Single(first) => (first, &[]),
             Body::Lines { first, rest } => (first, rest),
             Body::Wire(w) => {
                 let texts = w.texts.get_or_init(|| self.wire_texts(w).into_boxed_slice());
@@ -1103,6 +1116,7 @@ impl Reply {
     /// readers such as `Capabilities::from_ehlo` that slice parts out of the lines.
     pub(crate) fn shared_lines(&self) -> SharedLines<'_> {
         match &self.body {
+            Body::Single(first) => SharedLines::Lines(std::iter::once(first).chain(&[])),
             Body::Lines { first, rest } => {
                 SharedLines::Lines(std::iter::once(first).chain(rest.iter()))
             }
@@ -1113,6 +1127,7 @@ impl Reply {
     /// The text of each line as octets, without building [`Text`]s.
     fn line_bytes(&self) -> LineBytes<'_> {
         match &self.body {
+            Body::Single(first) => LineBytes::Lines(std::iter::once(first).chain(&[])),
             Body::Lines { first, rest } => LineBytes::Lines(std::iter::once(first).chain(rest)),
             Body::Wire(w) => LineBytes::Wire(&w.raw, self.wire_ranges(&w.raw)),
         }
@@ -1327,7 +1342,7 @@ impl WholeReply {
         let body = if self.count == 1 {
             raw.truncate(self.text.1);
             raw.advance(self.text.0);
-            Body::Lines { first: Text::from_checked(raw), rest: Vec::new() }
+            Body::Single(Text::from_checked(raw))
         } else {
             Body::Wire(Wire { raw, count: self.count, texts: OnceLock::new() })
         };
