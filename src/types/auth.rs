@@ -163,11 +163,11 @@ impl Mechanism {
     ///
     /// Returns `None` unless `name` is 1 to 20 characters of `A-Z a-z 0-9 - _`.
     pub fn parse(name: &[u8]) -> Option<Mechanism> {
-        if !is_sasl_mech(name) {
-            return None;
-        }
         if let Some(known) = Mechanism::known(name) {
             return Some(known);
+        }
+        if !is_sasl_mech(name) {
+            return None;
         }
         // Checked above: ASCII only, so this is valid UTF-8.
         let upper = String::from_utf8(name.to_ascii_uppercase()).ok()?;
@@ -177,11 +177,12 @@ impl Mechanism {
     /// [`parse`](Self::parse) for a name that lies in `base`: the name of an unknown
     /// mechanism shares `base` when it is already upper case, as servers send them.
     pub(crate) fn parse_shared(base: &Bytes, name: &[u8]) -> Option<Mechanism> {
-        if !is_sasl_mech(name) {
-            return None;
-        }
+        // A known name is a valid one: look it up before checking the characters.
         if let Some(known) = Mechanism::known(name) {
             return Some(known);
+        }
+        if !is_sasl_mech(name) {
+            return None;
         }
         if name.iter().any(u8::is_ascii_lowercase) {
             return Mechanism::parse(name);
