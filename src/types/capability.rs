@@ -148,7 +148,9 @@ enum Keyword {
 macro_rules! keyword_keys {
     ($($name:ident = $text:literal;)*) => {
         impl Keyword {
-            /// The keyword `ehlo-keyword` names, if it has a typed variant.
+            /// The typed keyword an `ehlo-keyword` names, if any (RFC 5321 §4.1.1.1:
+            /// `ehlo-keyword = (ALPHA / DIGIT) *(ALPHA / DIGIT / "-")`, compared without
+            /// regard to case, §2.4).
             #[inline]
             fn of(keyword: &[u8]) -> Option<Keyword> {
                 mod keys {
@@ -258,8 +260,9 @@ impl Extension {
         Self::parse_shared(&base, &base).map(|(ext, _)| ext)
     }
 
-    /// Parses one `ehlo-line`, `line`, which lies in `base` and is valid UTF-8; parameters
-    /// kept as text share `base`. The flag says whether the keyword is a known one whose
+    /// Parses one `ehlo-line = ehlo-keyword *( SP ehlo-param )` (RFC 5321 §4.1.1.1, RFC
+    /// 1869 §4.3), `line`, which lies in `base` and is valid UTF-8; parameters kept as text
+    /// share `base`. The flag says whether the keyword is a known one whose
     /// parameters were outside its syntax (so the extension is [`Extension::Other`]).
     fn parse_shared(base: &Bytes, line: &[u8]) -> Option<(Extension, bool)> {
         let (keyword, rest) = p::ehlo_line(line)?;

@@ -683,17 +683,20 @@ pub struct Reply {
 enum Body {
     /// A single-line reply: its text.
     Single(Text),
-    /// One [`Text`] per line: replies built by the constructors, by [`Reply::parse`] and
-    /// by the decoder's line-by-line path.
+    /// One [`Text`] per line: multi-line replies built by the constructors or read line
+    /// by line (a reply that arrived in pieces, or has lines the whole-reply scan leaves to
+    /// the line-by-line reader).
     Lines { first: Text, rest: Vec<Text> },
-    /// A multi-line reply as the decoder found it whole in the input.
+    /// A multi-line reply as [`ReplyDecoder`] or [`Reply::parse`] found it whole.
     Wire(Wire),
 }
 
 /// A multi-line reply in wire form: `raw` holds every `Reply-line` with its code,
-/// separator and CRLF (RFC 5321 §4.2), all of whose text the decoder has checked to be
-/// `textstring` (HT, SP, printable US-ASCII). The text of each line is found again when
-/// asked for, and the per-line [`Text`] values are built only when a caller borrows them.
+/// separator and CRLF (RFC 5321 §4.2), all of whose text [`scan_reply`] has checked to be
+/// `textstring` (HT, SP, printable US-ASCII), and `count` of them. The text of each line
+/// is found again when asked for (after the code and separator, less the enhanced code
+/// where RFC 2034 §4 has it stripped), and the per-line [`Text`] values are built only
+/// when a caller borrows them.
 #[derive(Clone)]
 struct Wire {
     raw: Bytes,
