@@ -333,3 +333,30 @@ proptest! {
         }
     }
 }
+
+/// `from_ehlo` gives the same set, in the same order, for a reply kept in its wire form
+/// (read whole) and for the same reply held line by line.
+#[test]
+fn wire_form_and_line_form_replies_give_the_same_set() {
+    let replies = [
+        "250-mx.example.com Hello [192.0.2.1]\r\n250-SIZE 35882577\r\n250-AUTH LOGIN PLAIN\r\n\
+         250-AUTH=LOGIN CRAM-MD5 x-custom PLAIN-CLIENTTOKEN\r\n250-PRDR\r\n250 pipelining\r\n",
+        "250-mx\r\n250-size lots\r\n250-SIZE 10\r\n250-X-EXPS GSSAPI NTLM\r\n250-\r\n250 \r\n",
+        "250-mx greets\twith tab\r\n250-8bitmime\r\n250-Enhancedstatuscodes\r\n\
+         250-FUTURERELEASE 604800 2026-01-01T00:00:00Z\r\n250-MT-PRIORITY MIXER\r\n\
+         250-NO-SOLICITING a,b\r\n250-DELIVERBY 240\r\n250-BURL imap\r\n250 =odd\r\n",
+        "250-2.0.0 mx\r\n250-2.0.0 PIPELINING\r\n250 2.0.0 DSN\r\n",
+        "250-mx\r\n250-AUTH\r\n250-auth plain\r\n250-A=B C\r\n250-ENHANCEDSTATUSCODESX\r\n250 VRFY junk\r\n",
+    ];
+    for wire in replies {
+        let whole = Reply::parse(wire.as_bytes()).unwrap();
+        let by_line =
+            Reply::from_lines(whole.code(), whole.enhanced_code(), whole.lines()).unwrap();
+        assert_eq!(whole, by_line);
+        let (a, b) =
+            (Capabilities::from_ehlo(&whole).unwrap(), Capabilities::from_ehlo(&by_line).unwrap());
+        assert_eq!(a, b, "{wire}");
+        assert!(a.iter().eq(b.iter()), "{wire}");
+        assert_eq!((a.domain(), a.greeting()), (b.domain(), b.greeting()));
+    }
+}

@@ -568,3 +568,112 @@ fn line_accessors() {
     assert_eq!(r.text(), "a\nb\nc");
     assert!(r.is_multiline());
 }
+
+fn hash_of(r: &Reply) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    r.hash(&mut h);
+    h.finish()
+}
+
+/// A reply read whole (kept in its wire form), read line by line, and built from its lines
+/// is the same reply: equal, hashed alike, with the same lines, text, encoding and Debug.
+#[test]
+fn whole_and_line_by_line_replies_agree() {
+    let inputs: &[&[u8]] = &[
+        b"250-mx.example.com\r\n250-PIPELINING\r\n250 SIZE 1000\r\n",
+        b"550-5.7.1 first\r\n550-5.7.1 second\r\n550 5.7.1 third\r\n",
+        b"550-5.7.1 first\r\n550-5.7.2 other code kept\r\n550-5.7.1\r\n550 no code\r\n",
+        b"451-4.7.650 rate limited\r\n451 4.7.650\r\n",
+        b"250-\r\n250-\t tab\r\n250\r\n",
+        b"214-2.0.0 \tHELO\tEHLO\r\n214 2.0.0 End of HELP info\r\n",
+        b"354-a\r\n354 3.0.0 not an enhanced code for 3xx\r\n",
+        b"250-2.0.0\r\n250 2.0.0\r\n",
+    ];
+    for input in inputs {
+        let whole = Reply::parse(input).unwrap();
+        let mut by_line = decode_chunked(input, &[1]);
+        assert_eq!(by_line.len(), 1);
+        let by_line = by_line.remove(0).unwrap();
+        let rebuilt =
+            Reply::from_lines(whole.code(), whole.enhanced_code(), whole.lines()).unwrap();
+        for other in [&by_line, &rebuilt] {
+            assert_eq!(&whole, other);
+            assert_eq!(hash_of(&whole), hash_of(other));
+            assert_eq!(lines(&whole), lines(other));
+            assert_eq!(whole.text(), other.text());
+            assert_eq!(whole.to_bytes(), other.to_bytes());
+            assert_eq!(format!("{whole:?}"), format!("{other:?}"));
+            assert_eq!(whole.line_count(), other.line_count());
+            assert_eq!(whole.first_line(), other.first_line());
+        }
+        assert_eq!(Reply::parse(&whole.to_bytes()), Ok(whole.clone()));
+        let decoded = decode_all(&mut ReplyDecoder::default(), input);
+        assert_eq!(decoded, vec![Ok(whole.clone())]);
+        assert_eq!(whole.clone(), whole);
+    }
+}
+
+/// Changing a reply read whole keeps its lines as they were read.
+#[test]
+fn whole_reply_edits_keep_the_lines() {
+    let input = b"550-5.7.1 first\r\n550-5.7.1 second\r\n550 5.7.1 third\r\n";
+    let mut r = Reply::parse(input).unwrap();
+    r.set_enhanced_code(None).unwrap();
+    assert_eq!(lines(&r), ["first", "second", "third"]);
+    assert_eq!(r.to_string(), "550-first\r\n550-second\r\n550 third\r\n");
+    let mut r = Reply::parse(input).unwrap();
+    r.push_line("fourth").unwrap();
+    assert_eq!(lines(&r), ["first", "second", "third", "fourth"]);
+    assert_eq!(r.line(3).map(|l| l.as_str()), Some("fourth"));
+    let mut r = Reply::parse(input).unwrap();
+    r.set_enhanced_code(Some(EnhancedStatusCode::MAILBOX_FULL)).unwrap();
+    assert_eq!(lines(&r), ["first", "second", "third"]);
+}
+
+/// The decoder reads a reply whole when it can and line by line when it cannot; the
+/// outputs are the same, across limits and odd lines.
+#[test]
+fn decoder_whole_and_line_by_line_agree_at_the_limits() {
+    let input = b"250-a\r\n250-b\r\n250 c\r\n250 next\r\n";
+    for max_lines in 1..5 {
+        let config = ReplyDecoderConfig::default().with_max_lines(max_lines);
+        let whole = decode_all(&mut ReplyDecoder::new(config), input);
+        let mut dec = ReplyDecoder::new(config);
+        let mut buf = BytesMut::new();
+        let mut by_byte = Vec::new();
+        for &b in input.iter() {
+            buf.extend_from_slice(&[b]);
+            loop {
+                match dec.decode(&mut buf) {
+                    Ok(Some(r)) => by_byte.push(Ok(r)),
+                    Ok(None) => break,
+                    Err(e) => by_byte.push(Err(e.kind())),
+                }
+            }
+        }
+        assert_eq!(whole, by_byte, "max_lines {max_lines}");
+    }
+    for max_len in 8..16 {
+        let config = ReplyDecoderConfig::default().with_max_line_len(max_len);
+        let input = b"250-abcd\r\n250-abcdefgh\r\n250 x\r\n250 abcdefghi\r\n250 ok\r\n";
+        let whole = decode_all(&mut ReplyDecoder::new(config), input);
+        let chunked = {
+            let mut dec = ReplyDecoder::new(config);
+            let mut out = Vec::new();
+            let mut buf = BytesMut::new();
+            for chunk in input.chunks(3) {
+                buf.extend_from_slice(chunk);
+                loop {
+                    match dec.decode(&mut buf) {
+                        Ok(Some(r)) => out.push(Ok(r)),
+                        Ok(None) => break,
+                        Err(e) => out.push(Err(e.kind())),
+                    }
+                }
+            }
+            out
+        };
+        assert_eq!(whole, chunked, "max_line_len {max_len}");
+    }
+}

@@ -1,14 +1,39 @@
-//! `Capabilities::from_ehlo` on arbitrary replies: never panics, and a set that can be
-//! written back reads back equal.
+//! `Capabilities::from_ehlo` on arbitrary replies: never panics, a set that can be
+//! written back reads back equal, and a reply read whole by `ReplyDecoder` (kept in wire
+//! form) gives the same reply and the same set, in the same order, as one held line by
+//! line.
 #![no_main]
 
-use esmtp::{Capabilities, Reply};
+use bytes::BytesMut;
+use esmtp::{Capabilities, Reply, ReplyDecoder};
 use libfuzzer_sys::fuzz_target;
+
+/// The same reply decoded by `ReplyDecoder` from its wire form, and rebuilt line by line.
+fn check_forms(reply: &Reply) {
+    let mut buf = BytesMut::from(&reply.to_bytes()[..]);
+    let decoded = ReplyDecoder::default().decode(&mut buf).expect("encoded reply decodes");
+    let Some(decoded) = decoded else {
+        panic!("whole reply not decoded");
+    };
+    assert_eq!(&decoded, reply);
+    let by_line = Reply::from_lines(reply.code(), reply.enhanced_code(), reply.lines())
+        .expect("lines of a reply are valid");
+    assert_eq!(&by_line, reply);
+    let (a, b) = (Capabilities::from_ehlo(&decoded), Capabilities::from_ehlo(&by_line));
+    assert_eq!(a, b);
+    if let (Ok(a), Ok(b)) = (a, b) {
+        assert!(a.iter().eq(b.iter()), "same extensions in the same order");
+    }
+}
 
 fuzz_target!(|data: &[u8]| {
     let Ok(reply) = Reply::parse(data) else {
         return;
     };
+    let fits = reply.lines().all(|l| l.len() + 16 < esmtp::DEFAULT_MAX_REPLY_LINE);
+    if fits && reply.line_count() <= esmtp::DEFAULT_MAX_REPLY_LINES {
+        check_forms(&reply);
+    }
     let Ok(caps) = Capabilities::from_ehlo(&reply) else {
         return;
     };

@@ -35,6 +35,8 @@ fn run(
             match dec.decode(&mut buf) {
                 Ok(Some(r)) => {
                     assert!(r.line_count() <= config.max_lines());
+                    assert_eq!(r.lines().len(), r.line_count());
+                    assert_eq!(Reply::parse(&r.to_bytes()).as_ref(), Ok(&r));
                     out.push(Ok(r));
                 }
                 Ok(None) => break,

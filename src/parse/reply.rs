@@ -150,6 +150,72 @@ const fn word_is_printable(w: u64) -> bool {
     (w | below_space | is_del) & HI == 0
 }
 
+/// One bit (the high one) set in each octet of `w` that is not `%d32-126`, that is a
+/// control character (HT, CR and LF among them), DEL or a non-ASCII octet. Only the
+/// lowest set bit is exact: a borrow or carry from a flagged octet may flag the octets
+/// above it.
+#[inline]
+const fn special_octets(w: u64) -> u64 {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    let below_space = w.wrapping_sub(LO * 0x20) & !w;
+    let del_or_high = w.wrapping_add(LO) | w;
+    (below_space | del_or_high) & HI
+}
+
+/// The end of one line of reply text: the offset of the CR of the first CRLF in `s` when
+/// every octet before it is `textstring` (RFC 5321 §4.2: HT, SP, printable US-ASCII).
+/// `None` when there is no CRLF in `s`, or another octet comes first (bare CR or LF,
+/// another control character, non-ASCII text): the line-by-line decoder deals with those.
+///
+/// Eight octets at a time: the text check and the search for the line end are one scan.
+#[inline]
+pub(crate) fn crlf_after_text(s: &[u8]) -> Option<usize> {
+    let mut i = 0;
+    while let Some(chunk) = s.get(i..i + 8) {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let special = special_octets(u64::from_le_bytes(word));
+        if special == 0 {
+            i += 8;
+            continue;
+        }
+        i += (special.trailing_zeros() / 8) as usize;
+        match s[i] {
+            b'\t' => i += 1,
+            b'\r' => return (s.get(i + 1) == Some(&b'\n')).then_some(i),
+            _ => return None,
+        }
+    }
+    while let Some(&c) = s.get(i) {
+        match c {
+            b'\r' => return (s.get(i + 1) == Some(&b'\n')).then_some(i),
+            c if is_plain(c) => i += 1,
+            _ => return None,
+        }
+    }
+    None
+}
+
+/// The offset of the first CR in `s`, eight octets at a time.
+#[inline]
+pub(crate) fn find_cr(s: &[u8]) -> Option<usize> {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    let mut i = 0;
+    while let Some(chunk) = s.get(i..i + 8) {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let x = u64::from_le_bytes(word) ^ (LO * u64::from(b'\r'));
+        // The lowest octet found is exact: only a zero octet below it could borrow.
+        let zero = x.wrapping_sub(LO) & !x & (LO * 0x80);
+        if zero != 0 {
+            return Some(i + (zero.trailing_zeros() / 8) as usize);
+        }
+        i += 8;
+    }
+    s[i..].iter().position(|&c| c == b'\r').map(|k| i + k)
+}
+
 /// Whether every octet is HT, SP or printable ASCII: the common case, eight octets at a
 /// time.
 #[inline]
@@ -204,17 +270,47 @@ fn reply_text_slow(text: Bytes) -> Text {
 /// `AUTH=LOGIN PLAIN` form of pre-RFC 2554 servers) splits at the first "=".
 ///
 /// Returns the keyword and the parameter text after it, or `None` for a blank line (some
-/// servers, smtp-sink among them, end the EHLO reply with `250 `).
-pub(crate) fn ehlo_line(line: &str) -> Option<(&str, &str)> {
-    let bytes = line.as_bytes();
-    let start = bytes.iter().position(|&c| !is_wsp(c))?;
-    let end = start + bytes[start..].iter().position(|&c| is_wsp(c)).unwrap_or(bytes.len() - start);
-    let token = &bytes[start..end];
-    // All split points are ASCII octets, so the slices below are on char boundaries.
-    match token.iter().position(|&c| c == b'=') {
-        Some(eq) if eq > 0 => Some((&line[start..start + eq], &line[start + eq + 1..])),
-        _ => Some((&line[start..end], &line[end..])),
+/// servers, smtp-sink among them, end the EHLO reply with `250 `). Every split is at an
+/// ASCII octet, so UTF-8 text stays UTF-8 in both parts.
+#[inline]
+pub(crate) fn ehlo_line(line: &[u8]) -> Option<(&[u8], &[u8])> {
+    let start = line.iter().position(|&c| !is_wsp(c))?;
+    let token = &line[start..];
+    // Only the first "=" of the token counts, and not when it is the first octet.
+    let end = token_end(token, token[0] != b'=');
+    match token.get(end) {
+        Some(b'=') => Some((&token[..end], &token[end + 1..])),
+        _ => Some(token.split_at(end)),
     }
+}
+
+/// The offset of the first SP or HT in `s` (or "=", with `eq`), else `s.len()`: the end
+/// of an `ehlo-keyword` or `ehlo-param`. Eight octets at a time: a word is looked at
+/// octet by octet only when it holds an octet below "!" or an "=".
+#[inline]
+fn token_end(s: &[u8], eq: bool) -> usize {
+    let is_end = |c: u8| is_wsp(c) || (eq && c == b'=');
+    let mut i = 0;
+    while let Some(chunk) = s.get(i..i + 8) {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let w = u64::from_le_bytes(word);
+        let below_bang = w.wrapping_sub(LO * 0x21) & !w;
+        let x = w ^ (LO * u64::from(b'='));
+        let equals = if eq { x.wrapping_sub(LO) & !x } else { 0 };
+        let hits = (below_bang | equals) & HI;
+        if hits == 0 {
+            i += 8;
+            continue;
+        }
+        // The lowest flagged octet is exact; it may be a control character, not an end.
+        let j = i + (hits.trailing_zeros() / 8) as usize;
+        if is_end(s[j]) {
+            return j;
+        }
+        i = j + 1;
+    }
+    s[i..].iter().position(|&c| is_end(c)).map_or(s.len(), |k| i + k)
 }
 
 /// SP or HT.
@@ -225,28 +321,90 @@ const fn is_wsp(c: u8) -> bool {
 
 /// The parameters of an `ehlo-line`: `ehlo-param = 1*(%d33-126)`, split at any run of SP
 /// or HT.
-pub(crate) fn ehlo_params(rest: &str) -> EhloParams<'_> {
+#[inline]
+pub(crate) fn ehlo_params(rest: &[u8]) -> EhloParams<'_> {
     EhloParams { rest }
 }
 
 /// Iterator over the parameters of an `ehlo-line`.
 #[derive(Debug, Clone)]
 pub(crate) struct EhloParams<'a> {
-    rest: &'a str,
+    rest: &'a [u8],
 }
 
 impl<'a> Iterator for EhloParams<'a> {
-    type Item = &'a str;
+    type Item = &'a [u8];
 
     #[inline]
-    fn next(&mut self) -> Option<&'a str> {
-        let bytes = self.rest.as_bytes();
-        let start = bytes.iter().position(|&c| !is_wsp(c))?;
-        let len = bytes[start..].iter().position(|&c| is_wsp(c)).unwrap_or(bytes.len() - start);
-        let param = &self.rest[start..start + len];
-        self.rest = &self.rest[start + len..];
+    fn next(&mut self) -> Option<&'a [u8]> {
+        let start = self.rest.iter().position(|&c| !is_wsp(c))?;
+        let tail = &self.rest[start..];
+        let len = token_end(tail, false);
+        let (param, rest) = tail.split_at(len);
+        self.rest = rest;
         Some(param)
     }
+}
+
+/// A keyword (`ehlo-keyword`, RFC 5321 §4.1.1.1; `sasl-mech`, RFC 4422 §3.1) of up to 24
+/// octets, folded to upper case (both are case-insensitive) and packed into its length and
+/// three words, so that recognising it is a few integer compares: see [`folded_key`].
+pub(crate) type FoldedKey = (usize, u64, u64, u64);
+
+const LO: u64 = 0x0101_0101_0101_0101;
+const HI: u64 = LO * 0x80;
+
+/// `w` with each octet `a`-`z` turned into `A`-`Z`, eight at a time.
+#[inline]
+const fn upper_word(w: u64) -> u64 {
+    let x = w & !HI;
+    let from_a = x.wrapping_add(LO * (0x80 - b'a' as u64));
+    let past_z = x.wrapping_add(LO * (0x80 - b'z' as u64 - 1));
+    let lower = from_a & !past_z & !w & HI;
+    w - (lower >> 2)
+}
+
+/// Eight octets of `s` from `at`, little-endian (0 when there are not eight).
+#[inline]
+const fn read_u64(s: &[u8], at: usize) -> u64 {
+    match s.split_at(at).1 {
+        [a, b, c, d, e, f, g, h, ..] => u64::from_le_bytes([*a, *b, *c, *d, *e, *f, *g, *h]),
+        _ => 0,
+    }
+}
+
+/// Four octets of `s` from `at`, little-endian (0 when there are not four).
+#[inline]
+const fn read_u32(s: &[u8], at: usize) -> u64 {
+    match s.split_at(at).1 {
+        [a, b, c, d, ..] => u32::from_le_bytes([*a, *b, *c, *d]) as u64,
+        _ => 0,
+    }
+}
+
+/// The [`FoldedKey`] of `s`: its length and its octets in up to three (overlapping) words,
+/// upper-cased. Two strings of at most 24 octets have the same key exactly when they are
+/// equal ignoring ASCII case; longer strings all get the key `(0, 0, 0, 0)`, which no
+/// keyword has.
+#[inline]
+pub(crate) const fn folded_key(s: &[u8]) -> FoldedKey {
+    let n = s.len();
+    let (a, b, c) = match n {
+        1..=3 => {
+            let mut w = 0;
+            let mut i = 0;
+            while i < n {
+                w |= (s[i] as u64) << (8 * i);
+                i += 1;
+            }
+            (w, 0, 0)
+        }
+        4..=7 => (read_u32(s, 0) | read_u32(s, n - 4) << 32, 0, 0),
+        8..=16 => (read_u64(s, 0), read_u64(s, n - 8), 0),
+        17..=24 => (read_u64(s, 0), read_u64(s, 8), read_u64(s, n - 8)),
+        _ => return (0, 0, 0, 0),
+    };
+    (n, upper_word(a), upper_word(b), upper_word(c))
 }
 
 #[cfg(test)]
@@ -310,6 +468,35 @@ mod tests {
     }
 
     #[test]
+    fn crlf_scan_agrees_with_the_octet_check() {
+        for c in 0..=255u8 {
+            for pos in 0..17 {
+                let mut s = vec![b'a'; 20];
+                s[pos] = c;
+                s[18] = b'\r';
+                s[19] = b'\n';
+                let want = if c == b'\r' {
+                    None
+                } else if is_plain(c) {
+                    Some(18)
+                } else {
+                    None
+                };
+                assert_eq!(crlf_after_text(&s), want, "octet {c:#x} at {pos}");
+                s[pos + 1] = b'\n';
+                if c == b'\r' {
+                    assert_eq!(crlf_after_text(&s), Some(pos), "CRLF at {pos}");
+                }
+            }
+        }
+        assert_eq!(crlf_after_text(b"ab\tc\r\n"), Some(4));
+        assert_eq!(crlf_after_text(b"abcdefgh\r"), None, "CR without LF at the end");
+        assert_eq!(crlf_after_text(b"abc\ndef\r\n"), None, "bare LF");
+        assert_eq!(crlf_after_text(b"\r\n"), Some(0));
+        assert_eq!(crlf_after_text(b""), None);
+    }
+
+    #[test]
     fn text_policy() {
         assert_eq!(reply_text(Bytes::from_static(b"Ok\tfine")), "Ok\tfine");
         assert_eq!(reply_text(Bytes::from_static("grüße".as_bytes())), "grüße");
@@ -319,13 +506,103 @@ mod tests {
     }
 
     #[test]
+    fn token_end_agrees_with_the_octet_check() {
+        for c in 0..=255u8 {
+            for pos in 0..17 {
+                let mut s = vec![b'a'; 20];
+                s[pos] = c;
+                for eq in [false, true] {
+                    let end = c == b' ' || c == b'\t' || (eq && c == b'=');
+                    let want = if end { pos } else { 20 };
+                    assert_eq!(token_end(&s, eq), want, "octet {c:#x} at {pos}, eq {eq}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn find_cr_agrees_with_position() {
+        for c in 0..=255u8 {
+            for pos in 0..19 {
+                let mut s = vec![b'a'; 19];
+                s[pos] = c;
+                assert_eq!(find_cr(&s), s.iter().position(|&c| c == b'\r'), "{c:#x} at {pos}");
+                s[18] = b'\r';
+                assert_eq!(find_cr(&s), s.iter().position(|&c| c == b'\r'), "{c:#x} at {pos}");
+            }
+        }
+    }
+
+    #[test]
     fn ehlo_lines() {
-        assert_eq!(ehlo_line("SIZE 1000"), Some(("SIZE", " 1000")));
-        assert_eq!(ehlo_line("AUTH=LOGIN PLAIN"), Some(("AUTH", "LOGIN PLAIN")));
-        assert_eq!(ehlo_line("  PIPELINING  "), Some(("PIPELINING", "  ")));
-        assert_eq!(ehlo_line("\tA=B C"), Some(("A", "B C")));
-        assert_eq!(ehlo_line("=x"), Some(("=x", "")));
-        assert_eq!(ehlo_line(" "), None);
-        assert_eq!(ehlo_params("  a \t b ").collect::<Vec<_>>(), vec!["a", "b"]);
+        let line = |s: &'static str| ehlo_line(s.as_bytes());
+        assert_eq!(line("SIZE 1000"), Some((&b"SIZE"[..], &b" 1000"[..])));
+        assert_eq!(line("AUTH=LOGIN PLAIN"), Some((&b"AUTH"[..], &b"LOGIN PLAIN"[..])));
+        assert_eq!(line("  PIPELINING  "), Some((&b"PIPELINING"[..], &b"  "[..])));
+        assert_eq!(line("\tA=B C"), Some((&b"A"[..], &b"B C"[..])));
+        assert_eq!(line("=x"), Some((&b"=x"[..], &b""[..])));
+        assert_eq!(line("=a=b c"), Some((&b"=a=b"[..], &b" c"[..])));
+        assert_eq!(line("a=b=c"), Some((&b"a"[..], &b"b=c"[..])));
+        assert_eq!(line("a b=c"), Some((&b"a"[..], &b" b=c"[..])));
+        assert_eq!(line(" "), None);
+        assert_eq!(line(""), None);
+        assert_eq!(ehlo_params(b"  a \t b ").collect::<Vec<_>>(), vec![b"a", b"b"]);
+    }
+
+    /// Keys are equal exactly when the strings are, ignoring ASCII case.
+    #[test]
+    fn folded_keys() {
+        let words = [
+            "DSN",
+            "dsn",
+            "DSn",
+            "ATRN",
+            "AUTH",
+            "auth",
+            "VRFY",
+            "8BITMIME",
+            "8bitmime",
+            "STARTTLS",
+            "SMTPUTF8",
+            "UTF8SMTP",
+            "PIPELINING",
+            "MT-PRIORITY",
+            "mt-priority",
+            "FUTURERELEASE",
+            "NO-SOLICITING",
+            "ENHANCEDSTATUSCODES",
+            "enhancedstatuscodes",
+            "SCRAM-SHA-256-PLUS",
+            "A2345678901234567890",
+            "a",
+            "A",
+            "ab",
+            "@",
+            "`",
+            "[",
+            "{",
+            "\u{e9}",
+            "\u{c9}",
+            "X-EXPS",
+            "x-exps",
+            "XOAUTH2",
+            "XOAUTH",
+            "DSN\u{0}",
+        ];
+        for a in words {
+            for b in words {
+                assert_eq!(
+                    folded_key(a.as_bytes()) == folded_key(b.as_bytes()),
+                    a.eq_ignore_ascii_case(b),
+                    "{a:?} {b:?}"
+                );
+            }
+        }
+        for c in 0..=255u8 {
+            let w = upper_word(u64::from_le_bytes([c; 8]));
+            assert_eq!(w, u64::from_le_bytes([c.to_ascii_uppercase(); 8]), "{c:#x}");
+        }
+        assert_eq!(folded_key(&[b'A'; 25]), (0, 0, 0, 0));
+        assert_eq!(folded_key(b""), (0, 0, 0, 0));
     }
 }

@@ -13,7 +13,10 @@
 use std::fmt;
 use std::str::FromStr;
 
+use bytes::Bytes;
+
 use crate::error::{DecodeError, DecodeErrorKind};
+use crate::parse::reply::folded_key;
 use crate::types::Text;
 
 /// The longest SASL mechanism name, 20 characters (RFC 4422 §3.1: `1*20mech-char`).
@@ -23,8 +26,19 @@ pub const MAX_MECHANISM_LEN: usize = 20;
 /// folding.
 #[inline]
 const fn is_mech_char(c: u8) -> bool {
-    matches!(c, b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_')
+    MECH_CHARS[c as usize]
 }
+
+/// [`is_mech_char`] as a table: one load per octet.
+static MECH_CHARS: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut c = 0;
+    while c < 256 {
+        t[c] = matches!(c as u8, b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_');
+        c += 1;
+    }
+    t
+};
 
 /// A SASL mechanism this crate has no variant for, kept by its canonical (upper-case)
 /// name.
@@ -97,59 +111,83 @@ pub enum Mechanism {
     Other(MechanismName),
 }
 
-/// The known mechanisms and their canonical names (kept in step with `parse`).
-const KNOWN: &[(Mechanism, &str)] = &[
-    (Mechanism::Plain, "PLAIN"),
-    (Mechanism::Login, "LOGIN"),
-    (Mechanism::CramMd5, "CRAM-MD5"),
-    (Mechanism::DigestMd5, "DIGEST-MD5"),
-    (Mechanism::XOAuth2, "XOAUTH2"),
-    (Mechanism::OAuthBearer, "OAUTHBEARER"),
-    (Mechanism::ScramSha1, "SCRAM-SHA-1"),
-    (Mechanism::ScramSha1Plus, "SCRAM-SHA-1-PLUS"),
-    (Mechanism::ScramSha256, "SCRAM-SHA-256"),
-    (Mechanism::ScramSha256Plus, "SCRAM-SHA-256-PLUS"),
-    (Mechanism::Gssapi, "GSSAPI"),
-    (Mechanism::Ntlm, "NTLM"),
-    (Mechanism::External, "EXTERNAL"),
-    (Mechanism::Anonymous, "ANONYMOUS"),
-];
+macro_rules! mechanism_keys {
+    ($($name:ident = $text:literal;)*) => {
+        /// The known mechanisms and their canonical names (kept in step with `known`).
+        const KNOWN: &[(Mechanism, &str)] = &[$((Mechanism::$name, $text)),*];
+
+        impl Mechanism {
+            /// The known mechanism `name` stands for, ignoring case (RFC 4954 §8): one
+            /// integer match on its [`FoldedKey`](crate::parse::reply::FoldedKey).
+            #[inline]
+            fn known(name: &[u8]) -> Option<Mechanism> {
+                mod keys {
+                    use crate::parse::reply::{folded_key, FoldedKey};
+                    $(#[allow(non_upper_case_globals)]
+                    pub(super) const $name: FoldedKey = folded_key($text.as_bytes());)*
+                }
+                Some(match folded_key(name) {
+                    $(keys::$name => Mechanism::$name,)*
+                    _ => return None,
+                })
+            }
+        }
+    };
+}
+
+mechanism_keys! {
+    Plain = "PLAIN";
+    Login = "LOGIN";
+    CramMd5 = "CRAM-MD5";
+    DigestMd5 = "DIGEST-MD5";
+    XOAuth2 = "XOAUTH2";
+    OAuthBearer = "OAUTHBEARER";
+    ScramSha1 = "SCRAM-SHA-1";
+    ScramSha1Plus = "SCRAM-SHA-1-PLUS";
+    ScramSha256 = "SCRAM-SHA-256";
+    ScramSha256Plus = "SCRAM-SHA-256-PLUS";
+    Gssapi = "GSSAPI";
+    Ntlm = "NTLM";
+    External = "EXTERNAL";
+    Anonymous = "ANONYMOUS";
+}
+
+/// Whether `name` is a `sasl-mech` (RFC 4422 §3.1): 1 to 20 `mech-char`s, in either case.
+#[inline]
+fn is_sasl_mech(name: &[u8]) -> bool {
+    !name.is_empty() && name.len() <= MAX_MECHANISM_LEN && name.iter().all(|&c| is_mech_char(c))
+}
 
 impl Mechanism {
     /// Parses a `sasl-mech` (RFC 4422 §3.1), case-insensitively.
     ///
     /// Returns `None` unless `name` is 1 to 20 characters of `A-Z a-z 0-9 - _`.
     pub fn parse(name: &[u8]) -> Option<Mechanism> {
-        if name.is_empty()
-            || name.len() > MAX_MECHANISM_LEN
-            || !name.iter().all(|&c| is_mech_char(c))
-        {
+        if let Some(known) = Mechanism::known(name) {
+            return Some(known);
+        }
+        if !is_sasl_mech(name) {
             return None;
         }
-        let mut upper = [0u8; MAX_MECHANISM_LEN];
-        let upper = &mut upper[..name.len()];
-        upper.copy_from_slice(name);
-        upper.make_ascii_uppercase();
-        Some(match &*upper {
-            b"PLAIN" => Mechanism::Plain,
-            b"LOGIN" => Mechanism::Login,
-            b"CRAM-MD5" => Mechanism::CramMd5,
-            b"DIGEST-MD5" => Mechanism::DigestMd5,
-            b"XOAUTH2" => Mechanism::XOAuth2,
-            b"OAUTHBEARER" => Mechanism::OAuthBearer,
-            b"SCRAM-SHA-1" => Mechanism::ScramSha1,
-            b"SCRAM-SHA-1-PLUS" => Mechanism::ScramSha1Plus,
-            b"SCRAM-SHA-256" => Mechanism::ScramSha256,
-            b"SCRAM-SHA-256-PLUS" => Mechanism::ScramSha256Plus,
-            b"GSSAPI" => Mechanism::Gssapi,
-            b"NTLM" => Mechanism::Ntlm,
-            b"EXTERNAL" => Mechanism::External,
-            b"ANONYMOUS" => Mechanism::Anonymous,
-            // Checked above: ASCII only, so this is valid UTF-8.
-            other => {
-                Mechanism::Other(MechanismName(Text::from(String::from_utf8(other.to_vec()).ok()?)))
-            }
-        })
+        // Checked above: ASCII only, so this is valid UTF-8.
+        let upper = String::from_utf8(name.to_ascii_uppercase()).ok()?;
+        Some(Mechanism::Other(MechanismName(Text::from(upper))))
+    }
+
+    /// [`parse`](Self::parse) for a name that lies in `base`: the name of an unknown
+    /// mechanism shares `base` when it is already upper case, as servers send them.
+    pub(crate) fn parse_shared(base: &Bytes, name: &[u8]) -> Option<Mechanism> {
+        // A known name is a valid one: look it up before checking the characters.
+        if let Some(known) = Mechanism::known(name) {
+            return Some(known);
+        }
+        if !is_sasl_mech(name) {
+            return None;
+        }
+        if name.iter().any(u8::is_ascii_lowercase) {
+            return Mechanism::parse(name);
+        }
+        Some(Mechanism::Other(MechanismName(Text::from_checked(base.slice_ref(name)))))
     }
 
     /// The canonical, upper-case name.

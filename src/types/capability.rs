@@ -22,9 +22,11 @@
 
 use std::fmt;
 
+use bytes::Bytes;
+
 use crate::error::{DecodeError, DecodeErrorKind};
 use crate::parse::parse_u64;
-use crate::parse::reply as p;
+use crate::parse::reply::{self as p, folded_key};
 use crate::types::{Mechanism, Reply, ReplyCode, Text};
 
 const fn cap_err(reason: &'static str) -> DecodeError {
@@ -105,13 +107,89 @@ pub enum Extension {
     },
 }
 
-/// A zero-copy `Text` for a part of `line`'s text.
-fn sub(line: &Text, part: &str) -> Text {
-    Text::from_checked(line.as_shared().slice_ref(part.as_bytes()))
+/// A zero-copy `Text` for `part`, a piece of the valid UTF-8 text held in `base` cut at
+/// ASCII octets.
+fn shared(base: &Bytes, part: &[u8]) -> Text {
+    Text::from_checked(base.slice_ref(part))
 }
 
-fn is_digits(s: &str, max: usize) -> bool {
-    !s.is_empty() && s.len() <= max && s.bytes().all(|c| c.is_ascii_digit())
+fn is_digits(s: &[u8], max: usize) -> bool {
+    !s.is_empty() && s.len() <= max && s.iter().all(u8::is_ascii_digit)
+}
+
+/// The keywords with a typed [`Extension`] variant, recognised by their [`FoldedKey`]:
+/// one integer match whatever the case the server wrote them in (RFC 5321 §2.4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Keyword {
+    EightBitMime,
+    Atrn,
+    Auth,
+    BinaryMime,
+    Burl,
+    Chunking,
+    DeliverBy,
+    Dsn,
+    EnhancedStatusCodes,
+    Etrn,
+    Expn,
+    FutureRelease,
+    Help,
+    MtPriority,
+    NoSoliciting,
+    Pipelining,
+    RequireTls,
+    Size,
+    SmtpUtf8,
+    StartTls,
+    Utf8Smtp,
+    Vrfy,
+}
+
+macro_rules! keyword_keys {
+    ($($name:ident = $text:literal;)*) => {
+        impl Keyword {
+            /// The typed keyword an `ehlo-keyword` names, if any (RFC 5321 §4.1.1.1:
+            /// `ehlo-keyword = (ALPHA / DIGIT) *(ALPHA / DIGIT / "-")`, compared without
+            /// regard to case, §2.4).
+            #[inline]
+            fn of(keyword: &[u8]) -> Option<Keyword> {
+                mod keys {
+                    use crate::parse::reply::{folded_key, FoldedKey};
+                    $(#[allow(non_upper_case_globals)]
+                    pub(super) const $name: FoldedKey = folded_key($text.as_bytes());)*
+                }
+                Some(match folded_key(keyword) {
+                    $(keys::$name => Keyword::$name,)*
+                    _ => return None,
+                })
+            }
+        }
+    };
+}
+
+keyword_keys! {
+    EightBitMime = "8BITMIME";
+    Atrn = "ATRN";
+    Auth = "AUTH";
+    BinaryMime = "BINARYMIME";
+    Burl = "BURL";
+    Chunking = "CHUNKING";
+    DeliverBy = "DELIVERBY";
+    Dsn = "DSN";
+    EnhancedStatusCodes = "ENHANCEDSTATUSCODES";
+    Etrn = "ETRN";
+    Expn = "EXPN";
+    FutureRelease = "FUTURERELEASE";
+    Help = "HELP";
+    MtPriority = "MT-PRIORITY";
+    NoSoliciting = "NO-SOLICITING";
+    Pipelining = "PIPELINING";
+    RequireTls = "REQUIRETLS";
+    Size = "SIZE";
+    SmtpUtf8 = "SMTPUTF8";
+    StartTls = "STARTTLS";
+    Utf8Smtp = "UTF8SMTP";
+    Vrfy = "VRFY";
 }
 
 impl Extension {
@@ -178,111 +256,127 @@ impl Extension {
     /// Parses one `ehlo-line` (the text of a line after `250-`), leniently as the module
     /// documentation describes. `None` for a blank line.
     pub fn parse(line: &str) -> Option<Extension> {
-        Self::parse_text(&Text::copy_from_str(line))
+        let base = Bytes::copy_from_slice(line.as_bytes());
+        Self::parse_shared(&base, &base).map(|(ext, _)| ext)
     }
 
-    /// Parses one `ehlo-line` held in `line`, sharing its buffer.
-    fn parse_text(line: &Text) -> Option<Extension> {
-        let (keyword, rest) = p::ehlo_line(line.as_str())?;
-        Some(Self::classify(line, keyword, rest))
+    /// Parses one `ehlo-line = ehlo-keyword *( SP ehlo-param )` (RFC 5321 §4.1.1.1, RFC
+    /// 1869 §4.3), `line`, which lies in `base` and is valid UTF-8; parameters kept as text
+    /// share `base`. The flag says whether the keyword is a known one whose
+    /// parameters were outside its syntax (so the extension is [`Extension::Other`]).
+    fn parse_shared(base: &Bytes, line: &[u8]) -> Option<(Extension, bool)> {
+        let (keyword, rest) = p::ehlo_line(line)?;
+        let Some(known) = Keyword::of(keyword) else {
+            return Some((Self::other(base, keyword, rest), false));
+        };
+        Some(match Self::typed(base, known, rest) {
+            Some(ext) => (ext, false),
+            None => (Self::other(base, keyword, rest), true),
+        })
     }
 
-    fn classify(line: &Text, keyword: &str, rest: &str) -> Extension {
-        // Upper-case the keyword on the stack; no known keyword is longer than 19 octets.
-        let mut upper = [0u8; 20];
-        let kw = keyword.as_bytes();
-        let known = if kw.len() <= upper.len() {
-            upper[..kw.len()].copy_from_slice(kw);
-            upper[..kw.len()].make_ascii_uppercase();
-            &upper[..kw.len()]
-        } else {
-            &[][..]
-        };
-        let flag = match known {
-            b"8BITMIME" => Some(Extension::EightBitMime),
-            b"ATRN" => Some(Extension::Atrn),
-            b"BINARYMIME" => Some(Extension::BinaryMime),
-            b"CHUNKING" => Some(Extension::Chunking),
-            b"DSN" => Some(Extension::Dsn),
-            b"ENHANCEDSTATUSCODES" => Some(Extension::EnhancedStatusCodes),
-            b"ETRN" => Some(Extension::Etrn),
-            b"EXPN" => Some(Extension::Expn),
-            b"HELP" => Some(Extension::Help),
-            b"PIPELINING" => Some(Extension::Pipelining),
-            b"REQUIRETLS" => Some(Extension::RequireTls),
-            b"SMTPUTF8" => Some(Extension::SmtpUtf8),
-            b"STARTTLS" => Some(Extension::StartTls),
-            b"UTF8SMTP" => Some(Extension::Utf8Smtp),
-            b"VRFY" => Some(Extension::Vrfy),
-            _ => None,
-        };
-        if let Some(flag) = flag {
-            return flag;
+    /// An extension kept as sent.
+    fn other(base: &Bytes, keyword: &[u8], rest: &[u8]) -> Extension {
+        Extension::Other {
+            keyword: shared(base, keyword),
+            params: p::ehlo_params(rest).map(|b| shared(base, b)).collect(),
         }
+    }
+
+    /// The typed extension for a known keyword, `None` when its parameters are outside the
+    /// syntax its RFC gives them.
+    #[inline]
+    fn typed(base: &Bytes, keyword: Keyword, rest: &[u8]) -> Option<Extension> {
+        let flag = match keyword {
+            Keyword::EightBitMime => Extension::EightBitMime,
+            Keyword::Atrn => Extension::Atrn,
+            Keyword::BinaryMime => Extension::BinaryMime,
+            Keyword::Chunking => Extension::Chunking,
+            Keyword::Dsn => Extension::Dsn,
+            Keyword::EnhancedStatusCodes => Extension::EnhancedStatusCodes,
+            Keyword::Etrn => Extension::Etrn,
+            Keyword::Expn => Extension::Expn,
+            Keyword::Help => Extension::Help,
+            Keyword::Pipelining => Extension::Pipelining,
+            Keyword::RequireTls => Extension::RequireTls,
+            Keyword::SmtpUtf8 => Extension::SmtpUtf8,
+            Keyword::StartTls => Extension::StartTls,
+            Keyword::Utf8Smtp => Extension::Utf8Smtp,
+            Keyword::Vrfy => Extension::Vrfy,
+            Keyword::Auth => return Some(Extension::Auth(auth_mechanisms(base, rest))),
+            Keyword::Burl => {
+                return Some(Extension::Burl(
+                    p::ehlo_params(rest).map(|b| shared(base, b)).collect(),
+                ));
+            }
+            _ => return Self::with_params(base, keyword, rest),
+        };
+        Some(flag)
+    }
+
+    /// The extensions whose parameters have a syntax of their own.
+    fn with_params(base: &Bytes, keyword: Keyword, rest: &[u8]) -> Option<Extension> {
         let mut it = p::ehlo_params(rest);
         let (a, b) = (it.next(), it.next());
         let more = it.next().is_some();
         let one = if b.is_none() { a } else { None };
-        let typed = match known {
-            b"AUTH" => {
-                let mut mechs: Vec<Mechanism> = Vec::new();
-                for m in p::ehlo_params(rest).filter_map(|m| Mechanism::parse(m.as_bytes())) {
-                    if !mechs.contains(&m) {
-                        mechs.push(m);
-                    }
-                }
-                Some(Extension::Auth(mechs))
-            }
-            b"SIZE" => match (a, one) {
+        match keyword {
+            Keyword::Size => match (a, one) {
                 (None, _) => Some(Extension::Size(None)),
-                (_, Some(n)) if is_digits(n, 20) => {
-                    parse_u64(n.as_bytes()).map(|n| Extension::Size(Some(n)))
-                }
+                (_, Some(n)) if is_digits(n, 20) => parse_u64(n).map(|n| Extension::Size(Some(n))),
                 _ => None,
             },
-            b"DELIVERBY" => match (a, one) {
+            Keyword::DeliverBy => match (a, one) {
                 (None, _) => Some(Extension::DeliverBy(None)),
                 (_, Some(n)) if is_digits(n, 9) => {
-                    parse_u64(n.as_bytes()).map(|n| Extension::DeliverBy(Some(n)))
+                    parse_u64(n).map(|n| Extension::DeliverBy(Some(n)))
                 }
                 _ => None,
             },
-            b"FUTURERELEASE" => match (a, b, more) {
-                (Some(i), Some(t), false) if is_digits(i, 9) && !i.starts_with('0') => {
-                    parse_u64(i.as_bytes()).map(|n| Extension::FutureRelease {
+            Keyword::FutureRelease => match (a, b, more) {
+                (Some(i), Some(t), false) if is_digits(i, 9) && i[0] != b'0' => {
+                    parse_u64(i).map(|n| Extension::FutureRelease {
                         max_interval: n,
-                        max_datetime: sub(line, t),
+                        max_datetime: shared(base, t),
                     })
                 }
                 _ => None,
             },
-            b"MT-PRIORITY" => match (a, one) {
+            Keyword::MtPriority => match (a, one) {
                 (None, _) => Some(Extension::MtPriority(None)),
                 (_, Some(prof))
                     if prof.len() <= 20
-                        && prof.bytes().all(|c| {
+                        && prof.iter().all(|&c| {
                             c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.')
                         }) =>
                 {
-                    Some(Extension::MtPriority(Some(sub(line, prof))))
+                    Some(Extension::MtPriority(Some(shared(base, prof))))
                 }
                 _ => None,
             },
-            b"NO-SOLICITING" => match (a, one) {
+            Keyword::NoSoliciting => match (a, one) {
                 (None, _) => Some(Extension::NoSoliciting(Vec::new())),
-                (_, Some(list)) if list.split(',').all(|k| !k.is_empty()) => {
-                    Some(Extension::NoSoliciting(list.split(',').map(|k| sub(line, k)).collect()))
+                (_, Some(list)) if list.split(|&c| c == b',').all(|k| !k.is_empty()) => {
+                    Some(Extension::NoSoliciting(
+                        list.split(|&c| c == b',').map(|k| shared(base, k)).collect(),
+                    ))
                 }
                 _ => None,
             },
-            b"BURL" => Some(Extension::Burl(p::ehlo_params(rest).map(|b| sub(line, b)).collect())),
             _ => None,
-        };
-        typed.unwrap_or_else(|| Extension::Other {
-            keyword: sub(line, keyword),
-            params: p::ehlo_params(rest).map(|b| sub(line, b)).collect(),
-        })
+        }
     }
+}
+
+/// `AUTH mechanism*` (RFC 4954 §3): the valid mechanism names, each once, in order.
+fn auth_mechanisms(base: &Bytes, rest: &[u8]) -> Vec<Mechanism> {
+    let mut mechs: Vec<Mechanism> = Vec::with_capacity(p::ehlo_params(rest).count());
+    for m in p::ehlo_params(rest).filter_map(|m| Mechanism::parse_shared(base, m)) {
+        if !mechs.contains(&m) {
+            mechs.push(m);
+        }
+    }
+    mechs
 }
 
 impl fmt::Display for Extension {
@@ -395,31 +489,36 @@ impl Capabilities {
         if reply.code() != ReplyCode::OK {
             return Err(cap_err("EHLO reply is not 250"));
         }
-        let mut lines = reply.lines();
-        let first = lines.next().cloned().unwrap_or_default();
-        let (domain, greeting) = match first.find(' ') {
-            Some(sp) => (sub(&first, &first[..sp]), sub(&first, &first[sp + 1..])),
-            None => (first.clone(), Text::default()),
+        let mut lines = reply.shared_lines();
+        let (domain, greeting) = match lines.next() {
+            Some((base, first)) => match first.iter().position(|&c| c == b' ') {
+                Some(sp) => (shared(base, &first[..sp]), shared(base, &first[sp + 1..])),
+                None => (shared(base, first), Text::default()),
+            },
+            None => (Text::default(), Text::default()),
         };
-        let mut caps =
-            Capabilities { domain, greeting, extensions: Vec::with_capacity(lines.len()) };
+        let mut caps = Capabilities {
+            domain,
+            greeting,
+            extensions: Vec::with_capacity(reply.line_count() - 1),
+        };
         // Typed extensions seen so far, one bit per variant: repeats are found without a scan.
         let mut seen: u32 = 0;
-        let mut others = false;
-        for line in lines {
-            let Some(ext) = Extension::parse_text(line) else {
+        // Whether a known keyword was kept as `Other` (its parameters outside its syntax),
+        // which a later well-formed line of the same keyword replaces.
+        let mut malformed_known = false;
+        for (base, line) in lines {
+            let Some((ext, malformed)) = Extension::parse_shared(base, line) else {
                 continue;
             };
-            match ext.typed_bit() {
-                Some(bit) => {
-                    let first = seen & bit == 0;
-                    seen |= bit;
-                    if first && !(others && caps.has_other(ext.keyword())) {
-                        caps.extensions.push(ext);
-                        continue;
-                    }
+            malformed_known |= malformed;
+            if let Some(bit) = ext.typed_bit() {
+                let first = seen & bit == 0;
+                seen |= bit;
+                if first && !(malformed_known && caps.has_other(ext.keyword())) {
+                    caps.extensions.push(ext);
+                    continue;
                 }
-                None => others = true,
             }
             caps.merge(ext);
         }

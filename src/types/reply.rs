@@ -21,7 +21,9 @@
 
 use std::borrow::Cow;
 use std::fmt;
+use std::hash::{Hash, Hasher};
 use std::str::FromStr;
+use std::sync::OnceLock;
 
 use bytes::{Buf, BufMut, Bytes, BytesMut};
 
@@ -668,12 +670,151 @@ impl From<EnhancedStatusCode> for (u8, u16, u16) {
 /// assert_eq!(r.lines().map(|l| l.as_str()).collect::<Vec<_>>(), ["first", "second"]);
 /// assert_eq!(r.to_string(), "250-2.1.5 first\r\n250 2.1.5 second\r\n");
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Clone)]
 pub struct Reply {
     code: ReplyCode,
     enhanced: Option<EnhancedStatusCode>,
-    first: Text,
-    rest: Vec<Text>,
+    body: Body,
+}
+
+/// How a [`Reply`] holds its lines. Both forms give the same lines; equality, hashing and
+/// encoding look only at the lines.
+#[derive(Clone)]
+enum Body {
+    /// A single-line reply: its text.
+    Single(Text),
+    /// One [`Text`] per line: multi-line replies built by the constructors or read line
+    /// by line (a reply that arrived in pieces, or has lines the whole-reply scan leaves to
+    /// the line-by-line reader).
+    Lines { first: Text, rest: Vec<Text> },
+    /// A multi-line reply as [`ReplyDecoder`] or [`Reply::parse`] found it whole.
+    Wire(Wire),
+}
+
+/// A multi-line reply in wire form: `raw` holds every `Reply-line` with its code,
+/// separator and CRLF (RFC 5321 §4.2), all of whose text [`scan_reply`] has checked to be
+/// `textstring` (HT, SP, printable US-ASCII), and `count` of them. The text of each line
+/// is found again when asked for (after the code and separator, less the enhanced code
+/// where RFC 2034 §4 has it stripped), and the per-line [`Text`] values are built only
+/// when a caller borrows them.
+#[derive(Clone)]
+struct Wire {
+    raw: Bytes,
+    count: usize,
+    texts: OnceLock<Box<[Text]>>,
+}
+
+/// The text ranges of the lines of a [`Wire`] reply, in `raw`.
+#[derive(Clone)]
+pub(crate) struct WireRanges<'a> {
+    raw: &'a [u8],
+    pos: usize,
+    enhanced: Option<EnhancedStatusCode>,
+    first: bool,
+}
+
+impl Iterator for WireRanges<'_> {
+    type Item = std::ops::Range<usize>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        // `Reply-code` then "-" / SP / the CRLF of a bare code; the text has no CR.
+        let rest = self.raw.get(self.pos..)?;
+        let cr = 3 + p::find_cr(rest.get(3..)?)?;
+        let mut start = if cr == 3 { 3 } else { 4 };
+        if let Some(e) = self.enhanced {
+            let class = b'0' + e.class.as_u8();
+            if let Some((s, d, used)) = p::enhanced_prefix(&rest[start..cr], class) {
+                // The first line is where the code came from; later lines lose it only
+                // when they repeat it (RFC 2034 §4).
+                if self.first || (s == e.subject && d == e.detail) {
+                    start += used;
+                }
+            }
+        }
+        let range = self.pos + start..self.pos + cr;
+        self.pos += cr + 2;
+        self.first = false;
+        Some(range)
+    }
+}
+
+/// The text of each line of a reply, as octets.
+enum LineBytes<'a> {
+    Lines(std::iter::Chain<std::iter::Once<&'a Text>, std::slice::Iter<'a, Text>>),
+    Wire(&'a [u8], WireRanges<'a>),
+}
+
+impl<'a> Iterator for LineBytes<'a> {
+    type Item = &'a [u8];
+
+    #[inline]
+    fn next(&mut self) -> Option<&'a [u8]> {
+        match self {
+            LineBytes::Lines(it) => it.next().map(|t| t.as_bytes()),
+            LineBytes::Wire(raw, it) => it.next().map(|r| &raw[r]),
+        }
+    }
+}
+
+/// The text of each line of a reply and the shared buffer it is part of, from
+/// [`Reply::shared_lines`]. The text is valid UTF-8.
+pub(crate) enum SharedLines<'a> {
+    Lines(std::iter::Chain<std::iter::Once<&'a Text>, std::slice::Iter<'a, Text>>),
+    Wire(&'a Bytes, WireRanges<'a>),
+}
+
+impl<'a> Iterator for SharedLines<'a> {
+    type Item = (&'a Bytes, &'a [u8]);
+
+    #[inline]
+    fn next(&mut self) -> Option<Self::Item> {
+        match self {
+            SharedLines::Lines(it) => it.next().map(|t| (t.as_shared(), t.as_bytes())),
+            SharedLines::Wire(raw, it) => it.next().map(|r| (*raw, &raw[r])),
+        }
+    }
+}
+
+/// Reply text already known to be valid, as `str`, for `Debug`.
+fn text_str(b: &[u8]) -> &str {
+    std::str::from_utf8(b).unwrap_or_default()
+}
+
+impl fmt::Debug for Reply {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut lines = self.line_bytes().map(text_str);
+        let first = lines.next().unwrap_or_default();
+        f.debug_struct("Reply")
+            .field("code", &self.code)
+            .field("enhanced", &self.enhanced)
+            .field("first", &first)
+            .field("rest", &lines.collect::<Vec<_>>())
+            .finish()
+    }
+}
+
+impl PartialEq for Reply {
+    fn eq(&self, other: &Self) -> bool {
+        self.code == other.code
+            && self.enhanced == other.enhanced
+            && self.line_count() == other.line_count()
+            && self.line_bytes().eq(other.line_bytes())
+    }
+}
+
+impl Eq for Reply {}
+
+impl Hash for Reply {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.code.hash(state);
+        self.enhanced.hash(state);
+        state.write_usize(self.line_count());
+        for line in self.line_bytes() {
+            // As `str` hashes, so that equal texts hash alike in either form.
+            state.write(line);
+            state.write_u8(0xff);
+        }
+    }
 }
 
 /// How [`Reply::encode_with`] writes enhanced status codes (RFC 2034).
@@ -778,12 +919,7 @@ impl Reply {
             match &mut reply {
                 None => {
                     let enhanced = enhanced.or_else(|| split_enhanced(code, &mut bytes));
-                    reply = Some(Reply {
-                        code,
-                        enhanced,
-                        first: Text::from_checked(bytes),
-                        rest: Vec::new(),
-                    });
+                    reply = Some(Reply::single(code, enhanced, Text::from_checked(bytes)));
                 }
                 Some(r) => {
                     if enhanced.is_none() {
@@ -791,17 +927,17 @@ impl Reply {
                             strip_same(e, &mut bytes);
                         }
                     }
-                    r.rest.push(Text::from_checked(bytes));
+                    r.rest_mut().push(Text::from_checked(bytes));
                 }
             }
         }
-        Ok(reply.unwrap_or(Reply { code, enhanced, first: Text::default(), rest: Vec::new() }))
+        Ok(reply.unwrap_or(Reply::single(code, enhanced, Text::default())))
     }
 
     /// Appends a line. `Err` when the text is invalid.
     pub fn push_line(&mut self, text: &str) -> Result<(), DecodeError> {
         check_line(text)?;
-        self.rest.push(Text::copy_from_str(text));
+        self.rest_mut().push(Text::copy_from_str(text));
         Ok(())
     }
 
@@ -812,6 +948,11 @@ impl Reply {
     /// with no last line) and [`DecodeErrorKind::ReplyCodeMismatch`]. For a stream, with
     /// limits, use [`ReplyDecoder`].
     pub fn parse(input: &[u8]) -> Result<Reply, DecodeError> {
+        if let Some(whole) = scan_reply(input, usize::MAX, usize::MAX) {
+            if whole.len == input.len() {
+                return Ok(whole.take(&mut BytesMut::from(input)));
+            }
+        }
         let mut data = Bytes::copy_from_slice(input);
         let mut asm = Assembler::default();
         loop {
@@ -868,46 +1009,131 @@ impl Reply {
                 return Err(reply_err("enhanced code class does not agree with the reply code"));
             }
         }
+        // Wire-form lines are found with the enhanced code they were read with.
+        self.rest_mut();
         self.enhanced = enhanced;
         Ok(())
     }
 
     /// The text lines, without codes, separators or the enhanced code.
     pub fn lines(&self) -> Lines<'_> {
-        Lines { first: Some(&self.first), rest: self.rest.iter() }
+        let (first, rest) = self.texts();
+        Lines { first: Some(first), rest: rest.iter() }
     }
 
     /// The text of the first line.
     pub fn first_line(&self) -> &Text {
-        &self.first
+        self.texts().0
     }
 
     /// The text of line `i`, from 0.
     pub fn line(&self, i: usize) -> Option<&Text> {
-        if i == 0 { Some(&self.first) } else { self.rest.get(i - 1) }
+        let (first, rest) = self.texts();
+        if i == 0 { Some(first) } else { rest.get(i - 1) }
     }
 
     /// The number of lines (at least 1).
     pub fn line_count(&self) -> usize {
-        1 + self.rest.len()
+        match &self.body {
+            Body::Single(_) => 1,
+            Body::Lines { rest, .. } => 1 + rest.len(),
+            Body::Wire(w) => w.count,
+        }
     }
 
     /// Whether the reply has more than one line.
     pub fn is_multiline(&self) -> bool {
-        !self.rest.is_empty()
+        self.line_count() > 1
     }
 
     /// The text of all lines joined by `"\n"` (borrowed for a single-line reply).
     pub fn text(&self) -> Cow<'_, str> {
-        if self.rest.is_empty() {
-            return Cow::Borrowed(self.first.as_str());
+        if let Body::Single(first) = &self.body {
+            return Cow::Borrowed(first.as_str());
         }
-        let mut s = String::from(self.first.as_str());
-        for l in &self.rest {
-            s.push('\n');
-            s.push_str(l);
+        if let Body::Lines { first, rest } = &self.body {
+            if rest.is_empty() {
+                return Cow::Borrowed(first.as_str());
+            }
+        }
+        let mut s = String::new();
+        for (i, l) in self.line_bytes().enumerate() {
+            if i > 0 {
+                s.push('\n');
+            }
+            s.push_str(text_str(l));
         }
         Cow::Owned(s)
+    }
+
+    /// A single-line reply from its parts.
+    fn single(code: ReplyCode, enhanced: Option<EnhancedStatusCode>, first: Text) -> Reply {
+        Reply { code, enhanced, body: Body::Single(first) }
+    }
+
+    /// The lines after the first, held one by one (a wire-form reply is split up first).
+    fn rest_mut(&mut self) -> &mut Vec<Text> {
+        let lines = match &self.body {
+            Body::Single(first) => Some((first.clone(), Vec::new())),
+            Body::Wire(w) => {
+                let mut texts = self.wire_texts(w).into_iter();
+                Some((texts.next().unwrap_or_default(), texts.collect()))
+            }
+            Body::Lines { .. } => None,
+        };
+        if let Some((first, rest)) = lines {
+            self.body = Body::Lines { first, rest };
+        }
+        match &mut self.body {
+            Body::Lines { rest, .. } => rest,
+            Body::Single(_) | Body::Wire(_) => unreachable!("converted above"),
+        }
+    }
+
+    /// The [`Text`] of every line of a wire-form reply, each sharing `raw`.
+    fn wire_texts(&self, w: &Wire) -> Vec<Text> {
+        self.wire_ranges(&w.raw).map(|r| Text::from_checked(w.raw.slice(r))).collect()
+    }
+
+    fn wire_ranges<'a>(&self, raw: &'a [u8]) -> WireRanges<'a> {
+        WireRanges { raw, pos: 0, enhanced: self.enhanced, first: true }
+    }
+
+    /// The first line and the others, as [`Text`]s (built on first use for a wire-form
+    /// reply).
+    fn texts(&self) -> (&Text, &[Text]) {
+        match &self.body {
+            Body::Single(first) => (first, &[]),
+            Body::Lines { first, rest } => (first, rest),
+            Body::Wire(w) => {
+                let texts = w.texts.get_or_init(|| self.wire_texts(w).into_boxed_slice());
+                match &texts[..] {
+                    [first, rest @ ..] => (first, rest),
+                    [] => unreachable!("a wire-form reply has at least two lines"),
+                }
+            }
+        }
+    }
+
+    /// The text of each line with the buffer it lies in, without building [`Text`]s: for
+    /// readers such as `Capabilities::from_ehlo` that slice parts out of the lines.
+    pub(crate) fn shared_lines(&self) -> SharedLines<'_> {
+        match &self.body {
+            Body::Single(first) => SharedLines::Lines(std::iter::once(first).chain(&[])),
+            Body::Lines { first, rest } => {
+                SharedLines::Lines(std::iter::once(first).chain(rest.iter()))
+            }
+            Body::Wire(w) => SharedLines::Wire(&w.raw, self.wire_ranges(&w.raw)),
+        }
+    }
+
+    /// The text of each line as octets, without building [`Text`]s.
+    fn line_bytes(&self) -> LineBytes<'_> {
+        match &self.body {
+            Body::Single(first) => LineBytes::Lines(std::iter::once(first).chain(&[])),
+            Body::Lines { first, rest } => LineBytes::Lines(std::iter::once(first).chain(rest)),
+            Body::Wire(w) => LineBytes::Wire(&w.raw, self.wire_ranges(&w.raw)),
+        }
     }
 
     /// Writes the reply in wire form, with its enhanced code (if any) on every line.
@@ -929,12 +1155,12 @@ impl Reply {
             }),
         };
         let n = self.line_count();
-        let len: usize = self.first.len() + self.rest.iter().map(|l| l.len()).sum::<usize>();
+        let len: usize = self.line_bytes().map(<[u8]>::len).sum();
         buf.reserve(len + n * (6 + if esc.is_some() { 12 } else { 0 }));
         let code = self.code.0;
         let digits =
             [b'0' + (code / 100) as u8, b'0' + (code / 10 % 10) as u8, b'0' + (code % 10) as u8];
-        for (i, line) in std::iter::once(&self.first).chain(self.rest.iter()).enumerate() {
+        for (i, line) in self.line_bytes().enumerate() {
             let last = i + 1 == n;
             buf.put_slice(&digits);
             match esc {
@@ -948,7 +1174,7 @@ impl Reply {
                 None if line.is_empty() && last => {}
                 None => buf.put_u8(if last { b' ' } else { b'-' }),
             }
-            buf.put_slice(line.as_bytes());
+            buf.put_slice(line);
             buf.put_slice(b"\r\n");
         }
     }
@@ -1018,7 +1244,7 @@ impl From<DecodeError> for Reply {
         } else {
             Text::from_static("syntax error")
         };
-        Reply { code, enhanced, first: text, rest: Vec::new() }
+        Reply::single(code, enhanced, text)
     }
 }
 
@@ -1055,14 +1281,14 @@ impl Assembler {
         match &mut self.partial {
             None => {
                 let enhanced = split_enhanced(code, &mut line);
-                let reply = Reply { code, enhanced, first: p::reply_text(line), rest: Vec::new() };
+                let reply = Reply::single(code, enhanced, p::reply_text(line));
                 if parsed.last {
                     Ok(Some(reply))
                 } else if max_lines <= 1 {
                     Err((TOO_MANY_LINES, true))
                 } else {
                     let mut reply = reply;
-                    reply.rest.reserve(15);
+                    reply.rest_mut().reserve(15);
                     self.partial = Some(reply);
                     Ok(None)
                 }
@@ -1081,7 +1307,7 @@ impl Assembler {
                 if let Some(e) = r.enhanced {
                     strip_same(e, &mut line);
                 }
-                r.rest.push(p::reply_text(line));
+                r.rest_mut().push(p::reply_text(line));
                 if parsed.last {
                     Ok(self.partial.take())
                 } else if r.line_count() >= max_lines {
@@ -1098,6 +1324,100 @@ impl Assembler {
 // ---------------------------------------------------------------------------------------
 // ReplyDecoder
 // ---------------------------------------------------------------------------------------
+
+/// A reply found complete at the front of the decoder's input by [`scan_reply`].
+#[derive(Debug, Clone, Copy)]
+struct WholeReply {
+    code: ReplyCode,
+    enhanced: Option<EnhancedStatusCode>,
+    /// The octets of the reply, CRLF of its last line included.
+    len: usize,
+    /// The number of lines.
+    count: usize,
+    /// For a single-line reply, where its text (after any enhanced code) starts and ends.
+    text: (usize, usize),
+}
+
+impl WholeReply {
+    /// Takes the reply off the front of `buf`: one split for the whole reply.
+    fn take(self, buf: &mut BytesMut) -> Reply {
+        let mut raw = buf.split_to(self.len).freeze();
+        let body = if self.count == 1 {
+            raw.truncate(self.text.1);
+            raw.advance(self.text.0);
+            Body::Single(Text::from_checked(raw))
+        } else {
+            Body::Wire(Wire { raw, count: self.count, texts: OnceLock::new() })
+        };
+        Reply { code: self.code, enhanced: self.enhanced, body }
+    }
+}
+
+/// Finds a whole reply at the front of `input`, all of whose lines are well-formed
+/// `Reply-line`s (RFC 5321 §4.2) ended by CRLF, within `max_line_len` octets, carrying
+/// one code, with `textstring` text (HT, SP, printable US-ASCII), and no more than
+/// `max_lines` of them. `None` leaves everything else to the line-by-line decoder: an
+/// incomplete reply, and every line that is malformed, too long, ends in a bare LF or holds
+/// other octets.
+///
+/// Each octet is looked at once: the text check finds the CRLF.
+#[inline]
+fn scan_reply(input: &[u8], max_line_len: usize, max_lines: usize) -> Option<WholeReply> {
+    let (code, last, start) = line_head(input)?;
+    let cr = start + text_end(input, start, max_line_len)?;
+    let code = ReplyCode(code);
+    let mut text_start = start;
+    let enhanced = code.status_class().and_then(|class| {
+        let (subject, detail, used) = p::enhanced_prefix(&input[start..cr], b'0' + class.as_u8())?;
+        text_start += used;
+        Some(EnhancedStatusCode { class, subject, detail })
+    });
+    let mut reply = WholeReply { code, enhanced, len: cr + 2, count: 1, text: (text_start, cr) };
+    if last {
+        return Some(reply);
+    }
+    // The later lines: the usual one starts with the same code and "-", one compare.
+    let continued = u32::from_le_bytes([input[0], input[1], input[2], b'-']);
+    loop {
+        if reply.count >= max_lines {
+            return None;
+        }
+        let line = &input[reply.len..];
+        let (last, start) = match line.first_chunk::<4>() {
+            Some(head) if u32::from_le_bytes(*head) == continued => (false, 4),
+            _ => match line_head(line)? {
+                (c, last, start) if c == code.0 => (last, start),
+                _ => return None,
+            },
+        };
+        let cr = start + text_end(line, start, max_line_len)?;
+        reply.count += 1;
+        reply.len += cr + 2;
+        if last {
+            return Some(reply);
+        }
+    }
+}
+
+/// The head of a `Reply-line` (RFC 5321 §4.2): the code, whether it is the last line
+/// (`Reply-code SP` or a bare `Reply-code`), and where its text starts.
+#[inline]
+fn line_head(line: &[u8]) -> Option<(u16, bool, usize)> {
+    let code = p::reply_code(line)?;
+    match line.get(3) {
+        Some(b' ') => Some((code, true, 4)),
+        Some(b'-') => Some((code, false, 4)),
+        Some(b'\r') => Some((code, true, 3)),
+        _ => None,
+    }
+}
+
+/// The offset in `line` of the CR that ends it, when its text from `start` is
+/// `textstring` and the CRLF lies within `max_line_len` octets of the line's start.
+#[inline]
+fn text_end(line: &[u8], start: usize, max_line_len: usize) -> Option<usize> {
+    p::crlf_after_text(line.get(start..line.len().min(max_line_len))?)
+}
 
 /// The default reply line limit: 4096 octets including CRLF.
 ///
@@ -1176,6 +1496,10 @@ impl ReplyDecoderConfig {
 /// - Incremental: lines are parsed and checked as they arrive; the framer remembers its
 ///   scan offset, so a reply fed one octet at a time costs linear time. Replies may be split
 ///   anywhere, and one read may hold several (pipelining, RFC 2920).
+/// - Fast for the common case: a reply that is already whole in the buffer, with
+///   well-formed lines of `textstring`, is found in one pass over its octets and split off
+///   in one piece; the lines of a multi-line reply are then sliced out of that piece only
+///   when asked for. Every other case goes line by line, with the same results.
 /// - Each reply the server sent gives exactly one `Ok(Some(_))` or one `Err(_)`, which
 ///   keeps pipelined replies matched to their commands. **Resynchronisation:** after an
 ///   error (a malformed or over-long line, a code mismatch, too many lines) the decoder
@@ -1202,6 +1526,12 @@ pub struct ReplyDecoder {
     /// Whether the line the framer is working on says its reply goes on (`xyz-`), taken
     /// from its first octets before the framer could drop them.
     line_goes_on: Option<bool>,
+    /// The line limit, for the whole-reply scan.
+    max_line_len: usize,
+    /// The last line-by-line call ended waiting for input: the next calls go on line by
+    /// line (the framer remembers how far it scanned), so a reply fed a few octets at a
+    /// time is not scanned from its start again and again.
+    waiting: bool,
 }
 
 impl Default for ReplyDecoder {
@@ -1223,6 +1553,8 @@ impl ReplyDecoder {
             asm: Assembler::default(),
             skipping: false,
             line_goes_on: None,
+            max_line_len: config.max_line_len.max(8),
+            waiting: false,
         }
     }
 
@@ -1233,6 +1565,7 @@ impl ReplyDecoder {
         self.asm = Assembler::default();
         self.skipping = false;
         self.line_goes_on = None;
+        self.waiting = false;
     }
 
     /// Whether the decoder is inside a reply: a multi-line reply has started but not ended,
@@ -1248,6 +1581,25 @@ impl ReplyDecoder {
     /// - `Err(e)`: one reply failed (see the type's documentation for how the decoder
     ///   resynchronises); call again for the next.
     pub fn decode(&mut self, buf: &mut BytesMut) -> Result<Option<Reply>, DecodeError> {
+        if !self.waiting
+            && self.asm.partial.is_none()
+            && !self.skipping
+            && !self.framer.is_discarding()
+        {
+            if let Some(whole) = scan_reply(buf, self.max_line_len, self.max_lines) {
+                return Ok(Some(whole.take(buf)));
+            }
+        }
+        let result = self.decode_lines(buf);
+        // Only a partial line left in `buf` is worth remembering: the framer knows how far
+        // it looked.
+        self.waiting = matches!(result, Ok(None)) && !buf.is_empty();
+        result
+    }
+
+    /// The line-by-line decoder: every case the whole-reply scan leaves to it (a reply
+    /// not yet complete in `buf`, and every malformed, over-long or unusual line).
+    fn decode_lines(&mut self, buf: &mut BytesMut) -> Result<Option<Reply>, DecodeError> {
         loop {
             if !self.framer.is_discarding() && buf.len() >= 4 {
                 self.line_goes_on = p::continues(&buf[..4]);
@@ -1275,12 +1627,7 @@ impl ReplyDecoder {
                         let mut text = line;
                         text.advance(parsed.text_start);
                         let enhanced = split_enhanced(code, &mut text);
-                        return Ok(Some(Reply {
-                            code,
-                            enhanced,
-                            first: p::reply_text(text),
-                            rest: Vec::new(),
-                        }));
+                        return Ok(Some(Reply::single(code, enhanced, p::reply_text(text))));
                     }
                 }
             }
@@ -1295,7 +1642,7 @@ impl ReplyDecoder {
                         if let Some(e) = partial.enhanced {
                             strip_same(e, &mut text);
                         }
-                        partial.rest.push(p::reply_text(text));
+                        partial.rest_mut().push(p::reply_text(text));
                         if parsed.last {
                             return Ok(self.asm.partial.take());
                         }
