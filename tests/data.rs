@@ -531,7 +531,7 @@ proptest! {
 }
 
 /// Every property found at every offset of a long line, across the block boundaries of the
-/// scan.
+/// scan and at the end of a read.
 #[test]
 fn properties_at_every_offset() {
     for at in 0..300 {
@@ -541,16 +541,19 @@ fn properties_at_every_offset() {
             let mut wire = vec![b'x'; 300];
             wire.splice(at..at, odd.iter().copied());
             wire.extend_from_slice(b"\r\n.\r\n");
-            let (_, end, rest) = unstuff_reads(accept(), &[&wire]);
-            let end = end.unwrap_or_else(|| panic!("{what} at {at}: no end"));
-            assert!(rest.is_empty());
-            let found = match what {
-                "bare CR" => end.bare_cr && !end.bare_lf,
-                "bare LF" => end.bare_lf && !end.bare_cr,
-                "NUL" => end.nul && !end.eight_bit,
-                _ => end.eight_bit && !end.nul,
-            };
-            assert!(found, "{what} at {at}: {end:?}");
+            // In one read, and with a read ending just before, at and after it.
+            for cut in [wire.len(), at, at + 1, at + 2] {
+                let (_, end, rest) = unstuff_reads(accept(), &[&wire[..cut], &wire[cut..]]);
+                let end = end.unwrap_or_else(|| panic!("{what} at {at}, cut {cut}: no end"));
+                assert!(rest.is_empty());
+                let found = match what {
+                    "bare CR" => end.bare_cr && !end.bare_lf,
+                    "bare LF" => end.bare_lf && !end.bare_cr,
+                    "NUL" => end.nul && !end.eight_bit,
+                    _ => end.eight_bit && !end.nul,
+                };
+                assert!(found, "{what} at {at}, cut {cut}: {end:?}");
+            }
         }
         // The end marker at every offset, and nothing before it taken for one.
         let mut wire = vec![b'x'; at];
