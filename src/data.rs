@@ -294,41 +294,62 @@ impl DotUnstuffer {
     ) -> Step {
         let known = (self.bare_cr, self.bare_lf, self.nul, self.eight_bit);
         let mut i = from;
-        let mut padded;
-        while i < limit {
-            let w: &[u8; WINDOW] = match s.get(i..i + WINDOW) {
-                Some(w) => w.try_into().expect("WINDOW octets"),
-                None => {
-                    // The last block: padded with spaces, which mark nothing. Marks at or
-                    // past `limit` are ignored below.
-                    padded = [b' '; WINDOW];
-                    padded[..s.len() - i].copy_from_slice(&s[i..]);
-                    &padded
-                }
-            };
-            if marked::<BARE, NUL, HIGH>(w) {
-                // Rare: go to each marked position, eight at a time.
-                let marks = marks::<BARE, NUL, HIGH>(w);
-                for (j, eight) in marks.chunks_exact(8).enumerate() {
-                    let mut bits = u64::from_le_bytes(eight.try_into().expect("8 octets"));
-                    while bits != 0 {
-                        let k = i + j * 8 + bits.trailing_zeros() as usize / 8;
-                        if k >= limit {
-                            break;
-                        }
-                        if self.look(s, k) {
-                            return Step::End(k);
-                        }
-                        bits &= bits - 1;
+        // Whole windows; each block of them ends before `limit`, at most two octets short of
+        // the end of `s`.
+        if let Some(last) = s.len().checked_sub(WINDOW) {
+            while i <= last {
+                let w: &[u8; WINDOW] = s[i..i + WINDOW].try_into().expect("WINDOW octets");
+                if marked::<BARE, NUL, HIGH>(w) {
+                    if let Some(step) = self.visit::<BARE, NUL, HIGH>(s, i, limit, w, known) {
+                        return step;
                     }
                 }
-                if (self.bare_cr, self.bare_lf, self.nul, self.eight_bit) != known {
-                    return Step::Learned((i + BLOCK).min(limit));
+                i += BLOCK;
+            }
+        }
+        while i < limit {
+            // The last blocks (up to 65 positions are left): padded with spaces, which mark
+            // nothing. Marks at or past `limit` are ignored.
+            let mut w = [b' '; WINDOW];
+            w[..s.len() - i].copy_from_slice(&s[i..]);
+            if marked::<BARE, NUL, HIGH>(&w) {
+                if let Some(step) = self.visit::<BARE, NUL, HIGH>(s, i, limit, &w, known) {
+                    return step;
                 }
             }
             i += BLOCK;
         }
         Step::Limit
+    }
+
+    /// Goes to each marked position of the block at `i` (its window is `w`), eight at a
+    /// time: the end if one starts there, or that something was learned (not `known` any
+    /// more), or `None` to go on.
+    #[inline(never)]
+    fn visit<const BARE: bool, const NUL: bool, const HIGH: bool>(
+        &mut self,
+        s: &[u8],
+        i: usize,
+        limit: usize,
+        w: &[u8; WINDOW],
+        known: (bool, bool, bool, bool),
+    ) -> Option<Step> {
+        let marks = marks::<BARE, NUL, HIGH>(w);
+        for (j, eight) in marks.chunks_exact(8).enumerate() {
+            let mut bits = u64::from_le_bytes(eight.try_into().expect("8 octets"));
+            while bits != 0 {
+                let k = i + j * 8 + bits.trailing_zeros() as usize / 8;
+                if k >= limit {
+                    break;
+                }
+                if self.look(s, k) {
+                    return Some(Step::End(k));
+                }
+                bits &= bits - 1;
+            }
+        }
+        ((self.bare_cr, self.bare_lf, self.nul, self.eight_bit) != known)
+            .then(|| Step::Learned((i + BLOCK).min(limit)))
     }
 
     /// The exact test of position `k` (before the limit): whether `\r\n.` starts there;
