@@ -283,9 +283,9 @@ impl DotUnstuffer {
         }
     }
 
-    /// [`scan`](Self::scan) from `from`, a block at a time, looking for the marks that
-    /// [`marked`] is told to look for. Stops when it has learned something, so that the
-    /// caller picks the narrower search.
+    /// [`scan`](Self::scan) from `from`, a block of [`BLOCK`] positions at a time, with the
+    /// marks [`marked`] is told to look for. Stops when it has learned something, so that
+    /// the caller picks the narrower search.
     fn scan_blocks<const BARE: bool, const NUL: bool, const HIGH: bool>(
         &mut self,
         s: &[u8],
@@ -428,19 +428,22 @@ const BLOCK: usize = 64;
 /// A block and the two octets after it, so a `\r\n.` starting in the block is seen whole.
 const WINDOW: usize = BLOCK + 2;
 
-/// Whether a position of the block `w[..BLOCK]` needs a closer look: it starts `\r\n.`,
-/// or (if `BARE`) holds a CR not followed by LF or precedes an LF while not being a CR, or
-/// (if `NUL`, `HIGH`) holds a NUL or an octet with the high bit set.
+/// Whether a position of the block `w[..BLOCK]` needs a closer look: a `\r\n.` starts
+/// there (the end of data or a transparency dot, RFC 5321 §4.5.2); or, if `BARE`, it holds
+/// a CR not followed by LF or precedes an LF without being a CR (RFC 5321 §2.3.8); or, if
+/// `NUL` or `HIGH`, it holds a NUL or an octet with the high bit set.
 ///
-/// Each position `k` is tested against `w[k + 1]` and `w[k + 2]` with three overlapping
-/// loads instead of shifting masks across positions, and the marks are OR-ed into one
-/// octet: written so, the loop becomes a few SIMD compares and one mask test per block
-/// (SSE2 on x86_64) and most blocks, which hold plain text and CRLF pairs, cost nothing
-/// more. The bare tests are correct as masks because a CRLF pair is exactly a CR at `k`
-/// with an LF at `k + 1`: `cr(k) != lf(k + 1)` finds either half of a broken pair, and the
-/// one octet whose pair is not in the window, the first LF of the chunk, is tested by
-/// [`DotUnstuffer::scan`]. A marked block is then gone through octet by octet
-/// ([`DotUnstuffer::look`]), which is rare: a `\r\n.` or the first time a property shows.
+/// Each position `k` is compared with `w[k + 1]` and `w[k + 2]` through three overlapping
+/// windows instead of shifting masks across positions, and the marks are OR-ed into one
+/// octet: written so, the loop compiles to SSE2 compares and one `pmovmskb` per block on
+/// x86_64, with no branch inside the block. The masks are exact: a CRLF pair is a CR at `k`
+/// with an LF at `k + 1`, so `cr(k) != lf(k + 1)` holds exactly where a pair is broken,
+/// by its CR or by its LF. The window reaches two octets past the block, so pairs and
+/// `\r\n.` across block ends are seen; the one LF whose previous octet is not in the
+/// buffer, the chunk's first, is tested by [`DotUnstuffer::scan`]. Plain text and CRLF
+/// pairs leave a block unmarked; a marked block is rare (a `\r\n.`, or a property seen
+/// for the first time) and is gone through position by position
+/// ([`DotUnstuffer::visit`]).
 #[inline(always)]
 fn marked<const BARE: bool, const NUL: bool, const HIGH: bool>(w: &[u8; WINDOW]) -> bool {
     let mut any = 0u8;
