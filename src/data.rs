@@ -294,8 +294,8 @@ impl DotUnstuffer {
     ) -> Step {
         let known = (self.bare_cr, self.bare_lf, self.nul, self.eight_bit);
         let mut i = from;
-        // Whole windows; each block of them ends before `limit`, at most two octets short of
-        // the end of `s`.
+        // Whole windows: their blocks end at least two octets before the end of `s`, so
+        // before `limit`.
         if let Some(last) = s.len().checked_sub(WINDOW) {
             while i <= last {
                 let w: &[u8; WINDOW] = s[i..i + WINDOW].try_into().expect("WINDOW octets");
