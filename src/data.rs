@@ -209,19 +209,18 @@ impl DotUnstuffer {
                     continue;
                 }
             }
-            let (take, line_start) = match memchr::memmem::find(buf, b"\r\n.") {
+            // Keep back a tail that may begin "\r\n.": nothing is decided about it yet.
+            let hold = if buf.ends_with(b"\r\n") {
+                2
+            } else if buf.ends_with(b"\r") {
+                1
+            } else {
+                0
+            };
+            let limit = buf.len() - hold;
+            let (take, line_start) = match self.scan(buf, limit) {
                 Some(p) => (p + 2, true),
-                None => {
-                    // Keep back a tail that may begin "\r\n.".
-                    let hold = if buf.ends_with(b"\r\n") {
-                        2
-                    } else if buf.ends_with(b"\r") {
-                        1
-                    } else {
-                        0
-                    };
-                    (buf.len() - hold, false)
-                }
+                None => (limit, false),
             };
             if take == 0 {
                 return None;
@@ -234,25 +233,143 @@ impl DotUnstuffer {
         }
     }
 
-    /// Records what `chunk` holds; says whether to yield it (not after any problem).
+    /// Records the size and line lengths of `chunk` (its other properties were recorded by
+    /// [`scan`](Self::scan)); says whether to yield it (not after any problem).
     fn account(&mut self, chunk: &[u8]) -> bool {
         self.size = self.size.saturating_add(chunk.len() as u64);
-        let scan = Scan::of(chunk);
-        self.eight_bit |= scan.high;
-        self.nul |= scan.nul;
-        if scan.bare_line_end {
-            // Rare: find out which. Chunks never split a CRLF pair (a trailing CR is held
-            // back), so counting within the chunk is exact.
-            let (cr, lf, crlf) = count_line_ends(chunk);
-            self.bare_cr |= cr != crlf;
-            self.bare_lf |= lf != crlf;
-        }
         if let Some(max) = self.config.max_line {
             if !self.long_line {
                 self.long_line = self.line_too_long(chunk, max);
             }
         }
         self.outcome() == DataOutcome::Ok
+    }
+
+    /// Finds the first `\r\n.` in `s` (its CR is always before `limit`) and records what
+    /// the octets before it, or before `limit` if there is none, hold: a bare CR or LF
+    /// (RFC 5321 §2.3.8), a NUL, an octet with the high bit set. Returns the position of the
+    /// CR.
+    ///
+    /// `limit` leaves out the held-back `\r` or `\r\n` at the end, so each CR before it has
+    /// its next octet in `s`, and each LF has its previous octet in `s` unless it is the
+    /// first, which follows a line start, a dropped dot or an octet that is not a CR (a chunk
+    /// never ends in a CR whose next octet is unknown): whether a line end is bare is decided
+    /// exactly, whatever the cut into reads.
+    fn scan(&mut self, s: &[u8], limit: usize) -> Option<usize> {
+        if limit == 0 {
+            return None;
+        }
+        self.bare_lf |= s[0] == b'\n';
+        let mut from = 0;
+        loop {
+            // A property already seen need not be looked for again: with fewer kinds of
+            // marks, an 8-bit message or one with bare line ends stays on the fast path.
+            let bare = !(self.bare_cr && self.bare_lf);
+            let step = match (bare, !self.nul, !self.eight_bit) {
+                (true, true, true) => self.scan_blocks::<true, true, true>(s, from, limit),
+                (true, true, false) => self.scan_blocks::<true, true, false>(s, from, limit),
+                (true, false, true) => self.scan_blocks::<true, false, true>(s, from, limit),
+                (true, false, false) => self.scan_blocks::<true, false, false>(s, from, limit),
+                (false, true, true) => self.scan_blocks::<false, true, true>(s, from, limit),
+                (false, true, false) => self.scan_blocks::<false, true, false>(s, from, limit),
+                (false, false, true) => self.scan_blocks::<false, false, true>(s, from, limit),
+                (false, false, false) => self.scan_blocks::<false, false, false>(s, from, limit),
+            };
+            match step {
+                Step::End(p) => return Some(p),
+                Step::Limit => return None,
+                Step::Learned(next) => from = next,
+            }
+        }
+    }
+
+    /// [`scan`](Self::scan) from `from`, a block of [`BLOCK`] positions at a time, with the
+    /// marks [`marked`] is told to look for. Stops when it has learned something, so that
+    /// the caller picks the narrower search.
+    fn scan_blocks<const BARE: bool, const NUL: bool, const HIGH: bool>(
+        &mut self,
+        s: &[u8],
+        from: usize,
+        limit: usize,
+    ) -> Step {
+        let known = (self.bare_cr, self.bare_lf, self.nul, self.eight_bit);
+        let mut i = from;
+        // Whole windows: their blocks end at least two octets before the end of `s`, so
+        // before `limit`.
+        if let Some(last) = s.len().checked_sub(WINDOW) {
+            while i <= last {
+                let w: &[u8; WINDOW] = s[i..i + WINDOW].try_into().expect("WINDOW octets");
+                if marked::<BARE, NUL, HIGH>(w) {
+                    if let Some(step) = self.visit::<BARE, NUL, HIGH>(s, i, limit, w, known) {
+                        return step;
+                    }
+                }
+                i += BLOCK;
+            }
+        }
+        while i < limit {
+            // The last blocks (up to 65 positions are left): padded with spaces, which mark
+            // nothing. Marks at or past `limit` are ignored.
+            let mut w = [b' '; WINDOW];
+            w[..s.len() - i].copy_from_slice(&s[i..]);
+            if marked::<BARE, NUL, HIGH>(&w) {
+                if let Some(step) = self.visit::<BARE, NUL, HIGH>(s, i, limit, &w, known) {
+                    return step;
+                }
+            }
+            i += BLOCK;
+        }
+        Step::Limit
+    }
+
+    /// Goes to each marked position of the block at `i` (its window is `w`), eight at a
+    /// time: the end if one starts there, or that something was learned (not `known` any
+    /// more), or `None` to go on.
+    #[inline(never)]
+    fn visit<const BARE: bool, const NUL: bool, const HIGH: bool>(
+        &mut self,
+        s: &[u8],
+        i: usize,
+        limit: usize,
+        w: &[u8; WINDOW],
+        known: (bool, bool, bool, bool),
+    ) -> Option<Step> {
+        let marks = marks::<BARE, NUL, HIGH>(w);
+        for (j, eight) in marks.chunks_exact(8).enumerate() {
+            let mut bits = u64::from_le_bytes(eight.try_into().expect("8 octets"));
+            while bits != 0 {
+                let k = i + j * 8 + bits.trailing_zeros() as usize / 8;
+                if k >= limit {
+                    break;
+                }
+                if self.look(s, k) {
+                    return Some(Step::End(k));
+                }
+                bits &= bits - 1;
+            }
+        }
+        ((self.bare_cr, self.bare_lf, self.nul, self.eight_bit) != known)
+            .then(|| Step::Learned((i + BLOCK).min(limit)))
+    }
+
+    /// The exact test of position `k` (before the limit): whether `\r\n.` starts there;
+    /// otherwise records a bare CR at `k`, a bare LF at `k + 1`, a NUL or high-bit octet
+    /// at `k`.
+    fn look(&mut self, s: &[u8], k: usize) -> bool {
+        let a = s[k];
+        let lf_next = s.get(k + 1) == Some(&b'\n');
+        if a == b'\r' {
+            if !lf_next {
+                self.bare_cr = true;
+            } else if s.get(k + 2) == Some(&b'.') {
+                return true;
+            }
+        } else if lf_next {
+            self.bare_lf = true;
+        }
+        self.nul |= a == 0;
+        self.eight_bit |= a >= 0x80;
+        false
     }
 
     /// The outcome so far. It depends only on the content, never on how it was cut into
@@ -296,47 +413,72 @@ impl DotUnstuffer {
     }
 }
 
-/// What one pass over a chunk finds, written as OR-reductions so the compiler vectorises
-/// it: whether it has a bare CR or LF, an octet with the high bit, a NUL.
-struct Scan {
-    bare_line_end: bool,
-    high: bool,
-    nul: bool,
+/// Where [`DotUnstuffer::scan_blocks`] stopped.
+enum Step {
+    /// `\r\n.` starts here.
+    End(usize),
+    /// Nothing up to the limit.
+    Limit,
+    /// A property was seen for the first time; the scan goes on from here.
+    Learned(usize),
 }
 
-impl Scan {
-    /// A chunk never ends in a CR (one is held back) and starts a line or follows a dropped
-    /// dot, so it has no bare line end exactly when each octet is a CR if and only if the
-    /// next is an LF, the first is not an LF and the last is not a CR.
-    fn of(s: &[u8]) -> Self {
-        let (Some(&first), Some(&last)) = (s.first(), s.last()) else {
-            return Self { bare_line_end: false, high: false, nul: false };
-        };
-        let (mut mismatch, mut or, mut zero) = (0u8, last, u8::from(last == 0));
-        for (&a, &b) in s[..s.len() - 1].iter().zip(&s[1..]) {
-            mismatch |= u8::from(a == b'\r') ^ u8::from(b == b'\n');
-            or |= a;
-            zero |= u8::from(a == 0);
-        }
-        Self {
-            bare_line_end: mismatch != 0 || first == b'\n' || last == b'\r',
-            high: or >= 0x80,
-            nul: zero != 0,
-        }
+/// Positions [`marked`] looks at per step.
+const BLOCK: usize = 64;
+/// A block and the two octets after it, so a `\r\n.` starting in the block is seen whole.
+const WINDOW: usize = BLOCK + 2;
+
+/// Whether a position of the block `w[..BLOCK]` needs a closer look: a `\r\n.` starts
+/// there (the end of data or a transparency dot, RFC 5321 §4.5.2); or, if `BARE`, it holds
+/// a CR not followed by LF or precedes an LF without being a CR (RFC 5321 §2.3.8); or, if
+/// `NUL` or `HIGH`, it holds a NUL or an octet with the high bit set.
+///
+/// Each position `k` is compared with `w[k + 1]` and `w[k + 2]` through three overlapping
+/// windows instead of shifting masks across positions, and the marks are OR-ed into one
+/// octet: written so, the loop compiles to SSE2 compares and one `pmovmskb` per block on
+/// x86_64, with no branch inside the block. The masks are exact: a CRLF pair is a CR at `k`
+/// with an LF at `k + 1`, so `cr(k) != lf(k + 1)` holds exactly where a pair is broken,
+/// by its CR or by its LF. The window reaches two octets past the block, so pairs and
+/// `\r\n.` across block ends are seen; the one LF whose previous octet is not in the
+/// buffer, the chunk's first, is tested by [`DotUnstuffer::scan`]. Plain text and CRLF
+/// pairs leave a block unmarked; a marked block is rare (a `\r\n.`, or a property seen
+/// for the first time) and is gone through position by position
+/// ([`DotUnstuffer::visit`]).
+#[inline(always)]
+fn marked<const BARE: bool, const NUL: bool, const HIGH: bool>(w: &[u8; WINDOW]) -> bool {
+    let mut any = 0u8;
+    for ((&a, &b), &c) in w[..BLOCK].iter().zip(&w[1..=BLOCK]).zip(&w[2..]) {
+        any |= mark::<BARE, NUL, HIGH>(a, b, c);
     }
+    any != 0
 }
 
-/// CR, LF and CRLF counts of a chunk.
-fn count_line_ends(s: &[u8]) -> (usize, usize, usize) {
-    let (mut cr, mut lf, mut crlf) = (0, 0, 0);
-    let mut prev = 0u8;
-    for &b in s {
-        cr += usize::from(b == b'\r');
-        lf += usize::from(b == b'\n');
-        crlf += usize::from(prev == b'\r' && b == b'\n');
-        prev = b;
+/// The marks of a block one by one: 1 where [`marked`] would look closer, else 0.
+#[inline(always)]
+fn marks<const BARE: bool, const NUL: bool, const HIGH: bool>(w: &[u8; WINDOW]) -> [u8; BLOCK] {
+    let mut marks = [0; BLOCK];
+    for (k, m) in marks.iter_mut().enumerate() {
+        *m = mark::<BARE, NUL, HIGH>(w[k], w[k + 1], w[k + 2]);
     }
-    (cr, lf, crlf)
+    marks
+}
+
+/// The mark of a position holding `a`, followed by `b` and `c`: 1 or 0.
+#[inline(always)]
+fn mark<const BARE: bool, const NUL: bool, const HIGH: bool>(a: u8, b: u8, c: u8) -> u8 {
+    let cr = u8::from(a == b'\r');
+    let lf = u8::from(b == b'\n');
+    let dot = u8::from(c == b'.');
+    // A `\r\n.` is also `\n.`; without a CR before it, it is a bare LF anyway.
+    let line = if BARE { (cr ^ lf) | (lf & dot) } else { lf & dot };
+    // As signed octets, NUL and the high-bit octets are exactly those below 1.
+    let odd = match (NUL, HIGH) {
+        (true, true) => u8::from((a as i8) < 1),
+        (true, false) => u8::from(a == 0),
+        (false, true) => u8::from((a as i8) < 0),
+        (false, false) => 0,
+    };
+    line | odd
 }
 
 // ---------------------------------------------------------------------------------------

@@ -431,3 +431,136 @@ fn outcome_does_not_depend_on_cuts() {
     }
     assert_eq!(whole.outcome, DataOutcome::BareLineEnding);
 }
+
+/// The unstuffer written plainly, octet by octet, on the whole input: the content, the
+/// summary (if the end is there) and where the end marker ends.
+fn reference(config: &DataConfig, wire: &[u8]) -> Option<(Vec<u8>, DataSummary, usize)> {
+    let mut out = Vec::new();
+    let mut k = 0;
+    let mut line_start = true;
+    loop {
+        if line_start && wire[k..].starts_with(b".\r\n") {
+            k += 3;
+            break;
+        }
+        let &b = wire.get(k)?;
+        if line_start && b == b'.' && wire.get(k + 1) != Some(&b'\n') {
+            // A transparency dot (a dot before LF is kept).
+            k += 1;
+            line_start = false;
+            continue;
+        }
+        out.push(b);
+        line_start = b == b'\n' && k > 0 && wire[k - 1] == b'\r';
+        k += 1;
+    }
+    let bare_cr =
+        out.iter().enumerate().any(|(i, &b)| b == b'\r' && out.get(i + 1) != Some(&b'\n'));
+    let bare_lf =
+        out.iter().enumerate().any(|(i, &b)| b == b'\n' && (i == 0 || out[i - 1] != b'\r'));
+    let size = out.len() as u64;
+    let outcome = if (bare_cr || bare_lf) && config.bare_line_endings == BareLineEndings::Reject {
+        DataOutcome::BareLineEnding
+    } else if config.max_size.is_some_and(|max| size > max) {
+        DataOutcome::TooBig
+    } else {
+        DataOutcome::Ok
+    };
+    let summary = DataSummary {
+        size,
+        eight_bit: out.iter().any(|&b| b >= 0x80),
+        nul: out.contains(&0),
+        bare_cr,
+        bare_lf,
+        outcome,
+    };
+    Some((out, summary, k))
+}
+
+/// Mostly plain text, with line ends, dots, end markers, NULs and 8-bit octets here and
+/// there: long runs without anything to find, as in real mail.
+fn sparse_wire() -> impl Strategy<Value = Vec<u8>> {
+    let token = prop_oneof![
+        12 => proptest::collection::vec(b'a'..=b'z', 1..90),
+        6 => Just(b"\r\n".to_vec()),
+        2 => Just(b"\r\n.".to_vec()),
+        1 => Just(b"\r\n..".to_vec()),
+        1 => Just(b"\r\n.\r\n".to_vec()),
+        1 => Just(b".".to_vec()),
+        1 => Just(b"\r".to_vec()),
+        1 => Just(b"\n".to_vec()),
+        1 => Just(b"\n.".to_vec()),
+        1 => Just(vec![0]),
+        1 => (0x80u8..=0xff).prop_map(|b| vec![b]),
+    ];
+    proptest::collection::vec(token, 0..60).prop_map(|t| t.concat())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(3000))]
+
+    /// The streaming unstuffer agrees with the plain one, whatever the cuts.
+    #[test]
+    fn unstuffer_matches_reference(
+        wire in sparse_wire(),
+        reads in proptest::collection::vec(1usize..300, 1..10),
+        bare in any::<bool>(),
+        max in proptest::option::of(0u64..2000),
+    ) {
+        let mut config = if bare { accept() } else { DataConfig::default() };
+        config.max_size = max;
+        let read_vecs = cut(&wire, &reads);
+        let read_refs: Vec<&[u8]> = read_vecs.iter().map(|v| &v[..]).collect();
+        let (got, end, rest) = unstuff_reads(config.clone(), &read_refs);
+        match reference(&config, &wire) {
+            Some((want, summary, consumed)) => {
+                prop_assert_eq!(end, Some(summary));
+                prop_assert_eq!(&rest[..], &wire[consumed..]);
+                if summary.outcome == DataOutcome::Ok {
+                    prop_assert_eq!(got, want);
+                } else {
+                    prop_assert_eq!(&got[..], &want[..got.len()]);
+                }
+            }
+            None => {
+                prop_assert_eq!(end, None);
+                prop_assert!(rest.len() <= 2);
+            }
+        }
+    }
+}
+
+/// Every property found at every offset of a long line, across the block boundaries of the
+/// scan and at the end of a read.
+#[test]
+fn properties_at_every_offset() {
+    for at in 0..300 {
+        for (odd, what) in
+            [(&b"\r"[..], "bare CR"), (b"\n", "bare LF"), (b"\0", "NUL"), (b"\xe9", "8-bit")]
+        {
+            let mut wire = vec![b'x'; 300];
+            wire.splice(at..at, odd.iter().copied());
+            wire.extend_from_slice(b"\r\n.\r\n");
+            // In one read, and with a read ending just before, at and after it.
+            for cut in [wire.len(), at, at + 1, at + 2] {
+                let (_, end, rest) = unstuff_reads(accept(), &[&wire[..cut], &wire[cut..]]);
+                let end = end.unwrap_or_else(|| panic!("{what} at {at}, cut {cut}: no end"));
+                assert!(rest.is_empty());
+                let found = match what {
+                    "bare CR" => end.bare_cr && !end.bare_lf,
+                    "bare LF" => end.bare_lf && !end.bare_cr,
+                    "NUL" => end.nul && !end.eight_bit,
+                    _ => end.eight_bit && !end.nul,
+                };
+                assert!(found, "{what} at {at}, cut {cut}: {end:?}");
+            }
+        }
+        // The end marker at every offset, and nothing before it taken for one.
+        let mut wire = vec![b'x'; at];
+        wire.extend_from_slice(b"\r\n.\r\nQUIT\r\n");
+        let (content, end, rest) = unstuff(&wire);
+        assert_eq!(end.map(|e| e.outcome), Some(DataOutcome::Ok), "end at {at}");
+        assert_eq!(content.len(), at + 2);
+        assert_eq!(rest, b"QUIT\r\n");
+    }
+}
