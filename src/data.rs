@@ -148,6 +148,8 @@ pub struct DotUnstuffer {
     bare_lf: bool,
     long_line: bool,
     done: bool,
+    /// The CPU has AVX2: the block scan runs in its AVX2 build.
+    avx2: bool,
 }
 
 impl Default for DotUnstuffer {
@@ -170,6 +172,7 @@ impl DotUnstuffer {
             bare_lf: false,
             long_line: false,
             done: false,
+            avx2: has_avx2(),
         }
     }
 
@@ -286,7 +289,52 @@ impl DotUnstuffer {
     /// [`scan`](Self::scan) from `from`, a block of [`BLOCK`] positions at a time, with the
     /// marks [`marked`] is told to look for. Stops when it has learned something, so that
     /// the caller picks the narrower search.
+    #[inline]
     fn scan_blocks<const BARE: bool, const NUL: bool, const HIGH: bool>(
+        &mut self,
+        s: &[u8],
+        from: usize,
+        limit: usize,
+    ) -> Step {
+        #[cfg(target_arch = "x86_64")]
+        if self.avx2 {
+            return self.scan_blocks_avx2::<BARE, NUL, HIGH>(s, from, limit);
+        }
+        self.scan_blocks_body::<BARE, NUL, HIGH>(s, from, limit)
+    }
+
+    /// [`scan_blocks_body`](Self::scan_blocks_body) compiled for AVX2: the same safe code,
+    /// which LLVM then vectorises 32 octets wide instead of SSE2's 16.
+    ///
+    /// This and `text.rs` are the crate's only `unsafe`: calling a function built for a CPU
+    /// feature is sound exactly when the CPU has it, and `avx2` is only set after
+    /// `is_x86_feature_detected!("avx2")` said so ([`has_avx2`]).
+    #[cfg(target_arch = "x86_64")]
+    #[allow(unsafe_code)]
+    fn scan_blocks_avx2<const BARE: bool, const NUL: bool, const HIGH: bool>(
+        &mut self,
+        s: &[u8],
+        from: usize,
+        limit: usize,
+    ) -> Step {
+        #[target_feature(enable = "avx2")]
+        fn run<const BARE: bool, const NUL: bool, const HIGH: bool>(
+            u: &mut DotUnstuffer,
+            s: &[u8],
+            from: usize,
+            limit: usize,
+        ) -> Step {
+            u.scan_blocks_body::<BARE, NUL, HIGH>(s, from, limit)
+        }
+        debug_assert!(has_avx2());
+        // SAFETY: `self.avx2` is true only when the running CPU has AVX2 (see `has_avx2`),
+        // which is all `run`'s target feature asks for; `run` itself is safe code.
+        unsafe { run::<BARE, NUL, HIGH>(self, s, from, limit) }
+    }
+
+    /// The block scan itself; see [`scan_blocks`](Self::scan_blocks).
+    #[inline(always)]
+    fn scan_blocks_body<const BARE: bool, const NUL: bool, const HIGH: bool>(
         &mut self,
         s: &[u8],
         from: usize,
@@ -413,6 +461,18 @@ impl DotUnstuffer {
     }
 }
 
+/// Whether the running CPU has AVX2 (always false off x86_64).
+fn has_avx2() -> bool {
+    #[cfg(target_arch = "x86_64")]
+    {
+        std::arch::is_x86_feature_detected!("avx2")
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        false
+    }
+}
+
 /// Where [`DotUnstuffer::scan_blocks`] stopped.
 enum Step {
     /// `\r\n.` starts here.
@@ -424,7 +484,7 @@ enum Step {
 }
 
 /// Positions [`marked`] looks at per step.
-const BLOCK: usize = 64;
+const BLOCK: usize = 128;
 /// A block and the two octets after it, so a `\r\n.` starting in the block is seen whole.
 const WINDOW: usize = BLOCK + 2;
 
@@ -436,7 +496,8 @@ const WINDOW: usize = BLOCK + 2;
 /// Each position `k` is compared with `w[k + 1]` and `w[k + 2]` through three overlapping
 /// windows instead of shifting masks across positions, and the marks are OR-ed into one
 /// octet: written so, the loop compiles to SSE2 compares and one `pmovmskb` per block on
-/// x86_64, with no branch inside the block. The masks are exact: a CRLF pair is a CR at `k`
+/// x86_64 (AVX2, 32 octets a compare, where the CPU has it: see
+/// [`DotUnstuffer::scan_blocks`]), with no branch inside the block. The masks are exact: a CRLF pair is a CR at `k`
 /// with an LF at `k + 1`, so `cr(k) != lf(k + 1)` holds exactly where a pair is broken,
 /// by its CR or by its LF. The window reaches two octets past the block, so pairs and
 /// `\r\n.` across block ends are seen; the one LF whose previous octet is not in the
@@ -689,5 +750,58 @@ impl BdatWriter {
         }
         out.put_slice(b"\r\n");
         out.put_slice(payload);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Every event of `u` on `wire`, cut into reads of `read` octets.
+    fn events(mut u: DotUnstuffer, wire: &[u8], read: usize) -> Vec<DataEvent> {
+        let mut buf = BytesMut::new();
+        let mut out = Vec::new();
+        for piece in wire.chunks(read.max(1)) {
+            buf.extend_from_slice(piece);
+            while let Some(ev) = u.decode(&mut buf) {
+                out.push(ev);
+            }
+        }
+        out
+    }
+
+    proptest! {
+        /// The AVX2 build of the block scan and the portable one find the same things: the
+        /// same chunks, the same end, the same summary. (On a CPU without AVX2 both runs
+        /// take the portable path and the test proves nothing more than determinism.)
+        #[test]
+        fn avx2_and_portable_scans_agree(
+            wire in proptest::collection::vec(
+                prop_oneof![
+                    40 => Just(b'a'),
+                    4 => Just(b'\r'),
+                    4 => Just(b'\n'),
+                    3 => Just(b'.'),
+                    1 => Just(0u8),
+                    1 => Just(0xC3u8),
+                    1 => Just(b'\t'),
+                ],
+                0..3000,
+            ),
+            read in 1usize..700,
+            accept in any::<bool>(),
+        ) {
+            let mut config = DataConfig::default();
+            if accept {
+                config.bare_line_endings = BareLineEndings::Accept;
+            }
+            let mut wire = wire;
+            wire.extend_from_slice(b"\r\n.\r\n");
+            let mut portable = DotUnstuffer::new(config.clone());
+            portable.avx2 = false;
+            let fast = DotUnstuffer::new(config);
+            prop_assert_eq!(events(fast, &wire, read), events(portable, &wire, read));
+        }
     }
 }

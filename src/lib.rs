@@ -43,6 +43,8 @@
 //! Layering: `line` depends only on `error`, so every layer may use it; the decoders live
 //! beside the values they decode (`types`), the grammar in the crate-private `parse`.
 
+// `unsafe` is denied except in two audited places: `Text::as_str` (types/text.rs) and the
+// call into the AVX2 build of the DATA scan after runtime detection (data.rs).
 #![deny(unsafe_code)]
 #![warn(missing_docs)]
 

@@ -1,6 +1,7 @@
 //! [`Text`]: UTF-8-checked text over [`Bytes`].
 //!
-//! This is the one module of the crate that uses `unsafe`: [`Text::as_str`] skips the
+//! One of the two places in the crate that use `unsafe` (the other is the AVX2 dispatch
+//! of the DATA scan in `data.rs`): [`Text::as_str`] skips the
 //! UTF-8 check that every constructor has already done. Every way to build a `Text`
 //! checks (or, for `pub(crate)` callers, is given bytes a parser has already checked to
 //! be ASCII or UTF-8).
