@@ -29,7 +29,15 @@ fn decode_all(dec: &mut ReplyDecoder, input: &[u8]) -> Vec<Result<Reply, DecodeE
 
 /// Decodes `input` fed in the given chunk sizes (cycled).
 fn decode_chunked(input: &[u8], sizes: &[usize]) -> Vec<Result<Reply, DecodeErrorKind>> {
-    let mut dec = ReplyDecoder::default();
+    decode_chunked_with(ReplyDecoder::default(), input, sizes)
+}
+
+/// [`decode_chunked`] with a configured decoder.
+fn decode_chunked_with(
+    mut dec: ReplyDecoder,
+    input: &[u8],
+    sizes: &[usize],
+) -> Vec<Result<Reply, DecodeErrorKind>> {
     let mut buf = BytesMut::new();
     let mut out = Vec::new();
     let mut pos = 0;
@@ -639,41 +647,14 @@ fn decoder_whole_and_line_by_line_agree_at_the_limits() {
     for max_lines in 1..5 {
         let config = ReplyDecoderConfig::default().with_max_lines(max_lines);
         let whole = decode_all(&mut ReplyDecoder::new(config), input);
-        let mut dec = ReplyDecoder::new(config);
-        let mut buf = BytesMut::new();
-        let mut by_byte = Vec::new();
-        for &b in input.iter() {
-            buf.extend_from_slice(&[b]);
-            loop {
-                match dec.decode(&mut buf) {
-                    Ok(Some(r)) => by_byte.push(Ok(r)),
-                    Ok(None) => break,
-                    Err(e) => by_byte.push(Err(e.kind())),
-                }
-            }
-        }
+        let by_byte = decode_chunked_with(ReplyDecoder::new(config), input, &[1]);
         assert_eq!(whole, by_byte, "max_lines {max_lines}");
     }
     for max_len in 8..16 {
         let config = ReplyDecoderConfig::default().with_max_line_len(max_len);
         let input = b"250-abcd\r\n250-abcdefgh\r\n250 x\r\n250 abcdefghi\r\n250 ok\r\n";
         let whole = decode_all(&mut ReplyDecoder::new(config), input);
-        let chunked = {
-            let mut dec = ReplyDecoder::new(config);
-            let mut out = Vec::new();
-            let mut buf = BytesMut::new();
-            for chunk in input.chunks(3) {
-                buf.extend_from_slice(chunk);
-                loop {
-                    match dec.decode(&mut buf) {
-                        Ok(Some(r)) => out.push(Ok(r)),
-                        Ok(None) => break,
-                        Err(e) => out.push(Err(e.kind())),
-                    }
-                }
-            }
-            out
-        };
+        let chunked = decode_chunked_with(ReplyDecoder::new(config), input, &[3]);
         assert_eq!(whole, chunked, "max_line_len {max_len}");
     }
 }

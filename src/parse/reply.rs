@@ -382,6 +382,24 @@ const fn read_u32(s: &[u8], at: usize) -> u64 {
     }
 }
 
+/// `Some(Type::Name)` for the `Name = "TEXT"` entry whose text `$input` equals ignoring
+/// ASCII case, else `None`: the keys are constants, so this is one integer match on the
+/// [`FoldedKey`] of `$input`.
+macro_rules! match_folded {
+    ($input:expr, $ty:ident { $($name:ident = $text:literal;)* }) => {{
+        mod keys {
+            use crate::parse::reply::{folded_key, FoldedKey};
+            $(#[allow(non_upper_case_globals)]
+            pub(super) const $name: FoldedKey = folded_key($text.as_bytes());)*
+        }
+        match crate::parse::reply::folded_key($input) {
+            $(keys::$name => Some($ty::$name),)*
+            _ => None,
+        }
+    }};
+}
+pub(crate) use match_folded;
+
 /// The [`FoldedKey`] of `s`: its length and its octets in up to three (overlapping) words,
 /// upper-cased. Two strings of at most 24 octets have the same key exactly when they are
 /// equal ignoring ASCII case; longer strings all get the key `(0, 0, 0, 0)`, which no

@@ -16,7 +16,6 @@ use std::str::FromStr;
 use bytes::Bytes;
 
 use crate::error::{DecodeError, DecodeErrorKind};
-use crate::parse::reply::folded_key;
 use crate::types::Text;
 
 /// The longest SASL mechanism name, 20 characters (RFC 4422 §3.1: `1*20mech-char`).
@@ -121,15 +120,7 @@ macro_rules! mechanism_keys {
             /// integer match on its [`FoldedKey`](crate::parse::reply::FoldedKey).
             #[inline]
             fn known(name: &[u8]) -> Option<Mechanism> {
-                mod keys {
-                    use crate::parse::reply::{folded_key, FoldedKey};
-                    $(#[allow(non_upper_case_globals)]
-                    pub(super) const $name: FoldedKey = folded_key($text.as_bytes());)*
-                }
-                Some(match folded_key(name) {
-                    $(keys::$name => Mechanism::$name,)*
-                    _ => return None,
-                })
+                crate::parse::reply::match_folded!(name, Mechanism { $($name = $text;)* })
             }
         }
     };

@@ -26,7 +26,7 @@ use bytes::Bytes;
 
 use crate::error::{DecodeError, DecodeErrorKind};
 use crate::parse::parse_u64;
-use crate::parse::reply::{self as p, folded_key};
+use crate::parse::reply as p;
 use crate::types::{Mechanism, Reply, ReplyCode, Text};
 
 const fn cap_err(reason: &'static str) -> DecodeError {
@@ -153,15 +153,7 @@ macro_rules! keyword_keys {
             /// regard to case, §2.4).
             #[inline]
             fn of(keyword: &[u8]) -> Option<Keyword> {
-                mod keys {
-                    use crate::parse::reply::{folded_key, FoldedKey};
-                    $(#[allow(non_upper_case_globals)]
-                    pub(super) const $name: FoldedKey = folded_key($text.as_bytes());)*
-                }
-                Some(match folded_key(keyword) {
-                    $(keys::$name => Keyword::$name,)*
-                    _ => return None,
-                })
+                crate::parse::reply::match_folded!(keyword, Keyword { $($name = $text;)* })
             }
         }
     };
