@@ -345,12 +345,19 @@ impl DotUnstuffer {
         // Whole windows: their blocks end at least two octets before the end of `s`, so
         // before `limit`.
         if let Some(last) = s.len().checked_sub(WINDOW) {
+            let window =
+                |i: usize| -> &[u8; WINDOW] { s[i..i + WINDOW].try_into().expect("WINDOW octets") };
             while i <= last {
-                let w: &[u8; WINDOW] = s[i..i + WINDOW].try_into().expect("WINDOW octets");
-                if marked::<BARE, NUL, HIGH>(w) {
-                    if let Some(step) = self.visit::<BARE, NUL, HIGH>(s, i, limit, w, known) {
-                        return step;
-                    }
+                // The hot loop: unmarked blocks, with no call inside, so the compare
+                // constants stay in registers.
+                while i <= last && !marked::<BARE, NUL, HIGH>(window(i)) {
+                    i += BLOCK;
+                }
+                if i > last {
+                    break;
+                }
+                if let Some(step) = self.visit::<BARE, NUL, HIGH>(s, i, limit, window(i), known) {
+                    return step;
                 }
                 i += BLOCK;
             }
