@@ -7,6 +7,8 @@ use bytes::BytesMut;
 use esmtp::{Command, CommandConfig, CommandDecoder, DecodeError};
 use libfuzzer_sys::fuzz_target;
 
+mod reads;
+
 fn decode_all(
     config: &CommandConfig,
     stream: &[u8],
@@ -15,17 +17,9 @@ fn decode_all(
     let mut decoder = CommandDecoder::new(config.clone());
     let mut buf = BytesMut::new();
     let mut out = Vec::new();
-    let mut rest = stream;
-    let mut cut = cuts.iter().cycle();
     let bound = config.max_auth_line.max(config.max_mail_rcpt_line).max(config.max_line);
-    while !rest.is_empty() {
-        let n = if cuts.is_empty() {
-            rest.len()
-        } else {
-            usize::from(*cut.next().unwrap()).max(1).min(rest.len())
-        };
-        buf.extend_from_slice(&rest[..n]);
-        rest = &rest[n..];
+    for read in reads::reads(stream, cuts) {
+        buf.extend_from_slice(read);
         loop {
             match decoder.decode(&mut buf) {
                 Ok(Some(c)) => out.push(Ok(c)),
@@ -33,7 +27,7 @@ fn decode_all(
                 Err(e) => out.push(Err(e)),
             }
         }
-        assert!(buf.len() < bound + n, "buffer holds {} octets", buf.len());
+        assert!(buf.len() < bound + read.len(), "buffer holds {} octets", buf.len());
     }
     (out, buf.len())
 }

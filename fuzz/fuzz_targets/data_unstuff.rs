@@ -7,21 +7,15 @@ use bytes::BytesMut;
 use esmtp::data::{BareLineEndings, DataConfig, DataEvent, DataSummary, DotUnstuffer};
 use libfuzzer_sys::fuzz_target;
 
+mod reads;
+
 fn run(config: &DataConfig, input: &[u8], cuts: &[u8]) -> (Option<DataSummary>, usize, usize) {
     let mut u = DotUnstuffer::new(config.clone());
     let mut buf = BytesMut::new();
-    let mut rest = input;
-    let mut cut = cuts.iter().cycle();
     let mut consumed = 0;
     let mut end = None;
-    while !rest.is_empty() {
-        let n = if cuts.is_empty() {
-            rest.len()
-        } else {
-            usize::from(*cut.next().unwrap()).max(1).min(rest.len())
-        };
-        buf.extend_from_slice(&rest[..n]);
-        rest = &rest[n..];
+    for read in reads::reads(input, cuts) {
+        buf.extend_from_slice(read);
         let before = buf.len();
         while let Some(ev) = u.decode(&mut buf) {
             if let DataEvent::End(s) = ev {
