@@ -8,6 +8,10 @@ use esmtp::data::{
 };
 use proptest::prelude::*;
 
+#[path = "common/normalized.rs"]
+mod normalized;
+use normalized::normalized;
+
 /// Feeds `reads` one after the other; returns the content, the summary (if the end was
 /// found) and what is left in the buffer.
 fn unstuff_reads(config: DataConfig, reads: &[&[u8]]) -> (Vec<u8>, Option<DataSummary>, Vec<u8>) {
@@ -272,29 +276,6 @@ fn bdat_writer_chunks_and_last() {
     w.write(b"xyz", &mut out);
     w.finish(&mut out);
     assert_eq!(&out[..], b"BDAT 3 LAST\r\nxyz");
-}
-
-/// What `unstuff(stuff(x))` gives: every bare CR and bare LF becomes CRLF, and non-empty
-/// content that does not end in a line end gets a CRLF.
-fn normalized(x: &[u8]) -> Vec<u8> {
-    let mut out = Vec::new();
-    let mut k = 0;
-    while k < x.len() {
-        match x[k] {
-            b'\r' if x.get(k + 1) == Some(&b'\n') => {
-                out.extend_from_slice(b"\r\n");
-                k += 2;
-                continue;
-            }
-            b'\r' | b'\n' => out.extend_from_slice(b"\r\n"),
-            c => out.push(c),
-        }
-        k += 1;
-    }
-    if !out.is_empty() && !out.ends_with(b"\r\n") {
-        out.extend_from_slice(b"\r\n");
-    }
-    out
 }
 
 fn content() -> impl Strategy<Value = Vec<u8>> {

@@ -7,25 +7,9 @@ use bytes::BytesMut;
 use esmtp::data::{DataEvent, DataOutcome, DotStuffer, DotUnstuffer};
 use libfuzzer_sys::fuzz_target;
 
-fn normalized(x: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(x.len() + 2);
-    let mut k = 0;
-    while k < x.len() {
-        match x[k] {
-            b'\r' if x.get(k + 1) == Some(&b'\n') => {
-                out.extend_from_slice(b"\r\n");
-                k += 1;
-            }
-            b'\r' | b'\n' => out.extend_from_slice(b"\r\n"),
-            c => out.push(c),
-        }
-        k += 1;
-    }
-    if !out.is_empty() && !out.ends_with(b"\r\n") {
-        out.extend_from_slice(b"\r\n");
-    }
-    out
-}
+#[path = "../../tests/common/normalized.rs"]
+mod normalized;
+use normalized::normalized;
 
 fuzz_target!(|input: (Vec<u8>, Vec<u8>)| {
     let (content, cuts) = input;
