@@ -41,6 +41,37 @@ fn stuffed(content: &[u8]) -> Vec<u8> {
     out.to_vec()
 }
 
+/// The buffers an smtp-proto receiver is driven with: each read copied into `buf`, as a
+/// socket read would, and the message collected into `message`.
+struct ProtoReads {
+    buf: Vec<u8>,
+    message: Vec<u8>,
+}
+
+impl ProtoReads {
+    fn new(message_len: usize) -> Self {
+        Self { buf: Vec::with_capacity(2 * READ), message: Vec::with_capacity(message_len) }
+    }
+
+    /// Feeds `input` in `READ`-sized reads to `ingest` (a receiver's `ingest`), which must
+    /// report the message complete after the last; returns the message length.
+    fn receive(
+        &mut self,
+        input: &[u8],
+        mut ingest: impl FnMut(&mut std::slice::Iter<'_, u8>, &mut Vec<u8>) -> bool,
+    ) -> usize {
+        self.message.clear();
+        let mut done = false;
+        for read in input.chunks(READ) {
+            self.buf.clear();
+            self.buf.extend_from_slice(read);
+            done = ingest(&mut self.buf.iter(), &mut self.message);
+        }
+        assert!(done);
+        black_box(self.message.len())
+    }
+}
+
 fn bench(c: &mut Criterion) {
     let content = content();
     let wire = stuffed(&content);
@@ -67,19 +98,10 @@ fn bench(c: &mut Criterion) {
     });
 
     group.bench_function("smtp-proto/DataReceiver", |b| {
-        let mut buf = Vec::with_capacity(2 * READ);
-        let mut message = Vec::with_capacity(wire.len());
+        let mut r = ProtoReads::new(wire.len());
         b.iter(|| {
-            let mut r = smtp_proto::request::receiver::DataReceiver::new();
-            message.clear();
-            let mut done = false;
-            for read in wire.chunks(READ) {
-                buf.clear();
-                buf.extend_from_slice(read);
-                done = r.ingest(&mut buf.iter(), &mut message);
-            }
-            assert!(done);
-            black_box(message.len())
+            let mut d = smtp_proto::request::receiver::DataReceiver::new();
+            r.receive(&wire, |read, message| d.ingest(read, message))
         })
     });
 
@@ -100,19 +122,10 @@ fn bench(c: &mut Criterion) {
     });
 
     group.bench_function("smtp-proto/BdatReceiver", |b| {
-        let mut buf = Vec::with_capacity(2 * READ);
-        let mut message = Vec::with_capacity(content.len());
+        let mut r = ProtoReads::new(content.len());
         b.iter(|| {
-            let mut r = smtp_proto::request::receiver::BdatReceiver::new(content.len(), true);
-            message.clear();
-            let mut done = false;
-            for read in content.chunks(READ) {
-                buf.clear();
-                buf.extend_from_slice(read);
-                done = r.ingest(&mut buf.iter(), &mut message);
-            }
-            assert!(done);
-            black_box(message.len())
+            let mut d = smtp_proto::request::receiver::BdatReceiver::new(content.len(), true);
+            r.receive(&content, |read, message| d.ingest(read, message))
         })
     });
 
