@@ -138,22 +138,10 @@ const fn is_plain(c: u8) -> bool {
     (c >= 0x20 && c < 0x7f) || c == b'\t'
 }
 
-/// Whether eight octets are all `%d32-126` (SWAR: no byte has its high bit set, none is
-/// below 0x20, none is 0x7f). HT is left to the caller's per-octet check.
-#[inline]
-const fn word_is_printable(w: u64) -> bool {
-    const LO: u64 = 0x0101_0101_0101_0101;
-    const HI: u64 = 0x8080_8080_8080_8080;
-    let below_space = w.wrapping_sub(LO * 0x20) & !w;
-    let x = w ^ (LO * 0x7f);
-    let is_del = x.wrapping_sub(LO) & !x;
-    (w | below_space | is_del) & HI == 0
-}
-
 /// One bit (the high one) set in each octet of `w` that is not `%d32-126`, that is a
 /// control character (HT, CR and LF among them), DEL or a non-ASCII octet. Only the
 /// lowest set bit is exact: a borrow or carry from a flagged octet may flag the octets
-/// above it.
+/// above it. So it is 0 exactly when all eight octets are `%d32-126`.
 #[inline]
 const fn special_octets(w: u64) -> u64 {
     const LO: u64 = 0x0101_0101_0101_0101;
@@ -224,7 +212,7 @@ fn is_plain_ascii(s: &[u8]) -> bool {
     for c in &mut chunks {
         let mut word = [0u8; 8];
         word.copy_from_slice(c);
-        if !word_is_printable(u64::from_le_bytes(word)) && !c.iter().all(|&b| is_plain(b)) {
+        if special_octets(u64::from_le_bytes(word)) != 0 && !c.iter().all(|&b| is_plain(b)) {
             return false;
         }
     }
