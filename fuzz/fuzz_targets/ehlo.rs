@@ -1,11 +1,12 @@
 //! `Capabilities::from_ehlo` on arbitrary replies: never panics, a set that can be
 //! written back reads back equal, and a reply read whole by `ReplyDecoder` (kept in wire
 //! form) gives the same reply and the same set, in the same order, as one held line by
-//! line.
+//! line, and answers every query alike (the first from the summary it fills while reading,
+//! the second from its list).
 #![no_main]
 
 use bytes::BytesMut;
-use esmtp::{Capabilities, Reply, ReplyDecoder};
+use esmtp::{Capabilities, Mechanism, Reply, ReplyDecoder};
 use libfuzzer_sys::fuzz_target;
 
 /// The same reply decoded by `ReplyDecoder` from its wire form, and rebuilt line by line.
@@ -22,8 +23,33 @@ fn check_forms(reply: &Reply) {
     let (a, b) = (Capabilities::from_ehlo(&decoded), Capabilities::from_ehlo(&by_line));
     assert_eq!(a, b);
     if let (Ok(a), Ok(b)) = (a, b) {
+        // `a` answers from the summary it filled while reading; `b` from its list.
+        assert_eq!(answers(&a), answers(&b));
         assert!(a.iter().eq(b.iter()), "same extensions in the same order");
     }
+}
+
+/// What a client asks of a capability set.
+fn answers(c: &Capabilities) -> (Vec<bool>, Option<u64>, Vec<Mechanism>) {
+    let mut flags = vec![
+        c.supports_pipelining(),
+        c.supports_chunking(),
+        c.supports_binarymime(),
+        c.supports_8bitmime(),
+        c.supports_smtputf8(),
+        c.offers_deprecated_utf8smtp(),
+        c.supports_dsn(),
+        c.supports_starttls(),
+        c.supports_enhanced_status_codes(),
+        c.supports_requiretls(),
+    ];
+    for k in ["SIZE", "auth", "Etrn", "ATRN", "burl", "HELP", "EXPN", "VRFY", "MT-PRIORITY"] {
+        flags.push(c.has(k));
+    }
+    for m in ["PLAIN", "LOGIN", "CRAM-MD5", "XOAUTH2", "NTLM", "X-OTHER"] {
+        flags.push(c.supports_auth(&m.parse::<Mechanism>().expect("valid name")));
+    }
+    (flags, c.size_limit(), c.auth_mechanisms().to_vec())
 }
 
 fuzz_target!(|data: &[u8]| {

@@ -261,23 +261,49 @@ fn reply_text_slow(text: Bytes) -> Text {
 /// servers, smtp-sink among them, end the EHLO reply with `250 `). Every split is at an
 /// ASCII octet, so UTF-8 text stays UTF-8 in both parts.
 #[inline]
-pub(crate) fn ehlo_line(line: &[u8]) -> Option<(&[u8], &[u8])> {
+pub(crate) fn ehlo_line(line: &[u8]) -> Option<EhloLine<'_>> {
     let start = line.iter().position(|&c| !is_wsp(c))?;
     let token = &line[start..];
     // Only the first "=" of the token counts, and not when it is the first octet.
-    let end = token_end(token, token[0] != b'=');
+    let end = token_end::<false>(token, token[0] != b'=');
     match token.get(end) {
         Some(b'=') => Some((&token[..end], &token[end + 1..])),
         _ => Some(token.split_at(end)),
     }
 }
 
-/// The offset of the first SP or HT in `s` (or "=", with `eq`), else `s.len()`: the end
-/// of an `ehlo-keyword` or `ehlo-param`. Eight octets at a time: a word is looked at
-/// octet by octet only when it holds an octet below "!" or an "=".
+/// An `ehlo-line` split into its keyword and the parameter text after it.
+pub(crate) type EhloLine<'a> = (&'a [u8], &'a [u8]);
+
+/// [`ehlo_line`] for a line that `text` holds with what follows it: `text` starts after the
+/// line's `Reply-code` and separator and holds its CR. Returns what `ehlo_line` gives for
+/// the line and the offset of its CR; `None` when `text` has no CR.
+///
+/// A line that is a keyword alone (`PIPELINING`) is looked at once: the scan for the end
+/// of the keyword stops at its CR.
 #[inline]
-fn token_end(s: &[u8], eq: bool) -> usize {
-    let is_end = |c: u8| is_wsp(c) || (eq && c == b'=');
+pub(crate) fn ehlo_line_in(text: &[u8]) -> Option<(Option<EhloLine<'_>>, usize)> {
+    let start = text.iter().position(|&c| !is_wsp(c))?;
+    let token = &text[start..];
+    if token[0] == b'\r' {
+        return Some((None, start));
+    }
+    let end = token_end::<true>(token, token[0] != b'=');
+    let (keyword, from) = match token.get(end) {
+        Some(b'\r') => return Some((Some((&token[..end], &[])), start + end)),
+        Some(b'=') => (&token[..end], end + 1),
+        _ => (&token[..end], end),
+    };
+    let cr = from + find_cr(&token[from..])?;
+    Some((Some((keyword, &token[from..cr])), start + cr))
+}
+
+/// The offset of the first SP or HT in `s` (or "=", with `eq`; or CR, with `CR`), else
+/// `s.len()`: the end of an `ehlo-keyword` or `ehlo-param`. Eight octets at a time: a word
+/// is looked at octet by octet only when it holds an octet below "!" or an "=".
+#[inline]
+fn token_end<const CR: bool>(s: &[u8], eq: bool) -> usize {
+    let is_end = |c: u8| is_wsp(c) || (eq && c == b'=') || (CR && c == b'\r');
     let mut i = 0;
     while let Some(chunk) = s.get(i..i + 8) {
         let mut word = [0u8; 8];
@@ -327,7 +353,7 @@ impl<'a> Iterator for EhloParams<'a> {
     fn next(&mut self) -> Option<&'a [u8]> {
         let start = self.rest.iter().position(|&c| !is_wsp(c))?;
         let tail = &self.rest[start..];
-        let len = token_end(tail, false);
+        let len = token_end::<false>(tail, false);
         let (param, rest) = tail.split_at(len);
         self.rest = rest;
         Some(param)
@@ -371,22 +397,74 @@ const fn read_u32(s: &[u8], at: usize) -> u64 {
 }
 
 /// `Some(Type::Name)` for the `Name = "TEXT"` entry whose text `$input` equals ignoring
-/// ASCII case, else `None`: the keys are constants, so this is one integer match on the
-/// [`FoldedKey`] of `$input`.
+/// ASCII case, else `None`: the keys are constants, so this is a [`FoldedSet`] lookup of the
+/// [`FoldedKey`] of `$input`, one table load and one key compare.
 macro_rules! match_folded {
     ($input:expr, $ty:ident { $($name:ident = $text:literal;)* }) => {{
-        mod keys {
-            use crate::parse::reply::{folded_key, FoldedKey};
-            $(#[allow(non_upper_case_globals)]
-            pub(super) const $name: FoldedKey = folded_key($text.as_bytes());)*
-        }
-        match crate::parse::reply::folded_key($input) {
-            $(keys::$name => Some($ty::$name),)*
-            _ => None,
-        }
+        use crate::parse::reply::{folded_key, FoldedKey, FoldedSet};
+        const KEYS: &[FoldedKey] = &[$(folded_key($text.as_bytes())),*];
+        const VALUES: &[$ty] = &[$($ty::$name),*];
+        const SET: FoldedSet = FoldedSet::new(KEYS);
+        SET.find(KEYS, folded_key($input)).and_then(|i| VALUES.get(i).cloned())
     }};
 }
 pub(crate) use match_folded;
+
+/// A perfect hash of a set of at most 63 [`FoldedKey`]s, found at compile time: a
+/// multiplier that sends each key of the set to a slot of its own in a table of 64, so
+/// that looking a key up is one multiplication, one table load and one compare.
+pub(crate) struct FoldedSet {
+    mul: u64,
+    /// The index in the key list plus one of the key in each slot; 0 for none.
+    slots: [u8; 64],
+}
+
+/// The words of a key folded into one, before the multiplication.
+#[inline]
+const fn mix(key: &FoldedKey) -> u64 {
+    key.1 ^ key.2.rotate_left(21) ^ key.3.rotate_left(42) ^ key.0 as u64
+}
+
+/// The slot of a mixed key: the top six bits of the product.
+#[inline]
+const fn slot(mul: u64, mixed: u64) -> usize {
+    (mixed.wrapping_mul(mul) >> 58) as usize
+}
+
+impl FoldedSet {
+    /// Finds the multiplier for `keys` (distinct keys, at most 63); a compile-time error
+    /// when there is none among the first 100,000 candidates tried.
+    pub(crate) const fn new(keys: &[FoldedKey]) -> FoldedSet {
+        assert!(keys.len() < 64, "too many keys for one FoldedSet");
+        let mut mul: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut tries = 0;
+        while tries < 100_000 {
+            let mut slots = [0u8; 64];
+            let mut i = 0;
+            while i < keys.len() {
+                let s = slot(mul, mix(&keys[i]));
+                if slots[s] != 0 {
+                    break;
+                }
+                slots[s] = i as u8 + 1;
+                i += 1;
+            }
+            if i == keys.len() {
+                return FoldedSet { mul, slots };
+            }
+            mul = mul.wrapping_mul(0x5851_F42D_4C95_7F2D).wrapping_add(0x1405_7B7E_F767_814F) | 1;
+            tries += 1;
+        }
+        panic!("no perfect hash found for these keys");
+    }
+
+    /// The index in `keys` (the list the set was built from) of `key`, if it is there.
+    #[inline]
+    pub(crate) fn find(&self, keys: &[FoldedKey], key: FoldedKey) -> Option<usize> {
+        let i = usize::from(self.slots[slot(self.mul, mix(&key))]).checked_sub(1)?;
+        (keys.get(i) == Some(&key)).then_some(i)
+    }
+}
 
 /// The [`FoldedKey`] of `s`: its length and its octets in up to three (overlapping) words,
 /// upper-cased. Two strings of at most 24 octets have the same key exactly when they are
@@ -520,7 +598,9 @@ mod tests {
                 for eq in [false, true] {
                     let end = c == b' ' || c == b'\t' || (eq && c == b'=');
                     let want = if end { pos } else { 20 };
-                    assert_eq!(token_end(&s, eq), want, "octet {c:#x} at {pos}, eq {eq}");
+                    assert_eq!(token_end::<false>(&s, eq), want, "octet {c:#x} at {pos}, eq {eq}");
+                    let want = if end || c == b'\r' { pos } else { 20 };
+                    assert_eq!(token_end::<true>(&s, eq), want, "octet {c:#x} at {pos}, eq {eq}");
                 }
             }
         }
@@ -552,6 +632,16 @@ mod tests {
         assert_eq!(line("a b=c"), Some((&b"a"[..], &b" b=c"[..])));
         assert_eq!(line(" "), None);
         assert_eq!(line(""), None);
+        // The same lines followed by their CRLF and more.
+        for l in ["SIZE 1000", "AUTH=LOGIN PLAIN", "  PIPELINING  ", "\tA=B C", "=x", "=a=b c"]
+            .into_iter()
+            .chain(["a=b=c", "a b=c", " ", "", "CHUNKING", "X\x01Y z", "K ="])
+        {
+            let text = format!("{l}\r\n250 SIZE 1 =\r\n");
+            let (parsed, cr) = ehlo_line_in(text.as_bytes()).unwrap();
+            assert_eq!((parsed, cr), (line(l), l.len()), "{l:?}");
+        }
+        assert_eq!(ehlo_line_in(b"SIZE 10"), None, "no CR");
         assert_eq!(ehlo_params(b"  a \t b ").collect::<Vec<_>>(), vec![b"a", b"b"]);
     }
 

@@ -181,6 +181,35 @@ impl Mechanism {
         Some(Mechanism::Other(MechanismName(Text::from_checked(base.slice_ref(name)))))
     }
 
+    /// Its bit in a set of the known mechanisms; 0 for [`Mechanism::Other`].
+    pub(crate) fn known_bit(&self) -> u32 {
+        let i = match self {
+            Mechanism::Plain => 0,
+            Mechanism::Login => 1,
+            Mechanism::CramMd5 => 2,
+            Mechanism::DigestMd5 => 3,
+            Mechanism::XOAuth2 => 4,
+            Mechanism::OAuthBearer => 5,
+            Mechanism::ScramSha1 => 6,
+            Mechanism::ScramSha1Plus => 7,
+            Mechanism::ScramSha256 => 8,
+            Mechanism::ScramSha256Plus => 9,
+            Mechanism::Gssapi => 10,
+            Mechanism::Ntlm => 11,
+            Mechanism::External => 12,
+            Mechanism::Anonymous => 13,
+            Mechanism::Other(_) => return 0,
+        };
+        1 << i
+    }
+
+    /// The [`known_bit`](Self::known_bit) of the mechanism `name` names (0 when it names
+    /// none of the known ones), without building it.
+    #[inline]
+    pub(crate) fn known_bit_of(name: &[u8]) -> u32 {
+        Mechanism::known(name).map_or(0, |m| m.known_bit())
+    }
+
     /// The canonical, upper-case name.
     pub fn as_str(&self) -> &str {
         match self {
@@ -243,6 +272,16 @@ mod tests {
         let other = Mechanism::parse(b"x-my_mech").unwrap();
         assert_eq!(other.as_str(), "X-MY_MECH");
         assert!(matches!(other, Mechanism::Other(_)));
+    }
+
+    /// Every known mechanism has a bit of its own.
+    #[test]
+    fn known_bits_are_distinct() {
+        let bits: Vec<u32> = KNOWN.iter().map(|(m, _)| m.known_bit()).collect();
+        assert!(bits.iter().all(|b| b.count_ones() == 1));
+        assert_eq!(bits.iter().fold(0, |a, b| a | b).count_ones() as usize, KNOWN.len());
+        assert_eq!(Mechanism::parse(b"X-OTHER").unwrap().known_bit(), 0);
+        assert_eq!(Mechanism::known_bit_of(b"cram-md5"), Mechanism::CramMd5.known_bit());
     }
 
     #[test]

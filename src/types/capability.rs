@@ -21,13 +21,14 @@
 //! kept with their parameters, and so is the full greeting text of the first line.
 
 use std::fmt;
+use std::sync::OnceLock;
 
 use bytes::Bytes;
 
 use crate::error::{DecodeError, DecodeErrorKind};
 use crate::parse::parse_u64;
 use crate::parse::reply as p;
-use crate::types::{Mechanism, Reply, ReplyCode, Text};
+use crate::types::{EnhancedStatusCode, Mechanism, Reply, ReplyCode, Text};
 
 const fn cap_err(reason: &'static str) -> DecodeError {
     DecodeError::new(DecodeErrorKind::Capability, reason)
@@ -159,6 +160,13 @@ macro_rules! keyword_keys {
     };
 }
 
+impl Keyword {
+    /// Its bit in a set of keywords.
+    const fn bit(self) -> u32 {
+        1 << self as u32
+    }
+}
+
 keyword_keys! {
     EightBitMime = "8BITMIME";
     Atrn = "ATRN";
@@ -215,34 +223,33 @@ impl Extension {
         }
     }
 
-    /// One bit per typed variant; `None` for [`Extension::Other`].
-    fn typed_bit(&self) -> Option<u32> {
-        let i = match self {
-            Extension::EightBitMime => 0,
-            Extension::Atrn => 1,
-            Extension::Auth(_) => 2,
-            Extension::BinaryMime => 3,
-            Extension::Burl(_) => 4,
-            Extension::Chunking => 5,
-            Extension::DeliverBy(_) => 6,
-            Extension::Dsn => 7,
-            Extension::EnhancedStatusCodes => 8,
-            Extension::Etrn => 9,
-            Extension::Expn => 10,
-            Extension::FutureRelease { .. } => 11,
-            Extension::Help => 12,
-            Extension::MtPriority(_) => 13,
-            Extension::NoSoliciting(_) => 14,
-            Extension::Pipelining => 15,
-            Extension::RequireTls => 16,
-            Extension::Size(_) => 17,
-            Extension::SmtpUtf8 => 18,
-            Extension::StartTls => 19,
-            Extension::Utf8Smtp => 20,
-            Extension::Vrfy => 21,
+    /// The [`Keyword`] of a typed variant; `None` for [`Extension::Other`].
+    fn typed_keyword(&self) -> Option<Keyword> {
+        Some(match self {
+            Extension::EightBitMime => Keyword::EightBitMime,
+            Extension::Atrn => Keyword::Atrn,
+            Extension::Auth(_) => Keyword::Auth,
+            Extension::BinaryMime => Keyword::BinaryMime,
+            Extension::Burl(_) => Keyword::Burl,
+            Extension::Chunking => Keyword::Chunking,
+            Extension::DeliverBy(_) => Keyword::DeliverBy,
+            Extension::Dsn => Keyword::Dsn,
+            Extension::EnhancedStatusCodes => Keyword::EnhancedStatusCodes,
+            Extension::Etrn => Keyword::Etrn,
+            Extension::Expn => Keyword::Expn,
+            Extension::FutureRelease { .. } => Keyword::FutureRelease,
+            Extension::Help => Keyword::Help,
+            Extension::MtPriority(_) => Keyword::MtPriority,
+            Extension::NoSoliciting(_) => Keyword::NoSoliciting,
+            Extension::Pipelining => Keyword::Pipelining,
+            Extension::RequireTls => Keyword::RequireTls,
+            Extension::Size(_) => Keyword::Size,
+            Extension::SmtpUtf8 => Keyword::SmtpUtf8,
+            Extension::StartTls => Keyword::StartTls,
+            Extension::Utf8Smtp => Keyword::Utf8Smtp,
+            Extension::Vrfy => Keyword::Vrfy,
             Extension::Other { .. } => return None,
-        };
-        Some(1 << i)
+        })
     }
 
     /// Parses one `ehlo-line` (the text of a line after `250-`), leniently as the module
@@ -313,11 +320,7 @@ impl Extension {
         let more = it.next().is_some();
         let one = if b.is_none() { a } else { None };
         match keyword {
-            Keyword::Size => match (a, one) {
-                (None, _) => Some(Extension::Size(None)),
-                (_, Some(n)) if is_digits(n, 20) => parse_u64(n).map(|n| Extension::Size(Some(n))),
-                _ => None,
-            },
+            Keyword::Size => size_param(rest).map(Extension::Size),
             Keyword::DeliverBy => match (a, one) {
                 (None, _) => Some(Extension::DeliverBy(None)),
                 (_, Some(n)) if is_digits(n, 9) => {
@@ -357,6 +360,18 @@ impl Extension {
             },
             _ => None,
         }
+    }
+}
+
+/// The parameter of `SIZE [number]` (RFC 1870 §4: `number = 1*20DIGIT`): `Some(None)`
+/// for none, `None` when the parameters are outside that syntax.
+#[inline]
+fn size_param(rest: &[u8]) -> Option<Option<u64>> {
+    let mut it = p::ehlo_params(rest);
+    match (it.next(), it.next()) {
+        (None, _) => Some(None),
+        (Some(n), None) if is_digits(n, 20) => parse_u64(n).map(Some),
+        _ => None,
     }
 }
 
@@ -406,6 +421,15 @@ impl fmt::Display for Extension {
 /// equal set. Keywords are case-insensitive everywhere. Equality ignores the order of the
 /// extensions.
 ///
+/// What a client asks on every session is answered from a summary that
+/// [`from_ehlo`](Self::from_ehlo) fills while it reads the lines: the `supports_*` queries,
+/// [`has`](Self::has) for the keywords [`Extension`] has a variant for,
+/// [`size_limit`](Self::size_limit), and [`supports_auth`](Self::supports_auth) for the
+/// mechanisms [`Mechanism`] has a variant for. The [`Extension`] values themselves are built
+/// from a reply that [`ReplyDecoder`](crate::ReplyDecoder) read whole the first time
+/// something borrows them ([`iter`](Self::iter), [`get`](Self::get),
+/// [`auth_mechanisms`](Self::auth_mechanisms), ...), and kept.
+///
 /// ```
 /// use esmtp::{Capabilities, Mechanism, Reply};
 /// let reply = Reply::parse(
@@ -419,19 +443,241 @@ impl fmt::Display for Extension {
 /// assert_eq!(caps.auth_mechanisms(), [Mechanism::Login, Mechanism::Plain]);
 /// assert!(caps.supports_pipelining() && caps.has("prdr"));
 /// ```
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct Capabilities {
     domain: Text,
     greeting: Text,
-    extensions: Vec<Extension>,
+    summary: Summary,
+    extensions: Extensions,
+}
+
+/// The answers to the common queries of [`Capabilities`], kept in step with its list of
+/// extensions: [`Summary::of`] the list, or [`Summary::read_line`] over the lines the list
+/// is read from.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Summary {
+    /// One [`Keyword::bit`] per keyword offered, typed or kept as [`Extension::Other`].
+    offered: u32,
+    /// One [`Keyword::bit`] per keyword offered as its typed [`Extension`].
+    typed: u32,
+    /// The number of the typed [`Extension::Size`], if it has one.
+    size: Option<u64>,
+    /// One [`Mechanism::known_bit`] per mechanism the typed [`Extension::Auth`] offers.
+    auth: u32,
+}
+
+impl Summary {
+    /// The summary of a list of extensions as [`read_extensions`] or a server builds it: a
+    /// typed extension at most once per keyword.
+    fn of(extensions: &[Extension]) -> Summary {
+        let mut s = Summary::default();
+        for ext in extensions {
+            if let Some(k) = ext.typed_keyword() {
+                s.offered |= k.bit();
+                s.typed |= k.bit();
+            } else if let Extension::Other { keyword, .. } = ext {
+                s.offered |= Keyword::of(keyword.as_bytes()).map_or(0, Keyword::bit);
+            }
+            match ext {
+                Extension::Size(n) => s.size = *n,
+                Extension::Auth(mechs) => s.auth |= mechs.iter().fold(0, |a, m| a | m.known_bit()),
+                _ => {}
+            }
+        }
+        s
+    }
+
+    /// Takes in one `ehlo-line`, `line` (lying in `base`), as [`read_extensions`] would
+    /// add it to a list, so that after every line the summary is [`Summary::of`] that list:
+    /// a keyword is typed when any of its lines parses as typed, the first typed SIZE
+    /// line gives the number, and AUTH lines are merged.
+    fn read_line(&mut self, base: &Bytes, line: &[u8]) {
+        if let Some((keyword, rest)) = p::ehlo_line(line) {
+            self.read_keyword(base, keyword, rest);
+        }
+    }
+
+    /// [`read_line`](Self::read_line) over the lines after the first of `raw`, the wire
+    /// form of a multi-line reply whose lines carry no enhanced code (see
+    /// [`Reply::wire_form`]). Each line is `Reply-code ( "-" / SP ) textstring CRLF`, or a
+    /// bare code and CRLF (RFC 5321 §4.2), as the reply decoder checked; a line that is a
+    /// keyword alone is looked at once.
+    fn read_wire(&mut self, raw: &Bytes) {
+        let Some(mut pos) = p::find_cr(raw).map(|cr| cr + 2) else {
+            return;
+        };
+        while let Some(after_code) = raw.get(pos + 3..) {
+            let Some((&sep, text)) = after_code.split_first() else {
+                return;
+            };
+            if sep == b'\r' {
+                // A bare code: a blank line.
+                pos += 5;
+                continue;
+            }
+            let Some((parsed, cr)) = p::ehlo_line_in(text) else {
+                return;
+            };
+            if let Some((keyword, rest)) = parsed {
+                self.read_keyword(raw, keyword, rest);
+            }
+            pos += 4 + cr + 2;
+        }
+    }
+
+    /// Takes in the `ehlo-line` with this keyword and parameter text (lying in `base`).
+    #[inline]
+    fn read_keyword(&mut self, base: &Bytes, keyword: &[u8], rest: &[u8]) {
+        let Some(k) = Keyword::of(keyword) else {
+            return;
+        };
+        let bit = k.bit();
+        self.offered |= bit;
+        let typed = match k {
+            Keyword::Auth => {
+                for name in p::ehlo_params(rest) {
+                    self.auth |= Mechanism::known_bit_of(name);
+                }
+                true
+            }
+            Keyword::Size => match size_param(rest) {
+                Some(n) => {
+                    if self.typed & bit == 0 {
+                        self.size = n;
+                    }
+                    true
+                }
+                None => false,
+            },
+            Keyword::DeliverBy
+            | Keyword::FutureRelease
+            | Keyword::MtPriority
+            | Keyword::NoSoliciting => Extension::with_params(base, k, rest).is_some(),
+            _ => true,
+        };
+        if typed {
+            self.typed |= bit;
+        }
+    }
+}
+
+/// How [`Capabilities`] holds its extensions.
+#[derive(Clone)]
+enum Extensions {
+    /// Built: by [`Capabilities::from_ehlo`] from a reply held line by line, or by a
+    /// server.
+    List(Vec<Extension>),
+    /// The wire form of an EHLO reply that [`ReplyDecoder`](crate::ReplyDecoder) read
+    /// whole (see [`Reply::wire_form`]), read into a list on first use.
+    Wire { raw: Bytes, enhanced: Option<EnhancedStatusCode>, list: OnceLock<Vec<Extension>> },
+}
+
+impl Default for Extensions {
+    fn default() -> Self {
+        Extensions::List(Vec::new())
+    }
+}
+
+impl Extensions {
+    fn list(&self) -> &[Extension] {
+        match self {
+            Extensions::List(list) => list,
+            Extensions::Wire { raw, enhanced, list } => {
+                list.get_or_init(|| read_extensions(Reply::wire_lines(raw, *enhanced).skip(1)))
+            }
+        }
+    }
+
+    fn into_list(self) -> Vec<Extension> {
+        match self {
+            Extensions::List(list) => list,
+            Extensions::Wire { raw, enhanced, list } => list
+                .into_inner()
+                .unwrap_or_else(|| read_extensions(Reply::wire_lines(&raw, enhanced).skip(1))),
+        }
+    }
+}
+
+/// The extensions of the `ehlo-line`s `lines` (each with the buffer it lies in), as
+/// [`Capabilities::from_ehlo`] documents: for a repeated keyword the first occurrence
+/// counts, except that `AUTH` lines are merged and a typed extension replaces a malformed
+/// earlier one of the same keyword.
+fn read_extensions<'a>(lines: impl Iterator<Item = (&'a Bytes, &'a [u8])>) -> Vec<Extension> {
+    let mut list = Vec::with_capacity(lines.size_hint().0);
+    // Typed extensions seen so far, one bit per keyword: repeats are found without a scan.
+    let mut seen: u32 = 0;
+    // Whether a known keyword was kept as `Other` (its parameters outside its syntax),
+    // which a later well-formed line of the same keyword replaces.
+    let mut malformed_known = false;
+    for (base, line) in lines {
+        let Some((ext, malformed)) = Extension::parse_shared(base, line) else {
+            continue;
+        };
+        malformed_known |= malformed;
+        if let Some(bit) = ext.typed_keyword().map(Keyword::bit) {
+            let first = seen & bit == 0;
+            seen |= bit;
+            if first && !(malformed_known && has_other(&list, ext.keyword())) {
+                list.push(ext);
+                continue;
+            }
+        }
+        merge(&mut list, ext);
+    }
+    list
+}
+
+/// Whether an [`Extension::Other`] with this keyword is in `list`.
+fn has_other(list: &[Extension], keyword: &str) -> bool {
+    list.iter()
+        .any(|e| matches!(e, Extension::Other { keyword: k, .. } if same_keyword(k, keyword)))
+}
+
+/// Adds `ext` to `list` as [`read_extensions`] does with a keyword already there.
+fn merge(list: &mut Vec<Extension>, ext: Extension) {
+    let pos = position_of(list, &ext);
+    match (pos, ext) {
+        (None, ext) => list.push(ext),
+        (Some(i), Extension::Auth(more)) => match &mut list[i] {
+            Extension::Auth(mechs) => {
+                for m in more {
+                    if !mechs.contains(&m) {
+                        mechs.push(m);
+                    }
+                }
+            }
+            other => *other = Extension::Auth(more),
+        },
+        (Some(i), ext) => {
+            if matches!(list[i], Extension::Other { .. }) && !matches!(ext, Extension::Other { .. })
+            {
+                list[i] = ext;
+            }
+        }
+    }
+}
+
+fn position_of(list: &[Extension], ext: &Extension) -> Option<usize> {
+    list.iter().position(|e| same_extension(e, ext))
+}
+
+impl fmt::Debug for Capabilities {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Capabilities")
+            .field("domain", &self.domain)
+            .field("greeting", &self.greeting)
+            .field("extensions", &self.list())
+            .finish()
+    }
 }
 
 impl PartialEq for Capabilities {
     fn eq(&self, other: &Self) -> bool {
+        let (a, b) = (self.list(), other.list());
         self.domain == other.domain
             && self.greeting == other.greeting
-            && self.extensions.len() == other.extensions.len()
-            && self.extensions.iter().all(|e| other.extensions.contains(e))
+            && a.len() == b.len()
+            && a.iter().all(|e| b.contains(e))
     }
 }
 
@@ -466,7 +712,7 @@ impl Capabilities {
         Ok(Capabilities {
             domain: Text::copy_from_str(domain),
             greeting: Text::copy_from_str(greeting),
-            extensions: Vec::new(),
+            ..Capabilities::default()
         })
     }
 
@@ -483,74 +729,46 @@ impl Capabilities {
         }
         let mut lines = reply.shared_lines();
         let (domain, greeting) = match lines.next() {
-            Some((base, first)) => match first.iter().position(|&c| c == b' ') {
+            Some((base, first)) => match memchr::memchr(b' ', first) {
                 Some(sp) => (shared(base, &first[..sp]), shared(base, &first[sp + 1..])),
                 None => (shared(base, first), Text::default()),
             },
             None => (Text::default(), Text::default()),
         };
-        let mut caps = Capabilities {
-            domain,
-            greeting,
-            extensions: Vec::with_capacity(reply.line_count() - 1),
-        };
-        // Typed extensions seen so far, one bit per variant: repeats are found without a scan.
-        let mut seen: u32 = 0;
-        // Whether a known keyword was kept as `Other` (its parameters outside its syntax),
-        // which a later well-formed line of the same keyword replaces.
-        let mut malformed_known = false;
-        for (base, line) in lines {
-            let Some((ext, malformed)) = Extension::parse_shared(base, line) else {
-                continue;
-            };
-            malformed_known |= malformed;
-            if let Some(bit) = ext.typed_bit() {
-                let first = seen & bit == 0;
-                seen |= bit;
-                if first && !(malformed_known && caps.has_other(ext.keyword())) {
-                    caps.extensions.push(ext);
-                    continue;
-                }
-            }
-            caps.merge(ext);
-        }
-        Ok(caps)
-    }
-
-    /// Whether an [`Extension::Other`] with this keyword is present.
-    fn has_other(&self, keyword: &str) -> bool {
-        self.extensions
-            .iter()
-            .any(|e| matches!(e, Extension::Other { keyword: k, .. } if same_keyword(k, keyword)))
-    }
-
-    /// Adds `ext` as [`from_ehlo`](Self::from_ehlo) would on reading it again.
-    fn merge(&mut self, ext: Extension) {
-        let pos = self.position_of(&ext);
-        match (pos, ext) {
-            (None, ext) => self.extensions.push(ext),
-            (Some(i), Extension::Auth(more)) => match &mut self.extensions[i] {
-                Extension::Auth(mechs) => {
-                    for m in more {
-                        if !mechs.contains(&m) {
-                            mechs.push(m);
-                        }
+        let (summary, extensions) = match reply.wire_form() {
+            // Read whole: the summary now, the extensions when asked for.
+            Some((raw, enhanced)) => {
+                let mut summary = Summary::default();
+                if enhanced.is_none() {
+                    summary.read_wire(raw);
+                } else {
+                    for (base, line) in lines {
+                        summary.read_line(base, line);
                     }
                 }
-                other => *other = Extension::Auth(more),
-            },
-            (Some(i), ext) => {
-                if matches!(self.extensions[i], Extension::Other { .. })
-                    && !matches!(ext, Extension::Other { .. })
-                {
-                    self.extensions[i] = ext;
-                }
+                let list = OnceLock::new();
+                (summary, Extensions::Wire { raw: raw.clone(), enhanced, list })
             }
-        }
+            None => {
+                let list = read_extensions(lines);
+                (Summary::of(&list), Extensions::List(list))
+            }
+        };
+        Ok(Capabilities { domain, greeting, summary, extensions })
     }
 
-    fn position_of(&self, ext: &Extension) -> Option<usize> {
-        self.extensions.iter().position(|e| same_extension(e, ext))
+    /// The extensions, read from the reply if not yet done.
+    fn list(&self) -> &[Extension] {
+        self.extensions.list()
+    }
+
+    /// Runs `edit` on the list of extensions and brings the summary up to date.
+    fn edit<R>(&mut self, edit: impl FnOnce(&mut Vec<Extension>) -> R) -> R {
+        let mut list = std::mem::take(&mut self.extensions).into_list();
+        let out = edit(&mut list);
+        self.summary = Summary::of(&list);
+        self.extensions = Extensions::List(list);
+        out
     }
 
     /// Adds (or replaces) an extension, returning the one it replaced.
@@ -564,19 +782,21 @@ impl Capabilities {
         if !p::is_valid_text(&line) || Extension::parse(&line).as_ref() != Some(&ext) {
             return Err(cap_err("extension does not survive its EHLO line form"));
         }
-        match self.position_of(&ext) {
-            Some(i) => Ok(Some(std::mem::replace(&mut self.extensions[i], ext))),
+        Ok(self.edit(|list| match position_of(list, &ext) {
+            Some(i) => Some(std::mem::replace(&mut list[i], ext)),
             None => {
-                self.extensions.push(ext);
-                Ok(None)
+                list.push(ext);
+                None
             }
-        }
+        }))
     }
 
     /// Removes the extension with this keyword (case-insensitive).
     pub fn remove(&mut self, keyword: &str) -> Option<Extension> {
-        let i = self.extensions.iter().position(|e| same_keyword(e.keyword(), keyword))?;
-        Some(self.extensions.remove(i))
+        self.edit(|list| {
+            let i = list.iter().position(|e| same_keyword(e.keyword(), keyword))?;
+            Some(list.remove(i))
+        })
     }
 
     /// The EHLO reply offering this set (RFC 5321 §4.1.1.1): `domain [SP greeting]` on the
@@ -588,7 +808,7 @@ impl Capabilities {
         Capabilities::new(domain, greeting)?;
         let first =
             if greeting.is_empty() { domain.to_owned() } else { format!("{domain} {greeting}") };
-        let lines = std::iter::once(first).chain(self.extensions.iter().map(|e| e.to_string()));
+        let lines = std::iter::once(first).chain(self.list().iter().map(|e| e.to_string()));
         let reply = Reply::from_lines(ReplyCode::OK, None, lines)?;
         if reply.enhanced_code().is_some() {
             return Err(cap_err("EHLO domain reads as an enhanced status code"));
@@ -609,47 +829,51 @@ impl Capabilities {
 
     /// The extensions, in the order the server listed them.
     pub fn iter(&self) -> std::slice::Iter<'_, Extension> {
-        self.extensions.iter()
+        self.list().iter()
     }
 
     /// The number of extensions.
     pub fn len(&self) -> usize {
-        self.extensions.len()
+        self.list().len()
     }
 
     /// Whether no extension is offered.
     pub fn is_empty(&self) -> bool {
-        self.extensions.is_empty()
+        self.list().is_empty()
     }
 
     /// The extension with this keyword (case-insensitive), if offered.
     pub fn get(&self, keyword: &str) -> Option<&Extension> {
-        self.extensions.iter().find(|e| same_keyword(e.keyword(), keyword))
+        self.list().iter().find(|e| same_keyword(e.keyword(), keyword))
     }
 
     /// Whether an extension with this keyword (case-insensitive) is offered.
     pub fn has(&self, keyword: &str) -> bool {
-        self.get(keyword).is_some()
+        match Keyword::of(keyword.as_bytes()) {
+            Some(k) => self.summary.offered & k.bit() != 0,
+            None => self.get(keyword).is_some(),
+        }
     }
 
-    fn has_ext(&self, ext: &Extension) -> bool {
-        self.extensions.contains(ext)
+    /// Whether the typed extension of this keyword is offered.
+    fn has_typed(&self, keyword: Keyword) -> bool {
+        self.summary.typed & keyword.bit() != 0
     }
 
     /// The SIZE limit in octets (RFC 1870 §4): `None` when SIZE is not offered, has no
     /// number, or is 0 ("no fixed maximum"). Use `has("SIZE")` to know whether the
     /// `SIZE=` MAIL parameter may be sent.
     pub fn size_limit(&self) -> Option<u64> {
-        self.extensions.iter().find_map(|e| match e {
-            Extension::Size(Some(n)) if *n > 0 => Some(*n),
-            _ => None,
-        })
+        self.summary.size.filter(|&n| n > 0)
     }
 
     /// The SASL mechanisms offered with AUTH (RFC 4954 §3), in the server's order; empty
     /// when AUTH is not offered.
     pub fn auth_mechanisms(&self) -> &[Mechanism] {
-        self.extensions
+        if !self.has_typed(Keyword::Auth) {
+            return &[];
+        }
+        self.list()
             .iter()
             .find_map(|e| match e {
                 Extension::Auth(m) => Some(m.as_slice()),
@@ -660,63 +884,69 @@ impl Capabilities {
 
     /// Whether AUTH offers this mechanism.
     pub fn supports_auth(&self, mechanism: &Mechanism) -> bool {
-        self.auth_mechanisms().contains(mechanism)
+        match mechanism.known_bit() {
+            0 => self.auth_mechanisms().contains(mechanism),
+            bit => self.summary.auth & bit != 0,
+        }
     }
 
     /// PIPELINING (RFC 2920).
     pub fn supports_pipelining(&self) -> bool {
-        self.has_ext(&Extension::Pipelining)
+        self.has_typed(Keyword::Pipelining)
     }
 
     /// CHUNKING (RFC 3030): BDAT.
     pub fn supports_chunking(&self) -> bool {
-        self.has_ext(&Extension::Chunking)
+        self.has_typed(Keyword::Chunking)
     }
 
     /// BINARYMIME (RFC 3030); only usable together with CHUNKING.
     pub fn supports_binarymime(&self) -> bool {
-        self.has_ext(&Extension::BinaryMime)
+        self.has_typed(Keyword::BinaryMime)
     }
 
     /// 8BITMIME (RFC 6152).
     pub fn supports_8bitmime(&self) -> bool {
-        self.has_ext(&Extension::EightBitMime)
+        self.has_typed(Keyword::EightBitMime)
     }
 
     /// SMTPUTF8 (RFC 6531). The deprecated UTF8SMTP keyword does not count.
     pub fn supports_smtputf8(&self) -> bool {
-        self.has_ext(&Extension::SmtpUtf8)
+        self.has_typed(Keyword::SmtpUtf8)
     }
 
     /// Whether the server advertised the deprecated UTF8SMTP keyword (for reporting only).
     pub fn offers_deprecated_utf8smtp(&self) -> bool {
-        self.has_ext(&Extension::Utf8Smtp)
+        self.has_typed(Keyword::Utf8Smtp)
     }
 
     /// DSN (RFC 3461).
     pub fn supports_dsn(&self) -> bool {
-        self.has_ext(&Extension::Dsn)
+        self.has_typed(Keyword::Dsn)
     }
 
     /// STARTTLS (RFC 3207).
     pub fn supports_starttls(&self) -> bool {
-        self.has_ext(&Extension::StartTls)
+        self.has_typed(Keyword::StartTls)
     }
 
     /// ENHANCEDSTATUSCODES (RFC 2034).
     pub fn supports_enhanced_status_codes(&self) -> bool {
-        self.has_ext(&Extension::EnhancedStatusCodes)
+        self.has_typed(Keyword::EnhancedStatusCodes)
     }
 
     /// REQUIRETLS (RFC 8689).
     pub fn supports_requiretls(&self) -> bool {
-        self.has_ext(&Extension::RequireTls)
+        self.has_typed(Keyword::RequireTls)
     }
 
     /// DELIVERBY (RFC 2852): `Some(min)` when offered, `min` the minimum by-time in
     /// seconds if the server gave one.
     pub fn deliver_by(&self) -> Option<Option<u64>> {
-        self.extensions.iter().find_map(|e| match e {
+        if !self.has_typed(Keyword::DeliverBy) {
+            return None;
+        }
+        self.list().iter().find_map(|e| match e {
             Extension::DeliverBy(min) => Some(*min),
             _ => None,
         })
@@ -724,7 +954,10 @@ impl Capabilities {
 
     /// MT-PRIORITY (RFC 6710): `Some(profile)` when offered.
     pub fn mt_priority(&self) -> Option<Option<&Text>> {
-        self.extensions.iter().find_map(|e| match e {
+        if !self.has_typed(Keyword::MtPriority) {
+            return None;
+        }
+        self.list().iter().find_map(|e| match e {
             Extension::MtPriority(profile) => Some(profile.as_ref()),
             _ => None,
         })
@@ -732,7 +965,10 @@ impl Capabilities {
 
     /// FUTURERELEASE (RFC 4865): the longest hold in seconds and the latest release time.
     pub fn future_release(&self) -> Option<(u64, &Text)> {
-        self.extensions.iter().find_map(|e| match e {
+        if !self.has_typed(Keyword::FutureRelease) {
+            return None;
+        }
+        self.list().iter().find_map(|e| match e {
             Extension::FutureRelease { max_interval, max_datetime } => {
                 Some((*max_interval, max_datetime))
             }
@@ -753,5 +989,137 @@ impl TryFrom<&Reply> for Capabilities {
     type Error = DecodeError;
     fn try_from(reply: &Reply) -> Result<Self, Self::Error> {
         Capabilities::from_ehlo(reply)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// An `ehlo-line` from a vocabulary of the forms real servers send and the malformed
+    /// ones the typed variants must not take: known keywords in any case, unknown ones,
+    /// the legacy `AUTH=` form, parameters in and out of their syntax, odd spacing, blank
+    /// lines.
+    fn ehlo_line() -> impl Strategy<Value = String> {
+        let keyword = prop::sample::select(vec![
+            "SIZE",
+            "size",
+            "AUTH",
+            "auth",
+            "AUTH=",
+            "PIPELINING",
+            "8BITMIME",
+            "DSN",
+            "CHUNKING",
+            "DELIVERBY",
+            "MT-PRIORITY",
+            "FUTURERELEASE",
+            "NO-SOLICITING",
+            "BURL",
+            "SMTPUTF8",
+            "UTF8SMTP",
+            "STARTTLS",
+            "PRDR",
+            "X-EXPS",
+            "=x",
+            "",
+            "ENHANCEDSTATUSCODES",
+            "VRFY",
+        ]);
+        let params = prop::sample::select(vec![
+            "",
+            " 100",
+            " 0",
+            " lots",
+            " 1 2",
+            " 123456789012345678901",
+            " 18446744073709551616",
+            " PLAIN LOGIN",
+            " plain x-foo CRAM-MD5",
+            "LOGIN PLAIN",
+            " \t 52428800 ",
+            " MIXER",
+            " 3600 2030-01-01T00:00:00Z",
+            " a,b",
+            " a,,b",
+            " imap",
+            " NTLM GSSAPI XOAUTH2",
+        ]);
+        (prop::sample::select(vec!["", " ", "\t"]), keyword, params)
+            .prop_map(|(lead, k, p)| format!("{lead}{k}{p}"))
+    }
+
+    /// The summary every query is answered from, and the answers themselves.
+    fn answers(c: &Capabilities) -> (Summary, Vec<bool>, Option<u64>, Vec<Mechanism>) {
+        let flags = vec![
+            c.supports_pipelining(),
+            c.supports_chunking(),
+            c.supports_8bitmime(),
+            c.supports_dsn(),
+            c.supports_smtputf8(),
+            c.offers_deprecated_utf8smtp(),
+            c.supports_starttls(),
+            c.supports_enhanced_status_codes(),
+            c.has("size"),
+            c.has("AUTH"),
+            c.has("prdr"),
+            c.has("MT-PRIORITY"),
+            c.supports_auth(&Mechanism::Plain),
+            c.supports_auth(&Mechanism::Ntlm),
+            c.supports_auth(&Mechanism::parse(b"X-FOO").unwrap()),
+            c.deliver_by().is_some(),
+            c.mt_priority().is_some(),
+            c.future_release().is_some(),
+        ];
+        (c.summary, flags, c.size_limit(), c.auth_mechanisms().to_vec())
+    }
+
+    proptest! {
+        /// The summary `from_ehlo` fills while reading a reply read whole (with and without
+        /// enhanced codes) is the summary of the extensions it reads later, and the same as
+        /// for the reply held line by line.
+        #[test]
+        fn summary_is_in_step_with_the_extensions(
+            lines in prop::collection::vec(ehlo_line(), 0..12),
+            last in prop::sample::select(vec!["", " ", " SIZE 5", " PIPELINING"]),
+            enhanced in any::<bool>(),
+        ) {
+            let code = if enhanced { "250-2.0.0 " } else { "250-" };
+            let mut wire = format!("{code}mx.example.com hi\r\n");
+            for line in &lines {
+                wire.push_str(&format!("{code}{line}\r\n"));
+            }
+            match (enhanced, last) {
+                (true, "") => wire.push_str("250 2.0.0\r\n"),
+                (true, _) => wire.push_str(&format!("250 2.0.0{last}\r\n")),
+                (false, _) => wire.push_str(&format!("250{last}\r\n")),
+            }
+            let reply = Reply::parse(wire.as_bytes()).unwrap();
+            prop_assert!(reply.wire_form().is_some());
+            let by_line =
+                Reply::from_lines(reply.code(), reply.enhanced_code(), reply.lines()).unwrap();
+            prop_assert!(by_line.wire_form().is_none());
+            let (lazy, built) =
+                (Capabilities::from_ehlo(&reply).unwrap(), Capabilities::from_ehlo(&by_line).unwrap());
+            prop_assert_eq!(lazy.summary, Summary::of(lazy.list()));
+            prop_assert_eq!(answers(&lazy), answers(&built));
+            prop_assert_eq!(&lazy, &built);
+        }
+    }
+
+    /// Edits bring the summary up to date.
+    #[test]
+    fn edits_keep_the_summary() {
+        let reply = Reply::parse(b"250-mx\r\n250-SIZE 10\r\n250 AUTH PLAIN\r\n").unwrap();
+        let mut c = Capabilities::from_ehlo(&reply).unwrap();
+        assert_eq!(c.size_limit(), Some(10));
+        c.insert(Extension::Size(Some(20))).unwrap();
+        assert_eq!(c.size_limit(), Some(20));
+        c.remove("auth");
+        assert!(!c.has("AUTH") && !c.supports_auth(&Mechanism::Plain));
+        c.insert(Extension::Pipelining).unwrap();
+        assert!(c.supports_pipelining());
+        assert_eq!(c.summary, Summary::of(c.list()));
     }
 }

@@ -1127,6 +1127,23 @@ impl Reply {
         }
     }
 
+    /// The wire form of a multi-line reply that [`ReplyDecoder`] or [`Reply::parse`] read
+    /// whole: its octets and the enhanced code its lines were read with, for readers such
+    /// as `Capabilities::from_ehlo` that keep it and read its lines again later with
+    /// [`wire_lines`](Self::wire_lines). `None` for the other forms.
+    pub(crate) fn wire_form(&self) -> Option<(&Bytes, Option<EnhancedStatusCode>)> {
+        match &self.body {
+            Body::Wire(w) => Some((&w.raw, self.enhanced)),
+            Body::Single(_) | Body::Lines { .. } => None,
+        }
+    }
+
+    /// The lines of a wire form that [`wire_form`](Self::wire_form) gave, as
+    /// [`shared_lines`](Self::shared_lines) gives them.
+    pub(crate) fn wire_lines(raw: &Bytes, enhanced: Option<EnhancedStatusCode>) -> SharedLines<'_> {
+        SharedLines::Wire(raw, WireRanges { raw, pos: 0, enhanced, first: true })
+    }
+
     /// The text of each line as octets, without building [`Text`]s.
     fn line_bytes(&self) -> LineBytes<'_> {
         match &self.body {
