@@ -541,6 +541,45 @@ proptest! {
         prop_assert_eq!(&chunked, &expected);
     }
 
+    /// Valid replies with a few octets changed: the decoder's whole-reply scan (input in
+    /// one piece) and its line-by-line reader (one octet at a time) agree, reply for reply
+    /// and error for error. Most changes land in the first ten octets of a line, where the
+    /// scan's shortcuts are (the code, the separator, an enhanced code); the others anywhere.
+    #[test]
+    fn decoder_whole_and_line_by_line_agree_on_mutated_replies(
+        replies in prop::collection::vec(arb_reply(), 1..5),
+        edits in prop::collection::vec(
+            (
+                any::<prop::sample::Index>(),
+                prop::option::weighted(0.7, 0usize..10),
+                prop_oneof![
+                    6 => prop::sample::select(b"\r\n- \t.".to_vec()),
+                    6 => b'0'..=b'9',
+                    3 => prop::sample::select(vec![0x7f_u8, 0, 0xc3, 0x1f]),
+                    1 => any::<u8>(),
+                ],
+            ),
+            0..4,
+        ),
+    ) {
+        let mut wire = Vec::new();
+        for r in &replies {
+            wire.extend_from_slice(&r.to_bytes());
+        }
+        let starts: Vec<usize> = std::iter::once(0)
+            .chain(wire.iter().enumerate().filter(|&(_, &c)| c == b'\n').map(|(i, _)| i + 1))
+            .filter(|&i| i < wire.len())
+            .collect();
+        for (at, in_head, octet) in edits {
+            let i = match in_head {
+                Some(k) => (starts[at.index(starts.len())] + k).min(wire.len() - 1),
+                None => at.index(wire.len()),
+            };
+            wire[i] = octet;
+        }
+        prop_assert_eq!(decode_chunked(&wire, &[wire.len()]), decode_chunked(&wire, &[1]));
+    }
+
     /// Arbitrary bytes, arbitrarily split: same outputs as in one piece, no panic.
     #[test]
     fn decoder_split_anywhere_on_garbage(
@@ -548,6 +587,63 @@ proptest! {
         sizes in prop::collection::vec(1usize..20, 1..8),
     ) {
         prop_assert_eq!(decode_chunked(&input, &[input.len().max(1)]), decode_chunked(&input, &sizes));
+    }
+}
+
+/// Decodes `input` in one piece (so the whole-reply scan sees every reply that is there)
+/// and one octet at a time (so every line goes through the line-by-line reader); both must
+/// give the same replies and errors.
+fn assert_whole_and_line_by_line_agree(input: &[u8]) {
+    let whole = decode_chunked(input, &[input.len()]);
+    let by_octet = decode_chunked(input, &[1]);
+    assert_eq!(whole, by_octet, "{:?}", String::from_utf8_lossy(input));
+}
+
+/// Every head of a first line (code digits in and out of range, each separator, line
+/// ends where they should not be), followed by a second line and a reply after it: the
+/// whole-reply scan takes exactly what the line-by-line reader takes.
+#[test]
+fn decoder_whole_and_line_by_line_agree_on_every_line_head() {
+    let octets = b"012569 -\r\nx";
+    for &a in octets {
+        for &b in octets {
+            for &c in octets {
+                for &sep in octets {
+                    let mut input = vec![a, b, c, sep];
+                    input.extend_from_slice(b"x\r\n250 ok\r\n");
+                    assert_whole_and_line_by_line_agree(&input);
+                }
+            }
+        }
+    }
+}
+
+/// Every start of reply text of up to six octets from the ones enhanced codes are made of,
+/// after a 2xx, 3xx and 5xx code: the enhanced code is recognised (or not) alike on both
+/// paths.
+#[test]
+fn decoder_whole_and_line_by_line_agree_on_enhanced_code_forms() {
+    let octets = b"235.1 x";
+    let mut text = [0u8; 6];
+    for n in 0..=6 {
+        for k in 0..octets.len().pow(n as u32) {
+            let mut k = k;
+            for t in text.iter_mut().take(n) {
+                *t = octets[k % octets.len()];
+                k /= octets.len();
+            }
+            for code in [&b"250 "[..], b"354 ", b"550 ", b"250-"] {
+                let mut input = code.to_vec();
+                input.extend_from_slice(&text[..n]);
+                input.extend_from_slice(b"\r\n");
+                if code[3] == b'-' {
+                    input.extend_from_slice(b"250 ");
+                    input.extend_from_slice(&text[..n]);
+                    input.extend_from_slice(b"\r\n");
+                }
+                assert_whole_and_line_by_line_agree(&input);
+            }
+        }
     }
 }
 

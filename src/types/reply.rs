@@ -1357,6 +1357,7 @@ struct WholeReply {
 
 impl WholeReply {
     /// Takes the reply off the front of `buf`: one split for the whole reply.
+    #[inline(always)]
     fn take(self, buf: &mut BytesMut) -> Reply {
         let mut raw = buf.split_to(self.len).freeze();
         let body = if self.count == 1 {
@@ -1380,19 +1381,44 @@ impl WholeReply {
 /// Each octet is looked at once: the text check finds the CRLF.
 #[inline]
 fn scan_reply(input: &[u8], max_line_len: usize, max_lines: usize) -> Option<WholeReply> {
+    let (reply, last) = scan_first(input, max_line_len)?;
+    if last { Some(reply) } else { scan_rest(input, reply, max_line_len, max_lines) }
+}
+
+/// The first line of a reply for [`scan_reply`], and whether it is the last: inline in
+/// the callers, as most replies have only the one line.
+#[inline(always)]
+fn scan_first(input: &[u8], max_line_len: usize) -> Option<(WholeReply, bool)> {
     let (code, last, start) = line_head(input)?;
     let cr = start + text_end(input, start, max_line_len)?;
-    let code = ReplyCode(code);
     let mut text_start = start;
-    let enhanced = code.status_class().and_then(|class| {
-        let (subject, detail, used) = p::enhanced_prefix(&input[start..cr], b'0' + class.as_u8())?;
-        text_start += used;
-        Some(EnhancedStatusCode { class, subject, detail })
-    });
-    let mut reply = WholeReply { code, enhanced, len: cr + 2, count: 1, text: (text_start, cr) };
-    if last {
-        return Some(reply);
-    }
+    // The class digit of an enhanced code is the reply's first digit (RFC 2034 §4); 3xx
+    // replies take none.
+    let first = input[0];
+    let enhanced = match StatusClass::from_u8(first.wrapping_sub(b'0')) {
+        Some(class) => match p::enhanced_prefix(&input[start..cr], first) {
+            Some((subject, detail, used)) => {
+                text_start += used;
+                Some(EnhancedStatusCode { class, subject, detail })
+            }
+            None => None,
+        },
+        None => None,
+    };
+    let code = ReplyCode(code);
+    Some((WholeReply { code, enhanced, len: cr + 2, count: 1, text: (text_start, cr) }, last))
+}
+
+/// The lines after the first of a reply [`scan_reply`] looks for, `reply` holding the
+/// first.
+#[inline(never)]
+fn scan_rest(
+    input: &[u8],
+    mut reply: WholeReply,
+    max_line_len: usize,
+    max_lines: usize,
+) -> Option<WholeReply> {
+    let code = reply.code;
     // The later lines: the usual one starts with the same code and "-", one compare.
     let continued = u32::from_le_bytes([input[0], input[1], input[2], b'-']);
     loop {
@@ -1417,23 +1443,42 @@ fn scan_reply(input: &[u8], max_line_len: usize, max_lines: usize) -> Option<Who
 }
 
 /// The head of a `Reply-line` (RFC 5321 §4.2): the code, whether it is the last line
-/// (`Reply-code SP` or a bare `Reply-code`), and where its text starts.
-#[inline]
+/// (`Reply-code SP` or a bare `Reply-code`), and where its text starts. `None` also when
+/// `line` is shorter than four octets: no such line is complete.
+#[inline(always)]
 fn line_head(line: &[u8]) -> Option<(u16, bool, usize)> {
-    let code = p::reply_code(line)?;
-    match line.get(3) {
-        Some(b' ') => Some((code, true, 4)),
-        Some(b'-') => Some((code, false, 4)),
-        Some(b'\r') => Some((code, true, 3)),
+    let &[a, b, c, sep] = line.first_chunk::<4>()?;
+    // `Reply-code = %x32-35 %x30-35 %x30-39`, the three digits tested at once.
+    let (a, b, c) = (a.wrapping_sub(b'0'), b.wrapping_sub(b'0'), c.wrapping_sub(b'0'));
+    if !((a.wrapping_sub(2) < 4) & (b < 6) & (c < 10)) {
+        return None;
+    }
+    let code = u16::from(a) * 100 + u16::from(b) * 10 + u16::from(c);
+    match sep {
+        b' ' => Some((code, true, 4)),
+        b'-' => Some((code, false, 4)),
+        b'\r' => Some((code, true, 3)),
         _ => None,
     }
 }
 
 /// The offset in `line` of the CR that ends it, when its text from `start` is
 /// `textstring` and the CRLF lies within `max_line_len` octets of the line's start.
-#[inline]
+#[inline(always)]
 fn text_end(line: &[u8], start: usize, max_line_len: usize) -> Option<usize> {
     p::crlf_after_text(line.get(start..line.len().min(max_line_len))?)
+}
+
+/// A multi-line reply whose first line [`scan_first`] found, when it is whole at the
+/// front of `buf`: taken off, as [`scan_reply`] would find it.
+#[inline(never)]
+fn take_multi(
+    buf: &mut BytesMut,
+    first: WholeReply,
+    max_line_len: usize,
+    max_lines: usize,
+) -> Option<Reply> {
+    Some(scan_rest(buf, first, max_line_len, max_lines)?.take(buf))
 }
 
 /// The default reply line limit: 4096 octets including CRLF.
@@ -1603,8 +1648,13 @@ impl ReplyDecoder {
             && !self.skipping
             && !self.framer.is_discarding()
         {
-            if let Some(whole) = scan_reply(buf, self.max_line_len, self.max_lines) {
-                return Ok(Some(whole.take(buf)));
+            if let Some((first, last)) = scan_first(buf, self.max_line_len) {
+                if last {
+                    return Ok(Some(first.take(buf)));
+                }
+                if let Some(reply) = take_multi(buf, first, self.max_line_len, self.max_lines) {
+                    return Ok(Some(reply));
+                }
             }
         }
         let result = self.decode_lines(buf);
@@ -1615,7 +1665,9 @@ impl ReplyDecoder {
     }
 
     /// The line-by-line decoder: every case the whole-reply scan leaves to it (a reply
-    /// not yet complete in `buf`, and every malformed, over-long or unusual line).
+    /// not yet complete in `buf`, and every malformed, over-long or unusual line). Kept
+    /// out of [`decode`](Self::decode), so that the whole-reply path stays small.
+    #[inline(never)]
     fn decode_lines(&mut self, buf: &mut BytesMut) -> Result<Option<Reply>, DecodeError> {
         loop {
             if !self.framer.is_discarding() && buf.len() >= 4 {
@@ -1679,6 +1731,36 @@ impl ReplyDecoder {
                 Err((e, goes_on)) => {
                     self.skipping = goes_on;
                     return Err(e);
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The head test of the whole-reply scan (three digits checked at once) agrees with
+    /// the `Reply-line` parser on every first four octets that matter.
+    #[test]
+    fn line_head_agrees_with_the_reply_line_parser() {
+        let octets: Vec<u8> =
+            (b'0'..=b'9').chain([b' ', b'-', b'\r', b'\n', b'/', b':', 0, 0xff]).collect();
+        for &a in &octets {
+            for &b in &octets {
+                for &c in &octets {
+                    for &sep in &octets {
+                        let line = [a, b, c, sep];
+                        let want = p::reply_code(&line).and_then(|code| match sep {
+                            b' ' => Some((code, true, 4)),
+                            b'-' => Some((code, false, 4)),
+                            b'\r' => Some((code, true, 3)),
+                            _ => None,
+                        });
+                        assert_eq!(line_head(&line), want, "{line:?}");
+                        assert_eq!(line_head(&line[..3]), None);
+                    }
                 }
             }
         }
