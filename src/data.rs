@@ -492,6 +492,8 @@ enum Step {
 
 /// Positions [`marked`] looks at per step.
 const BLOCK: usize = 128;
+/// Octets [`marked`] folds side by side: one AVX2 vector, two SSE2 ones.
+const LANES: usize = 32;
 /// A block and the two octets after it, so a `\r\n.` starting in the block is seen whole.
 const WINDOW: usize = BLOCK + 2;
 
@@ -501,22 +503,35 @@ const WINDOW: usize = BLOCK + 2;
 /// `NUL` or `HIGH`, it holds a NUL or an octet with the high bit set.
 ///
 /// Each position `k` is compared with `w[k + 1]` and `w[k + 2]` through three overlapping
-/// windows instead of shifting masks across positions, and the marks are OR-ed into one
-/// octet: written so, the loop compiles to SSE2 compares and one `pmovmskb` per block on
-/// x86_64 (AVX2, 32 octets a compare, where the CPU has it: see
-/// [`DotUnstuffer::scan_blocks`]), with no branch inside the block. The masks are exact: a CRLF pair is a CR at `k`
-/// with an LF at `k + 1`, so `cr(k) != lf(k + 1)` holds exactly where a pair is broken,
-/// by its CR or by its LF. The window reaches two octets past the block, so pairs and
-/// `\r\n.` across block ends are seen; the one LF whose previous octet is not in the
-/// buffer, the chunk's first, is tested by [`DotUnstuffer::scan`]. Plain text and CRLF
-/// pairs leave a block unmarked; a marked block is rare (a `\r\n.`, or a property seen
-/// for the first time) and is gone through position by position
-/// ([`DotUnstuffer::visit`]).
+/// windows instead of shifting masks across positions, and the line marks are OR-ed into
+/// one octet; NUL and high-bit octets are not marked one by one but folded into the
+/// block's lowest octet (or its OR), one vector operation per 32 octets
+/// ([`Odd::fold`]). Written so, the loop compiles to compares and one `pmovmskb` per
+/// block on x86_64 (SSE2, or AVX2 with 32 octets a compare where the CPU has it: see
+/// [`DotUnstuffer::scan_blocks`]), with no branch inside the block. The masks are exact:
+/// a CRLF pair is a CR at `k` with an LF at `k + 1`, so `cr(k) != lf(k + 1)` holds
+/// exactly where a pair is broken, by its CR or by its LF. The window reaches two octets
+/// past the block, so pairs and `\r\n.` across block ends are seen; the one LF whose
+/// previous octet is not in the buffer, the chunk's first, is tested by
+/// [`DotUnstuffer::scan`]. Plain text and CRLF pairs leave a block unmarked; a marked
+/// block is rare (a `\r\n.`, or a property seen for the first time) and is gone through
+/// position by position ([`DotUnstuffer::visit`]).
 #[inline(always)]
 fn marked<const BARE: bool, const NUL: bool, const HIGH: bool>(w: &[u8; WINDOW]) -> bool {
+    // Per lane, so that the block's two tests meet in one vector and one `pmovmskb`
+    // rather than each being reduced across lanes on its own.
+    let mut line = [0u8; LANES];
+    let mut odd = [Odd::<NUL, HIGH>::START; LANES];
+    for lanes in w[..BLOCK].chunks_exact(LANES).enumerate().map(|(j, _)| j * LANES) {
+        for l in 0..LANES {
+            let k = lanes + l;
+            line[l] |= line_mark::<BARE>(w[k], w[k + 1], w[k + 2]);
+            odd[l] = Odd::<NUL, HIGH>::fold(odd[l], w[k]);
+        }
+    }
     let mut any = 0u8;
-    for ((&a, &b), &c) in w[..BLOCK].iter().zip(&w[1..=BLOCK]).zip(&w[2..]) {
-        any |= mark::<BARE, NUL, HIGH>(a, b, c);
+    for (line, odd) in line.into_iter().zip(odd) {
+        any |= line | u8::from(Odd::<NUL, HIGH>::found(odd));
     }
     any != 0
 }
@@ -526,27 +541,58 @@ fn marked<const BARE: bool, const NUL: bool, const HIGH: bool>(w: &[u8; WINDOW])
 fn marks<const BARE: bool, const NUL: bool, const HIGH: bool>(w: &[u8; WINDOW]) -> [u8; BLOCK] {
     let mut marks = [0; BLOCK];
     for (k, m) in marks.iter_mut().enumerate() {
-        *m = mark::<BARE, NUL, HIGH>(w[k], w[k + 1], w[k + 2]);
+        let odd = Odd::<NUL, HIGH>::fold(Odd::<NUL, HIGH>::START, w[k]);
+        *m = line_mark::<BARE>(w[k], w[k + 1], w[k + 2]) | u8::from(Odd::<NUL, HIGH>::found(odd));
     }
     marks
 }
 
-/// The mark of a position holding `a`, followed by `b` and `c`: 1 or 0.
+/// The line mark of a position holding `a`, followed by `b` and `c`: 1 or 0.
 #[inline(always)]
-fn mark<const BARE: bool, const NUL: bool, const HIGH: bool>(a: u8, b: u8, c: u8) -> u8 {
+fn line_mark<const BARE: bool>(a: u8, b: u8, c: u8) -> u8 {
     let cr = u8::from(a == b'\r');
     let lf = u8::from(b == b'\n');
     let dot = u8::from(c == b'.');
     // A `\r\n.` is also `\n.`; without a CR before it, it is a bare LF anyway.
-    let line = if BARE { (cr ^ lf) | (lf & dot) } else { lf & dot };
-    // As signed octets, NUL and the high-bit octets are exactly those below 1.
-    let odd = match (NUL, HIGH) {
-        (true, true) => u8::from((a as i8) < 1),
-        (true, false) => u8::from(a == 0),
-        (false, true) => u8::from((a as i8) < 0),
-        (false, false) => 0,
+    if BARE { (cr ^ lf) | (lf & dot) } else { lf & dot }
+}
+
+/// The NUL and high-bit test of [`marked`], for the properties `NUL` and `HIGH` still
+/// looked for: octets are folded into one accumulator with a single operation each
+/// (a minimum or an OR, one vector instruction for 32 octets), and [`found`](Self::found)
+/// says whether any of them was such an octet.
+struct Odd<const NUL: bool, const HIGH: bool>;
+
+impl<const NUL: bool, const HIGH: bool> Odd<NUL, HIGH> {
+    /// The accumulator before any octet: what [`fold`](Self::fold) leaves unchanged for
+    /// an octet that is neither NUL nor high-bit.
+    const START: u8 = match (NUL, HIGH) {
+        (true, true) => 0x7f,
+        (true, false) => 0xff,
+        _ => 0,
     };
-    line | odd
+
+    #[inline(always)]
+    fn fold(acc: u8, a: u8) -> u8 {
+        match (NUL, HIGH) {
+            // As signed octets, NUL and the high-bit octets are exactly those below 1:
+            // the signed minimum.
+            (true, true) => (acc as i8).min(a as i8) as u8,
+            (true, false) => acc.min(a),
+            (false, true) => acc | a,
+            (false, false) => acc,
+        }
+    }
+
+    #[inline(always)]
+    fn found(acc: u8) -> bool {
+        match (NUL, HIGH) {
+            (true, true) => (acc as i8) < 1,
+            (true, false) => acc == 0,
+            (false, true) => acc >= 0x80,
+            (false, false) => false,
+        }
+    }
 }
 
 // ---------------------------------------------------------------------------------------
