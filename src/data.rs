@@ -150,6 +150,9 @@ pub struct DotUnstuffer {
     done: bool,
     /// The CPU has AVX2: the block scan runs in its AVX2 build.
     avx2: bool,
+    /// While the chunks of one buffer are handed out: an empty handle on where the first
+    /// of them began, for the buffer to go back to once they are all taken.
+    start: Option<BytesMut>,
 }
 
 impl Default for DotUnstuffer {
@@ -173,6 +176,7 @@ impl DotUnstuffer {
             long_line: false,
             done: false,
             avx2: has_avx2(),
+            start: None,
         }
     }
 
@@ -188,7 +192,22 @@ impl DotUnstuffer {
 
     /// The next content chunk or the end, or `None` when more input is needed (or the end
     /// was already reported).
+    ///
+    /// When the chunks use up the buffer, it is left empty where its content began, with
+    /// no spare capacity: once they are dropped, the next read into it goes to the same
+    /// memory, still in cache, instead of further along the allocation.
     pub fn decode(&mut self, buf: &mut BytesMut) -> Option<DataEvent> {
+        let event = self.next_event(buf);
+        if !matches!(event, Some(DataEvent::Chunk(_))) {
+            // Done with this buffer for now: a handle kept on it would stop the reader
+            // from reclaiming its allocation.
+            self.start = None;
+        }
+        event
+    }
+
+    /// [`decode`](Self::decode) itself.
+    fn next_event(&mut self, buf: &mut BytesMut) -> Option<DataEvent> {
         loop {
             if self.done || buf.is_empty() {
                 return None;
@@ -228,7 +247,23 @@ impl DotUnstuffer {
             if take == 0 {
                 return None;
             }
-            let chunk = buf.split_to(take).freeze();
+            let chunk = if take == buf.len() {
+                // The buffer is used up: leave it an empty handle where what it held began
+                // rather than past its end, so that the reader's next read lands where
+                // this one did and finds it in cache instead of in the next stretch of
+                // the allocation.
+                let chunk = buf.split_off(0);
+                if let Some(start) = self.start.take() {
+                    *buf = start;
+                }
+                chunk
+            } else {
+                if self.start.is_none() {
+                    self.start = Some(buf.split_to(0));
+                }
+                buf.split_to(take)
+            }
+            .freeze();
             self.line_start = line_start;
             if self.account(&chunk) {
                 return Some(DataEvent::Chunk(chunk));
