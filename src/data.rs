@@ -412,10 +412,11 @@ impl DotUnstuffer {
         Step::Limit
     }
 
-    /// Goes to each marked position of the block at `i` (its window is `w`), eight at a
-    /// time: the end if one starts there, or that something was learned (not `known` any
-    /// more), or `None` to go on.
-    #[inline(never)]
+    /// Goes to each marked position of the block at `i` (its window is `w`), [`LANES`] at
+    /// a time: the end if one starts there, or that something was learned (not `known`
+    /// any more), or `None` to go on. Inlined, so that its marks are computed by the
+    /// scan's own build (AVX2 where the CPU has it); it holds no call either.
+    #[inline(always)]
     fn visit<const BARE: bool, const NUL: bool, const HIGH: bool>(
         &mut self,
         s: &[u8],
@@ -425,10 +426,13 @@ impl DotUnstuffer {
         known: (bool, bool, bool, bool),
     ) -> Option<Step> {
         let marks = marks::<BARE, NUL, HIGH>(w);
-        for (j, eight) in marks.chunks_exact(8).enumerate() {
-            let mut bits = u64::from_le_bytes(eight.try_into().expect("8 octets"));
+        for (j, lanes) in marks.chunks_exact(LANES).enumerate() {
+            let mut bits = 0u32;
+            for (l, &m) in lanes.iter().enumerate() {
+                bits |= u32::from(m) << l;
+            }
             while bits != 0 {
-                let k = i + j * 8 + bits.trailing_zeros() as usize / 8;
+                let k = i + j * LANES + bits.trailing_zeros() as usize;
                 if k >= limit {
                     break;
                 }
