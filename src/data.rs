@@ -398,7 +398,7 @@ impl DotUnstuffer {
             }
         }
         while i < limit {
-            // The last blocks (up to 65 positions are left): padded with spaces, which mark
+            // The last blocks (fewer than WINDOW octets are left): padded with spaces, which mark
             // nothing. Marks at or past `limit` are ignored.
             let mut w = [b' '; WINDOW];
             w[..s.len() - i].copy_from_slice(&s[i..]);
@@ -530,7 +530,7 @@ enum Step {
 }
 
 /// Positions [`marked`] looks at per step.
-const BLOCK: usize = 128;
+const BLOCK: usize = 256;
 /// Octets [`marked`] folds side by side: one AVX2 vector, two SSE2 ones.
 const LANES: usize = 32;
 /// A block and the two octets after it, so a `\r\n.` starting in the block is seen whole.
