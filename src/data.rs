@@ -396,10 +396,20 @@ impl DotUnstuffer {
                 }
                 i += BLOCK;
             }
+            // The last whole window, overlapping blocks already scanned: if it is unmarked,
+            // only the two positions after its block can be left, and `look` decides them
+            // (a CR among them is followed by an octet of `s`, as it is before `limit`).
+            if i < limit && !marked::<BARE, NUL, HIGH>(window(last)) {
+                for k in (last + BLOCK).max(i)..limit {
+                    let end = self.look(s, k);
+                    debug_assert!(!end, "no `\r\n.` fits in the last two octets");
+                }
+                return Step::Limit;
+            }
         }
         while i < limit {
-            // The last blocks (fewer than WINDOW octets are left): padded with spaces, which mark
-            // nothing. Marks at or past `limit` are ignored.
+            // The last blocks (fewer than WINDOW octets are left): padded with spaces, which
+            // mark nothing. Marks at or past `limit` are ignored.
             let mut w = [b' '; WINDOW];
             w[..s.len() - i].copy_from_slice(&s[i..]);
             if marked::<BARE, NUL, HIGH>(&w) {
