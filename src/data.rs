@@ -552,11 +552,11 @@ const WINDOW: usize = BLOCK + 2;
 /// `NUL` or `HIGH`, it holds a NUL or an octet with the high bit set.
 ///
 /// Each position `k` is compared with `w[k + 1]` and `w[k + 2]` through three overlapping
-/// windows instead of shifting masks across positions, and the line marks are OR-ed into
-/// one octet; NUL and high-bit octets are not marked one by one but folded into the
-/// block's lowest octet (or its OR), one vector operation per 32 octets
-/// ([`Odd::fold`]). Written so, the loop compiles to compares and one `pmovmskb` per
-/// block on x86_64 (SSE2, or AVX2 with 32 octets a compare where the CPU has it: see
+/// windows instead of shifting masks across positions, and the line marks are OR-ed lane
+/// by lane; NUL and high-bit octets are not marked one by one but folded into each lane's
+/// lowest octet (or its OR): one `vpminsb` per 32 octets with AVX2 ([`Odd::fold`]).
+/// Written so, the loop compiles to compares and one vector test per block on x86_64
+/// (SSE2, or AVX2 with 32 octets a compare where the CPU has it: see
 /// [`DotUnstuffer::scan_blocks`]), with no branch inside the block. The masks are exact:
 /// a CRLF pair is a CR at `k` with an LF at `k + 1`, so `cr(k) != lf(k + 1)` holds
 /// exactly where a pair is broken, by its CR or by its LF. The window reaches two octets
@@ -567,7 +567,7 @@ const WINDOW: usize = BLOCK + 2;
 /// position by position ([`DotUnstuffer::visit`]).
 #[inline(always)]
 fn marked<const BARE: bool, const NUL: bool, const HIGH: bool>(w: &[u8; WINDOW]) -> bool {
-    // Per lane, so that the block's two tests meet in one vector and one `pmovmskb`
+    // Per lane, so that the block's two tests meet in one vector and one test of it
     // rather than each being reduced across lanes on its own.
     let mut line = [0u8; LANES];
     let mut odd = [Odd::<NUL, HIGH>::START; LANES];
