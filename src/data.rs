@@ -335,7 +335,7 @@ impl DotUnstuffer {
         if self.avx2 {
             return self.scan_blocks_avx2::<BARE, NUL, HIGH>(s, from, limit);
         }
-        self.scan_blocks_body::<BARE, NUL, HIGH>(s, from, limit)
+        self.scan_blocks_body::<BARE, NUL, HIGH, PORTABLE_MIN>(s, from, limit)
     }
 
     /// [`scan_blocks_body`](Self::scan_blocks_body) compiled for AVX2: the same safe code,
@@ -359,7 +359,7 @@ impl DotUnstuffer {
             from: usize,
             limit: usize,
         ) -> Step {
-            u.scan_blocks_body::<BARE, NUL, HIGH>(s, from, limit)
+            u.scan_blocks_body::<BARE, NUL, HIGH, true>(s, from, limit)
         }
         debug_assert!(has_avx2());
         // SAFETY: `self.avx2` is true only when the running CPU has AVX2 (see `has_avx2`),
@@ -367,9 +367,10 @@ impl DotUnstuffer {
         unsafe { run::<BARE, NUL, HIGH>(self, s, from, limit) }
     }
 
-    /// The block scan itself; see [`scan_blocks`](Self::scan_blocks).
+    /// The block scan itself; see [`scan_blocks`](Self::scan_blocks). `MIN`: see
+    /// [`marked`].
     #[inline(always)]
-    fn scan_blocks_body<const BARE: bool, const NUL: bool, const HIGH: bool>(
+    fn scan_blocks_body<const BARE: bool, const NUL: bool, const HIGH: bool, const MIN: bool>(
         &mut self,
         s: &[u8],
         from: usize,
@@ -385,7 +386,7 @@ impl DotUnstuffer {
             while i <= last {
                 // The hot loop: unmarked blocks, with no call inside, so the compare
                 // constants stay in registers.
-                while i <= last && !marked::<BARE, NUL, HIGH>(window(i)) {
+                while i <= last && !marked::<BARE, NUL, HIGH, MIN>(window(i)) {
                     i += BLOCK;
                 }
                 if i > last {
@@ -399,7 +400,7 @@ impl DotUnstuffer {
             // The last whole window, overlapping blocks already scanned: if it is unmarked,
             // only the two positions after its block can be left, and `look` decides them
             // (a CR among them is followed by an octet of `s`, as it is before `limit`).
-            if i < limit && !marked::<BARE, NUL, HIGH>(window(last)) {
+            if i < limit && !marked::<BARE, NUL, HIGH, MIN>(window(last)) {
                 for k in (last + BLOCK).max(i)..limit {
                     let end = self.look(s, k);
                     debug_assert!(!end, "no `\r\n.` fits in the last two octets");
@@ -412,7 +413,7 @@ impl DotUnstuffer {
             // mark nothing. Marks at or past `limit` are ignored.
             let mut w = [b' '; WINDOW];
             w[..s.len() - i].copy_from_slice(&s[i..]);
-            if marked::<BARE, NUL, HIGH>(&w) {
+            if marked::<BARE, NUL, HIGH, MIN>(&w) {
                 if let Some(step) = self.visit::<BARE, NUL, HIGH>(s, i, limit, &w, known) {
                     return step;
                 }
@@ -539,6 +540,11 @@ enum Step {
     Learned(usize),
 }
 
+/// Whether the portable build of the block scan folds NUL and high-bit octets with a
+/// minimum ([`marked`]): not with x86_64's baseline SSE2, which has no signed octet
+/// minimum; elsewhere (NEON) it has.
+const PORTABLE_MIN: bool = !cfg!(target_arch = "x86_64");
+
 /// Positions [`marked`] looks at per step.
 const BLOCK: usize = 256;
 /// Octets [`marked`] folds side by side: one AVX2 vector, two SSE2 ones.
@@ -554,7 +560,9 @@ const WINDOW: usize = BLOCK + 2;
 /// Each position `k` is compared with `w[k + 1]` and `w[k + 2]` through three overlapping
 /// windows instead of shifting masks across positions, and the line marks are OR-ed lane
 /// by lane; NUL and high-bit octets are not marked one by one but folded into each lane's
-/// lowest octet (or its OR): one `vpminsb` per 32 octets with AVX2 ([`Odd::fold`]).
+/// lowest octet (or its OR): one `vpminsb` per 32 octets with AVX2 ([`Odd::fold`]). That
+/// takes `MIN`, a build with a signed octet minimum; SSE2 has none (`pminsb` is SSE4.1),
+/// so without `MIN` they are marked one by one like the line ends, a compare and an OR.
 /// Written so, the loop compiles to compares and one vector test per block on x86_64
 /// (SSE2, or AVX2 with 32 octets a compare where the CPU has it: see
 /// [`DotUnstuffer::scan_blocks`]), with no branch inside the block. The masks are exact:
@@ -566,7 +574,9 @@ const WINDOW: usize = BLOCK + 2;
 /// block is rare (a `\r\n.`, or a property seen for the first time) and is gone through
 /// position by position ([`DotUnstuffer::visit`]).
 #[inline(always)]
-fn marked<const BARE: bool, const NUL: bool, const HIGH: bool>(w: &[u8; WINDOW]) -> bool {
+fn marked<const BARE: bool, const NUL: bool, const HIGH: bool, const MIN: bool>(
+    w: &[u8; WINDOW],
+) -> bool {
     // Per lane, so that the block's two tests meet in one vector and one test of it
     // rather than each being reduced across lanes on its own.
     let mut line = [0u8; LANES];
@@ -575,12 +585,16 @@ fn marked<const BARE: bool, const NUL: bool, const HIGH: bool>(w: &[u8; WINDOW])
         for l in 0..LANES {
             let k = lanes + l;
             line[l] |= line_mark::<BARE>(w[k], w[k + 1], w[k + 2]);
-            odd[l] = Odd::<NUL, HIGH>::fold(odd[l], w[k]);
+            if MIN {
+                odd[l] = Odd::<NUL, HIGH>::fold(odd[l], w[k]);
+            } else {
+                line[l] |= Odd::<NUL, HIGH>::mark(w[k]);
+            }
         }
     }
     let mut any = 0u8;
     for (line, odd) in line.into_iter().zip(odd) {
-        any |= line | u8::from(Odd::<NUL, HIGH>::found(odd));
+        any |= line | u8::from(MIN && Odd::<NUL, HIGH>::found(odd));
     }
     any != 0
 }
@@ -590,8 +604,7 @@ fn marked<const BARE: bool, const NUL: bool, const HIGH: bool>(w: &[u8; WINDOW])
 fn marks<const BARE: bool, const NUL: bool, const HIGH: bool>(w: &[u8; WINDOW]) -> [u8; BLOCK] {
     let mut marks = [0; BLOCK];
     for (k, m) in marks.iter_mut().enumerate() {
-        let odd = Odd::<NUL, HIGH>::fold(Odd::<NUL, HIGH>::START, w[k]);
-        *m = line_mark::<BARE>(w[k], w[k + 1], w[k + 2]) | u8::from(Odd::<NUL, HIGH>::found(odd));
+        *m = line_mark::<BARE>(w[k], w[k + 1], w[k + 2]) | Odd::<NUL, HIGH>::mark(w[k]);
     }
     marks
 }
@@ -631,6 +644,12 @@ impl<const NUL: bool, const HIGH: bool> Odd<NUL, HIGH> {
             (false, true) => acc | a,
             (false, false) => acc,
         }
+    }
+
+    /// The mark of one octet: 1 or 0.
+    #[inline(always)]
+    fn mark(a: u8) -> u8 {
+        u8::from(Self::found(Self::fold(Self::START, a)))
     }
 
     #[inline(always)]
@@ -875,7 +894,9 @@ mod tests {
 
     proptest! {
         /// The AVX2 build of the block scan and the portable one find the same things: the
-        /// same chunks, the same end, the same summary. (On a CPU without AVX2 both runs
+        /// same chunks, the same end, the same summary. (On x86_64 they also look for NUL
+        /// and high-bit octets differently: a minimum in the AVX2 build, compares in
+        /// SSE2's; see `marked`.) (On a CPU without AVX2 both runs
         /// take the portable path and the test proves nothing more than determinism.)
         #[test]
         fn avx2_and_portable_scans_agree(
