@@ -403,7 +403,7 @@ impl DotUnstuffer {
             if i < limit && !marked::<BARE, NUL, HIGH, MIN>(window(last)) {
                 for k in (last + BLOCK).max(i)..limit {
                     let end = self.look(s, k);
-                    debug_assert!(!end, "no `\r\n.` fits in the last two octets");
+                    debug_assert!(!end, "no `\\r\\n.` fits in the last two octets");
                 }
                 return Step::Limit;
             }
@@ -621,8 +621,9 @@ fn line_mark<const BARE: bool>(a: u8, b: u8, c: u8) -> u8 {
 
 /// The NUL and high-bit test of [`marked`], for the properties `NUL` and `HIGH` still
 /// looked for: octets are folded into one accumulator with a single operation each
-/// (a minimum or an OR, one vector instruction for 32 octets), and [`found`](Self::found)
-/// says whether any of them was such an octet.
+/// (a minimum or an OR, one vector instruction for 32 octets with AVX2), and
+/// [`found`](Self::found) says whether any of them was such an octet; or each is marked
+/// on its own ([`mark`](Self::mark)).
 struct Odd<const NUL: bool, const HIGH: bool>;
 
 impl<const NUL: bool, const HIGH: bool> Odd<NUL, HIGH> {
@@ -894,10 +895,10 @@ mod tests {
 
     proptest! {
         /// The AVX2 build of the block scan and the portable one find the same things: the
-        /// same chunks, the same end, the same summary. (On x86_64 they also look for NUL
+        /// same chunks, the same end, the same summary. On x86_64 the two also look for NUL
         /// and high-bit octets differently: a minimum in the AVX2 build, compares in
-        /// SSE2's; see `marked`.) (On a CPU without AVX2 both runs
-        /// take the portable path and the test proves nothing more than determinism.)
+        /// SSE2's (see `marked`). (On a CPU without AVX2 both runs take the portable path
+        /// and the test proves nothing more than determinism.)
         #[test]
         fn avx2_and_portable_scans_agree(
             wire in proptest::collection::vec(
