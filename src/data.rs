@@ -150,6 +150,9 @@ pub struct DotUnstuffer {
     done: bool,
     /// The CPU has AVX2: the block scan runs in its AVX2 build.
     avx2: bool,
+    /// While the chunks of one buffer are handed out: an empty handle on where the first
+    /// of them began, for the buffer to go back to once they are all taken.
+    start: Option<BytesMut>,
 }
 
 impl Default for DotUnstuffer {
@@ -173,6 +176,7 @@ impl DotUnstuffer {
             long_line: false,
             done: false,
             avx2: has_avx2(),
+            start: None,
         }
     }
 
@@ -188,7 +192,22 @@ impl DotUnstuffer {
 
     /// The next content chunk or the end, or `None` when more input is needed (or the end
     /// was already reported).
+    ///
+    /// When the chunks use up the buffer, it is left empty where its content began, with
+    /// no spare capacity: once they are dropped, the next read into it goes to the same
+    /// memory, still in cache, instead of further along the allocation.
     pub fn decode(&mut self, buf: &mut BytesMut) -> Option<DataEvent> {
+        let event = self.next_event(buf);
+        if !matches!(event, Some(DataEvent::Chunk(_))) {
+            // Done with this buffer for now: a handle kept on it would stop the reader
+            // from reclaiming its allocation.
+            self.start = None;
+        }
+        event
+    }
+
+    /// [`decode`](Self::decode) itself.
+    fn next_event(&mut self, buf: &mut BytesMut) -> Option<DataEvent> {
         loop {
             if self.done || buf.is_empty() {
                 return None;
@@ -228,7 +247,23 @@ impl DotUnstuffer {
             if take == 0 {
                 return None;
             }
-            let chunk = buf.split_to(take).freeze();
+            let chunk = if take == buf.len() {
+                // The buffer is used up: leave it an empty handle where what it held began
+                // rather than past its end, so that the reader's next read lands where
+                // this one did and finds it in cache instead of in the next stretch of
+                // the allocation.
+                let chunk = buf.split_off(0);
+                if let Some(start) = self.start.take() {
+                    *buf = start;
+                }
+                chunk
+            } else {
+                if self.start.is_none() {
+                    self.start = Some(buf.split_to(0));
+                }
+                buf.split_to(take)
+            }
+            .freeze();
             self.line_start = line_start;
             if self.account(&chunk) {
                 return Some(DataEvent::Chunk(chunk));
@@ -300,7 +335,7 @@ impl DotUnstuffer {
         if self.avx2 {
             return self.scan_blocks_avx2::<BARE, NUL, HIGH>(s, from, limit);
         }
-        self.scan_blocks_body::<BARE, NUL, HIGH>(s, from, limit)
+        self.scan_blocks_body::<BARE, NUL, HIGH, PORTABLE_MIN>(s, from, limit)
     }
 
     /// [`scan_blocks_body`](Self::scan_blocks_body) compiled for AVX2: the same safe code,
@@ -324,7 +359,7 @@ impl DotUnstuffer {
             from: usize,
             limit: usize,
         ) -> Step {
-            u.scan_blocks_body::<BARE, NUL, HIGH>(s, from, limit)
+            u.scan_blocks_body::<BARE, NUL, HIGH, true>(s, from, limit)
         }
         debug_assert!(has_avx2());
         // SAFETY: `self.avx2` is true only when the running CPU has AVX2 (see `has_avx2`),
@@ -332,9 +367,10 @@ impl DotUnstuffer {
         unsafe { run::<BARE, NUL, HIGH>(self, s, from, limit) }
     }
 
-    /// The block scan itself; see [`scan_blocks`](Self::scan_blocks).
+    /// The block scan itself; see [`scan_blocks`](Self::scan_blocks). `MIN`: see
+    /// [`marked`].
     #[inline(always)]
-    fn scan_blocks_body<const BARE: bool, const NUL: bool, const HIGH: bool>(
+    fn scan_blocks_body<const BARE: bool, const NUL: bool, const HIGH: bool, const MIN: bool>(
         &mut self,
         s: &[u8],
         from: usize,
@@ -350,7 +386,7 @@ impl DotUnstuffer {
             while i <= last {
                 // The hot loop: unmarked blocks, with no call inside, so the compare
                 // constants stay in registers.
-                while i <= last && !marked::<BARE, NUL, HIGH>(window(i)) {
+                while i <= last && !marked::<BARE, NUL, HIGH, MIN>(window(i)) {
                     i += BLOCK;
                 }
                 if i > last {
@@ -361,13 +397,23 @@ impl DotUnstuffer {
                 }
                 i += BLOCK;
             }
+            // The last whole window, overlapping blocks already scanned: if it is unmarked,
+            // only the two positions after its block can be left, and `look` decides them
+            // (a CR among them is followed by an octet of `s`, as it is before `limit`).
+            if i < limit && !marked::<BARE, NUL, HIGH, MIN>(window(last)) {
+                for k in (last + BLOCK).max(i)..limit {
+                    let end = self.look(s, k);
+                    debug_assert!(!end, "no `\\r\\n.` fits in the last two octets");
+                }
+                return Step::Limit;
+            }
         }
         while i < limit {
-            // The last blocks (up to 65 positions are left): padded with spaces, which mark
-            // nothing. Marks at or past `limit` are ignored.
+            // The last blocks (fewer than WINDOW octets are left): padded with spaces, which
+            // mark nothing. Marks at or past `limit` are ignored.
             let mut w = [b' '; WINDOW];
             w[..s.len() - i].copy_from_slice(&s[i..]);
-            if marked::<BARE, NUL, HIGH>(&w) {
+            if marked::<BARE, NUL, HIGH, MIN>(&w) {
                 if let Some(step) = self.visit::<BARE, NUL, HIGH>(s, i, limit, &w, known) {
                     return step;
                 }
@@ -377,10 +423,11 @@ impl DotUnstuffer {
         Step::Limit
     }
 
-    /// Goes to each marked position of the block at `i` (its window is `w`), eight at a
-    /// time: the end if one starts there, or that something was learned (not `known` any
-    /// more), or `None` to go on.
-    #[inline(never)]
+    /// Goes to each marked position of the block at `i` (its window is `w`), [`LANES`] at
+    /// a time: the end if one starts there, or that something was learned (not `known`
+    /// any more), or `None` to go on. Inlined, so that its marks are computed by the
+    /// scan's own build (AVX2 where the CPU has it); it holds no call either.
+    #[inline(always)]
     fn visit<const BARE: bool, const NUL: bool, const HIGH: bool>(
         &mut self,
         s: &[u8],
@@ -390,10 +437,13 @@ impl DotUnstuffer {
         known: (bool, bool, bool, bool),
     ) -> Option<Step> {
         let marks = marks::<BARE, NUL, HIGH>(w);
-        for (j, eight) in marks.chunks_exact(8).enumerate() {
-            let mut bits = u64::from_le_bytes(eight.try_into().expect("8 octets"));
+        for (j, lanes) in marks.chunks_exact(LANES).enumerate() {
+            let mut bits = 0u32;
+            for (l, &m) in lanes.iter().enumerate() {
+                bits |= u32::from(m) << l;
+            }
             while bits != 0 {
-                let k = i + j * 8 + bits.trailing_zeros() as usize / 8;
+                let k = i + j * LANES + bits.trailing_zeros() as usize;
                 if k >= limit {
                     break;
                 }
@@ -490,8 +540,15 @@ enum Step {
     Learned(usize),
 }
 
+/// Whether the portable build of the block scan folds NUL and high-bit octets with a
+/// minimum ([`marked`]): not with x86_64's baseline SSE2, which has no signed octet
+/// minimum; elsewhere (NEON) it has.
+const PORTABLE_MIN: bool = !cfg!(target_arch = "x86_64");
+
 /// Positions [`marked`] looks at per step.
-const BLOCK: usize = 128;
+const BLOCK: usize = 256;
+/// Octets [`marked`] folds side by side: one AVX2 vector, two SSE2 ones.
+const LANES: usize = 32;
 /// A block and the two octets after it, so a `\r\n.` starting in the block is seen whole.
 const WINDOW: usize = BLOCK + 2;
 
@@ -501,22 +558,43 @@ const WINDOW: usize = BLOCK + 2;
 /// `NUL` or `HIGH`, it holds a NUL or an octet with the high bit set.
 ///
 /// Each position `k` is compared with `w[k + 1]` and `w[k + 2]` through three overlapping
-/// windows instead of shifting masks across positions, and the marks are OR-ed into one
-/// octet: written so, the loop compiles to SSE2 compares and one `pmovmskb` per block on
-/// x86_64 (AVX2, 32 octets a compare, where the CPU has it: see
-/// [`DotUnstuffer::scan_blocks`]), with no branch inside the block. The masks are exact: a CRLF pair is a CR at `k`
-/// with an LF at `k + 1`, so `cr(k) != lf(k + 1)` holds exactly where a pair is broken,
-/// by its CR or by its LF. The window reaches two octets past the block, so pairs and
-/// `\r\n.` across block ends are seen; the one LF whose previous octet is not in the
-/// buffer, the chunk's first, is tested by [`DotUnstuffer::scan`]. Plain text and CRLF
-/// pairs leave a block unmarked; a marked block is rare (a `\r\n.`, or a property seen
-/// for the first time) and is gone through position by position
-/// ([`DotUnstuffer::visit`]).
+/// windows instead of shifting masks across positions, and the line marks are OR-ed lane
+/// by lane; NUL and high-bit octets are not marked one by one but folded into each lane's
+/// lowest octet (or its OR): one `vpminsb` per 32 octets with AVX2 ([`Odd::fold`]). That
+/// takes `MIN`, a build with a signed octet minimum; SSE2 has none (`pminsb` is SSE4.1),
+/// so without `MIN` they are marked one by one like the line ends, a compare and an OR.
+/// Written so, the loop compiles to compares and one vector test per block on x86_64
+/// (SSE2, or AVX2 with 32 octets a compare where the CPU has it: see
+/// [`DotUnstuffer::scan_blocks`]), with no branch inside the block. The masks are exact:
+/// a CRLF pair is a CR at `k` with an LF at `k + 1`, so `cr(k) != lf(k + 1)` holds
+/// exactly where a pair is broken, by its CR or by its LF. The window reaches two octets
+/// past the block, so pairs and `\r\n.` across block ends are seen; the one LF whose
+/// previous octet is not in the buffer, the chunk's first, is tested by
+/// [`DotUnstuffer::scan`]. Plain text and CRLF pairs leave a block unmarked; a marked
+/// block is rare (a `\r\n.`, or a property seen for the first time) and is gone through
+/// position by position ([`DotUnstuffer::visit`]).
 #[inline(always)]
-fn marked<const BARE: bool, const NUL: bool, const HIGH: bool>(w: &[u8; WINDOW]) -> bool {
+fn marked<const BARE: bool, const NUL: bool, const HIGH: bool, const MIN: bool>(
+    w: &[u8; WINDOW],
+) -> bool {
+    // Per lane, so that the block's two tests meet in one vector and one test of it
+    // rather than each being reduced across lanes on its own.
+    let mut line = [0u8; LANES];
+    let mut odd = [Odd::<NUL, HIGH>::START; LANES];
+    for lanes in w[..BLOCK].chunks_exact(LANES).enumerate().map(|(j, _)| j * LANES) {
+        for l in 0..LANES {
+            let k = lanes + l;
+            line[l] |= line_mark::<BARE>(w[k], w[k + 1], w[k + 2]);
+            if MIN {
+                odd[l] = Odd::<NUL, HIGH>::fold(odd[l], w[k]);
+            } else {
+                line[l] |= Odd::<NUL, HIGH>::mark(w[k]);
+            }
+        }
+    }
     let mut any = 0u8;
-    for ((&a, &b), &c) in w[..BLOCK].iter().zip(&w[1..=BLOCK]).zip(&w[2..]) {
-        any |= mark::<BARE, NUL, HIGH>(a, b, c);
+    for (line, odd) in line.into_iter().zip(odd) {
+        any |= line | u8::from(MIN && Odd::<NUL, HIGH>::found(odd));
     }
     any != 0
 }
@@ -526,27 +604,64 @@ fn marked<const BARE: bool, const NUL: bool, const HIGH: bool>(w: &[u8; WINDOW])
 fn marks<const BARE: bool, const NUL: bool, const HIGH: bool>(w: &[u8; WINDOW]) -> [u8; BLOCK] {
     let mut marks = [0; BLOCK];
     for (k, m) in marks.iter_mut().enumerate() {
-        *m = mark::<BARE, NUL, HIGH>(w[k], w[k + 1], w[k + 2]);
+        *m = line_mark::<BARE>(w[k], w[k + 1], w[k + 2]) | Odd::<NUL, HIGH>::mark(w[k]);
     }
     marks
 }
 
-/// The mark of a position holding `a`, followed by `b` and `c`: 1 or 0.
+/// The line mark of a position holding `a`, followed by `b` and `c`: 1 or 0.
 #[inline(always)]
-fn mark<const BARE: bool, const NUL: bool, const HIGH: bool>(a: u8, b: u8, c: u8) -> u8 {
+fn line_mark<const BARE: bool>(a: u8, b: u8, c: u8) -> u8 {
     let cr = u8::from(a == b'\r');
     let lf = u8::from(b == b'\n');
     let dot = u8::from(c == b'.');
     // A `\r\n.` is also `\n.`; without a CR before it, it is a bare LF anyway.
-    let line = if BARE { (cr ^ lf) | (lf & dot) } else { lf & dot };
-    // As signed octets, NUL and the high-bit octets are exactly those below 1.
-    let odd = match (NUL, HIGH) {
-        (true, true) => u8::from((a as i8) < 1),
-        (true, false) => u8::from(a == 0),
-        (false, true) => u8::from((a as i8) < 0),
-        (false, false) => 0,
+    if BARE { (cr ^ lf) | (lf & dot) } else { lf & dot }
+}
+
+/// The NUL and high-bit test of [`marked`], for the properties `NUL` and `HIGH` still
+/// looked for: octets are folded into one accumulator with a single operation each
+/// (a minimum or an OR, one vector instruction for 32 octets with AVX2), and
+/// [`found`](Self::found) says whether any of them was such an octet; or each is marked
+/// on its own ([`mark`](Self::mark)).
+struct Odd<const NUL: bool, const HIGH: bool>;
+
+impl<const NUL: bool, const HIGH: bool> Odd<NUL, HIGH> {
+    /// The accumulator before any octet: what [`fold`](Self::fold) leaves unchanged for
+    /// an octet that is neither NUL nor high-bit.
+    const START: u8 = match (NUL, HIGH) {
+        (true, true) => 0x7f,
+        (true, false) => 0xff,
+        _ => 0,
     };
-    line | odd
+
+    #[inline(always)]
+    fn fold(acc: u8, a: u8) -> u8 {
+        match (NUL, HIGH) {
+            // As signed octets, NUL and the high-bit octets are exactly those below 1:
+            // the signed minimum.
+            (true, true) => (acc as i8).min(a as i8) as u8,
+            (true, false) => acc.min(a),
+            (false, true) => acc | a,
+            (false, false) => acc,
+        }
+    }
+
+    /// The mark of one octet: 1 or 0.
+    #[inline(always)]
+    fn mark(a: u8) -> u8 {
+        u8::from(Self::found(Self::fold(Self::START, a)))
+    }
+
+    #[inline(always)]
+    fn found(acc: u8) -> bool {
+        match (NUL, HIGH) {
+            (true, true) => (acc as i8) < 1,
+            (true, false) => acc == 0,
+            (false, true) => acc >= 0x80,
+            (false, false) => false,
+        }
+    }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -780,8 +895,10 @@ mod tests {
 
     proptest! {
         /// The AVX2 build of the block scan and the portable one find the same things: the
-        /// same chunks, the same end, the same summary. (On a CPU without AVX2 both runs
-        /// take the portable path and the test proves nothing more than determinism.)
+        /// same chunks, the same end, the same summary. On x86_64 the two also look for NUL
+        /// and high-bit octets differently: a minimum in the AVX2 build, compares in
+        /// SSE2's (see `marked`). (On a CPU without AVX2 both runs take the portable path
+        /// and the test proves nothing more than determinism.)
         #[test]
         fn avx2_and_portable_scans_agree(
             wire in proptest::collection::vec(

@@ -141,6 +141,57 @@ fn chunks_are_slices_of_the_input() {
     assert_eq!(starts, [0, 11]);
 }
 
+/// A buffer used up by the chunks is left empty where its content began, not past its
+/// end: once the chunks are dropped, the next read fills the same memory.
+#[test]
+fn used_up_buffer_is_refilled_in_place() {
+    let mut u = DotUnstuffer::default();
+    let mut buf = BytesMut::with_capacity(256);
+    let base = buf.as_ptr() as usize;
+    // (A read ending in CR LF would keep those two back: they may start the end marker.)
+    for read in [&b"one\r\n..two\r\nthr"[..], b"ee\r\n..four\r\nfi", b"ve\r\nsix"] {
+        buf.extend_from_slice(read);
+        assert_eq!(buf.as_ptr() as usize - base, 0, "{read:?}");
+        while let Some(ev) = u.decode(&mut buf) {
+            assert!(matches!(ev, DataEvent::Chunk(_)));
+        }
+        assert!(buf.is_empty());
+    }
+}
+
+/// The reader may add to the buffer between two events, and may keep the chunks.
+#[test]
+fn buffer_grown_between_events() {
+    let wire = b"a\r\n..b\r\n..c\r\nd\r\n.\r\nQUIT\r\n";
+    for first in 0..wire.len() {
+        for step in 1..6 {
+            let mut u = DotUnstuffer::default();
+            let mut buf = BytesMut::from(&wire[..first]);
+            let mut fed = first;
+            let mut chunks = Vec::new();
+            let mut end = None;
+            loop {
+                match u.decode(&mut buf) {
+                    Some(DataEvent::Chunk(c)) => chunks.push(c),
+                    Some(DataEvent::End(s)) => {
+                        end = Some(s);
+                        break;
+                    }
+                    None if fed == wire.len() => break,
+                    None => {}
+                }
+                let next = (fed + step).min(wire.len());
+                buf.extend_from_slice(&wire[fed..next]);
+                fed = next;
+            }
+            let content: Vec<u8> = chunks.concat();
+            assert_eq!(content, b"a\r\n.b\r\n.c\r\nd\r\n", "first {first} step {step}");
+            assert_eq!(end.map(|s| s.outcome), Some(DataOutcome::Ok));
+            assert_eq!(&buf[..], &wire[wire.len() - 6..fed], "first {first} step {step}");
+        }
+    }
+}
+
 #[test]
 fn content_without_final_crlf_and_eight_bit_and_nul() {
     let (content, end, _) = unstuff(b"no newline at end\r\n.\r\n");
