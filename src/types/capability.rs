@@ -308,19 +308,20 @@ impl Extension {
                     p::ehlo_params(rest).map(|b| shared(base, b)).collect(),
                 ));
             }
+            Keyword::Size => return size_param(rest).map(Extension::Size),
             _ => return Self::with_params(base, keyword, rest),
         };
         Some(flag)
     }
 
-    /// The extensions whose parameters have a syntax of their own.
+    /// The extensions other than SIZE (see [`size_param`]) whose parameters have a syntax
+    /// of their own.
     fn with_params(base: &Bytes, keyword: Keyword, rest: &[u8]) -> Option<Extension> {
         let mut it = p::ehlo_params(rest);
         let (a, b) = (it.next(), it.next());
         let more = it.next().is_some();
         let one = if b.is_none() { a } else { None };
         match keyword {
-            Keyword::Size => size_param(rest).map(Extension::Size),
             Keyword::DeliverBy => match (a, one) {
                 (None, _) => Some(Extension::DeliverBy(None)),
                 (_, Some(n)) if is_digits(n, 9) => {
@@ -583,7 +584,7 @@ impl Extensions {
         match self {
             Extensions::List(list) => list,
             Extensions::Wire { raw, enhanced, list } => {
-                list.get_or_init(|| read_extensions(Reply::wire_lines(raw, *enhanced).skip(1)))
+                list.get_or_init(|| read_wire_extensions(raw, *enhanced))
             }
         }
     }
@@ -591,11 +592,16 @@ impl Extensions {
     fn into_list(self) -> Vec<Extension> {
         match self {
             Extensions::List(list) => list,
-            Extensions::Wire { raw, enhanced, list } => list
-                .into_inner()
-                .unwrap_or_else(|| read_extensions(Reply::wire_lines(&raw, enhanced).skip(1))),
+            Extensions::Wire { raw, enhanced, list } => {
+                list.into_inner().unwrap_or_else(|| read_wire_extensions(&raw, enhanced))
+            }
         }
     }
+}
+
+/// The extensions of the lines after the first of an EHLO reply in wire form.
+fn read_wire_extensions(raw: &Bytes, enhanced: Option<EnhancedStatusCode>) -> Vec<Extension> {
+    read_extensions(Reply::wire_lines(raw, enhanced).skip(1))
 }
 
 /// The extensions of the `ehlo-line`s `lines` (each with the buffer it lies in), as
