@@ -456,74 +456,22 @@ const fn read_u32(s: &[u8], at: usize) -> u64 {
 }
 
 /// `Some(Type::Name)` for the `Name = "TEXT"` entry whose text `$input` equals ignoring
-/// ASCII case, else `None`: the keys are constants, so this is a [`FoldedSet`] lookup of the
-/// [`FoldedKey`] of `$input`, one table load and one key compare.
+/// ASCII case, else `None`: the keys are constants, so this is one integer match on the
+/// [`FoldedKey`] of `$input`.
 macro_rules! match_folded {
     ($input:expr, $ty:ident { $($name:ident = $text:literal;)* }) => {{
-        use crate::parse::reply::{folded_key, FoldedKey, FoldedSet};
-        const KEYS: &[FoldedKey] = &[$(folded_key($text.as_bytes())),*];
-        const VALUES: &[$ty] = &[$($ty::$name),*];
-        const SET: FoldedSet = FoldedSet::new(KEYS);
-        SET.find(KEYS, folded_key($input)).and_then(|i| VALUES.get(i).cloned())
+        mod keys {
+            use crate::parse::reply::{folded_key, FoldedKey};
+            $(#[allow(non_upper_case_globals)]
+            pub(super) const $name: FoldedKey = folded_key($text.as_bytes());)*
+        }
+        match crate::parse::reply::folded_key($input) {
+            $(keys::$name => Some($ty::$name),)*
+            _ => None,
+        }
     }};
 }
 pub(crate) use match_folded;
-
-/// A perfect hash of a set of at most 63 [`FoldedKey`]s, found at compile time: a
-/// multiplier that sends each key of the set to a slot of its own in a table of 64, so
-/// that looking a key up is one multiplication, one table load and one compare.
-pub(crate) struct FoldedSet {
-    mul: u64,
-    /// The index in the key list plus one of the key in each slot; 0 for none.
-    slots: [u8; 64],
-}
-
-/// The words of a key folded into one, before the multiplication.
-#[inline]
-const fn mix(key: &FoldedKey) -> u64 {
-    key.1 ^ key.2.rotate_left(21) ^ key.3.rotate_left(42) ^ key.0 as u64
-}
-
-/// The slot of a mixed key: the top six bits of the product.
-#[inline]
-const fn slot(mul: u64, mixed: u64) -> usize {
-    (mixed.wrapping_mul(mul) >> 58) as usize
-}
-
-impl FoldedSet {
-    /// Finds the multiplier for `keys` (distinct keys, at most 63); a compile-time error
-    /// when there is none among the first 100,000 candidates tried.
-    pub(crate) const fn new(keys: &[FoldedKey]) -> FoldedSet {
-        assert!(keys.len() < 64, "too many keys for one FoldedSet");
-        let mut mul: u64 = 0x9E37_79B9_7F4A_7C15;
-        let mut tries = 0;
-        while tries < 100_000 {
-            let mut slots = [0u8; 64];
-            let mut i = 0;
-            while i < keys.len() {
-                let s = slot(mul, mix(&keys[i]));
-                if slots[s] != 0 {
-                    break;
-                }
-                slots[s] = i as u8 + 1;
-                i += 1;
-            }
-            if i == keys.len() {
-                return FoldedSet { mul, slots };
-            }
-            mul = mul.wrapping_mul(0x5851_F42D_4C95_7F2D).wrapping_add(0x1405_7B7E_F767_814F) | 1;
-            tries += 1;
-        }
-        panic!("no perfect hash found for these keys");
-    }
-
-    /// The index in `keys` (the list the set was built from) of `key`, if it is there.
-    #[inline]
-    pub(crate) fn find(&self, keys: &[FoldedKey], key: FoldedKey) -> Option<usize> {
-        let i = usize::from(self.slots[slot(self.mul, mix(&key))]).checked_sub(1)?;
-        (keys.get(i) == Some(&key)).then_some(i)
-    }
-}
 
 /// The [`FoldedKey`] of `s`: its length and its octets in up to three (overlapping) words,
 /// upper-cased. Two strings of at most 24 octets have the same key exactly when they are
