@@ -1123,7 +1123,7 @@ impl Reply {
             Body::Lines { first, rest } => {
                 SharedLines::Lines(std::iter::once(first).chain(rest.iter()))
             }
-            Body::Wire(w) => SharedLines::Wire(&w.raw, self.wire_ranges(&w.raw)),
+            Body::Wire(w) => Reply::wire_lines(&w.raw, self.enhanced),
         }
     }
 
