@@ -581,7 +581,7 @@ fn marked<const BARE: bool, const NUL: bool, const HIGH: bool, const MIN: bool>(
     // rather than each being reduced across lanes on its own.
     let mut line = [0u8; LANES];
     let mut odd = [Odd::<NUL, HIGH>::START; LANES];
-    for lanes in w[..BLOCK].chunks_exact(LANES).enumerate().map(|(j, _)| j * LANES) {
+    for lanes in (0..BLOCK).step_by(LANES) {
         for l in 0..LANES {
             let k = lanes + l;
             line[l] |= line_mark::<BARE>(w[k], w[k + 1], w[k + 2]);
