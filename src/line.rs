@@ -96,6 +96,22 @@ impl LineFramer {
     /// - `Err(_)`: one bad line (too long, or ending in a bare LF under
     ///   [`LineEnding::Crlf`]) was consumed entirely; call again for the next one.
     pub fn next_line(&mut self, buf: &mut BytesMut) -> Result<Option<Bytes>, DecodeError> {
+        Ok(self.find_line(buf)?.map(|(len, end)| {
+            let mut line = buf.split_to(end);
+            line.truncate(len);
+            line.freeze()
+        }))
+    }
+
+    /// [`next_line`](Self::next_line) without the split: `Ok(Some((len, end)))` when the
+    /// line is `buf[..len]` and its line end runs to `end`, both still in `buf` for the
+    /// caller to consume (with [`BytesMut::split_to`], or [`Buf::advance`] when the line
+    /// need not be kept: no reference count is touched then). Errors and `Ok(None)` are
+    /// those of `next_line`, with what they consume already consumed.
+    pub(crate) fn find_line(
+        &mut self,
+        buf: &mut BytesMut,
+    ) -> Result<Option<(usize, usize)>, DecodeError> {
         if self.discarding {
             return self.discard(buf);
         }
@@ -110,20 +126,17 @@ impl LineFramer {
         match found {
             Some(lf) => {
                 self.scanned = 0;
-                let has_cr = lf > 0 && buf[lf - 1] == b'\r';
-                let mut line = buf.split_to(lf + 1);
-                if has_cr {
-                    line.truncate(lf - 1);
+                if lf > 0 && buf[lf - 1] == b'\r' {
+                    Ok(Some((lf - 1, lf + 1)))
+                } else if self.ending == LineEnding::Crlf {
+                    buf.advance(lf + 1);
+                    Err(DecodeError::new(
+                        DecodeErrorKind::BareLineEnding,
+                        "line ended by a bare LF",
+                    ))
                 } else {
-                    if self.ending == LineEnding::Crlf {
-                        return Err(DecodeError::new(
-                            DecodeErrorKind::BareLineEnding,
-                            "line ended by a bare LF",
-                        ));
-                    }
-                    line.truncate(lf);
+                    Ok(Some((lf, lf + 1)))
                 }
-                Ok(Some(line.freeze()))
             }
             None if buf.len() >= self.max_len => {
                 // No line end within the limit: the line is too long. Drop what we hold
@@ -140,7 +153,7 @@ impl LineFramer {
         }
     }
 
-    fn discard(&mut self, buf: &mut BytesMut) -> Result<Option<Bytes>, DecodeError> {
+    fn discard<T>(&mut self, buf: &mut BytesMut) -> Result<Option<T>, DecodeError> {
         match memchr::memchr(b'\n', buf) {
             Some(lf) => {
                 buf.advance(lf + 1);

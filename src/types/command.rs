@@ -9,7 +9,7 @@
 
 use std::fmt;
 
-use bytes::{BufMut, Bytes, BytesMut};
+use bytes::{Buf, BufMut, Bytes, BytesMut};
 
 use crate::error::DecodeError;
 use crate::line::{DEFAULT_MAX_LINE, LineEnding, LineFramer};
@@ -307,6 +307,9 @@ impl Command {
             LineEnding::CrlfOrLf => line.strip_suffix(b"\n").unwrap_or(line),
             _ => line,
         };
+        if let Some(cmd) = crate::parse::command::command_without_text(line, config) {
+            return cmd;
+        }
         Self::parse_bytes_with(Bytes::copy_from_slice(line), config)
     }
 
@@ -571,10 +574,21 @@ impl CommandDecoder {
                 self.framer.set_max_len(limit);
             }
         }
-        match self.framer.next_line(buf)? {
-            Some(line) => Command::parse_bytes_with(line, &self.config).map(Some),
-            None => Ok(None),
-        }
+        let Some((len, end)) = self.framer.find_line(buf)? else {
+            return Ok(None);
+        };
+        let cmd = match crate::parse::command::command_without_text(&buf[..len], &self.config) {
+            Some(cmd) => {
+                buf.advance(end);
+                cmd
+            }
+            None => {
+                let mut line = buf.split_to(end);
+                line.truncate(len);
+                Command::parse_bytes_with(line.freeze(), &self.config)
+            }
+        };
+        cmd.map(Some)
     }
 
     /// The line limit for the line at the front of `buf`, chosen by its verb.
