@@ -1651,20 +1651,25 @@ impl ReplyDecoder {
                 if last {
                     return Ok(Some(first.take(buf)));
                 }
-                return self.decode_multi(buf, first);
+                // The parts it needs, not `first` itself: passed in registers, so that
+                // the single-line path keeps the reply's parts in registers too.
+                return self.decode_multi(buf, first.code, first.enhanced, first.len);
             }
         }
         self.decode_by_lines(buf)
     }
 
-    /// A reply whose first line [`scan_first`] found and which goes on: taken whole when
-    /// it is, else read line by line.
+    /// A reply whose first line [`scan_first`] found (its code, enhanced code and length)
+    /// and which goes on: taken whole when it is, else read line by line.
     #[inline(never)]
     fn decode_multi(
         &mut self,
         buf: &mut BytesMut,
-        first: WholeReply,
+        code: ReplyCode,
+        enhanced: Option<EnhancedStatusCode>,
+        len: usize,
     ) -> Result<Option<Reply>, DecodeError> {
+        let first = WholeReply { code, enhanced, len, count: 1, text: (0, 0) };
         if let Some(reply) = take_multi(buf, first, self.max_line_len, self.max_lines) {
             return Ok(Some(reply));
         }
