@@ -1359,13 +1359,16 @@ impl WholeReply {
     /// Takes the reply off the front of `buf`: one split for the whole reply.
     #[inline(always)]
     fn take(self, buf: &mut BytesMut) -> Reply {
-        let mut raw = buf.split_to(self.len).freeze();
+        let mut raw = buf.split_to(self.len);
         let body = if self.count == 1 {
+            // Cut to the text before `freeze`: a `BytesMut` is cut by setting its length,
+            // a `Bytes` checks its kind first.
             raw.truncate(self.text.1);
-            raw.advance(self.text.0);
-            Body::Single(Text::from_checked(raw))
+            let mut text = raw.freeze();
+            text.advance(self.text.0);
+            Body::Single(Text::from_checked(text))
         } else {
-            Body::Wire(Wire { raw, count: self.count, texts: OnceLock::new() })
+            Body::Wire(Wire { raw: raw.freeze(), count: self.count, texts: OnceLock::new() })
         };
         Reply { code: self.code, enhanced: self.enhanced, body }
     }
