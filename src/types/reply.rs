@@ -1359,18 +1359,31 @@ impl WholeReply {
     /// Takes the reply off the front of `buf`: one split for the whole reply.
     #[inline(always)]
     fn take(self, buf: &mut BytesMut) -> Reply {
-        let mut raw = buf.split_to(self.len);
-        let body = if self.count == 1 {
-            // Cut to the text before `freeze`: a `BytesMut` is cut by setting its length,
-            // a `Bytes` checks its kind first.
-            raw.truncate(self.text.1);
-            let mut text = raw.freeze();
-            text.advance(self.text.0);
-            Body::Single(Text::from_checked(text))
-        } else {
-            Body::Wire(Wire { raw: raw.freeze(), count: self.count, texts: OnceLock::new() })
-        };
+        if self.count == 1 {
+            return self.take_single(buf);
+        }
+        let raw = buf.split_to(self.len).freeze();
+        let body = Body::Wire(Wire { raw, count: self.count, texts: OnceLock::new() });
         Reply { code: self.code, enhanced: self.enhanced, body }
+    }
+
+    /// [`take`](Self::take) for a single-line reply. Apart, so that the decoder's
+    /// single-line path writes only what `Body::Single` holds: built next to `Body::Wire`,
+    /// it also stored a line count and a `OnceLock` state in octets a single-line body
+    /// leaves unused.
+    #[inline(always)]
+    fn take_single(self, buf: &mut BytesMut) -> Reply {
+        let mut raw = buf.split_to(self.len);
+        // Cut to the text before `freeze`: a `BytesMut` is cut by setting its length, a
+        // `Bytes` checks its kind first.
+        raw.truncate(self.text.1);
+        let mut text = raw.freeze();
+        text.advance(self.text.0);
+        Reply {
+            code: self.code,
+            enhanced: self.enhanced,
+            body: Body::Single(Text::from_checked(text)),
+        }
     }
 }
 
@@ -1652,7 +1665,7 @@ impl ReplyDecoder {
         if !self.by_lines {
             if let Some((first, last)) = scan_first(buf, self.max_line_len) {
                 if last {
-                    return Ok(Some(first.take(buf)));
+                    return Ok(Some(first.take_single(buf)));
                 }
                 // The parts it needs, not `first` itself: passed in registers, so that
                 // the single-line path keeps the reply's parts in registers too.
