@@ -240,13 +240,17 @@ pub(crate) fn crlf_after_text(s: &[u8]) -> Option<usize> {
             }
             rest = tail;
         };
-        match rest.get(j) {
-            Some(b'\t') => rest = &rest[j + 1..],
-            Some(b'\r') => {
-                return (rest.get(j + 1) == Some(&b'\n')).then_some(s.len() - rest.len() + j);
-            }
-            _ => return None,
+        // The octet that stopped the scan and the next, as one load: a CRLF ends the line,
+        // HT is text, anything else (and a stop at the last octet, where no CRLF fits) is
+        // not this line's end.
+        let &[c, next] = rest.get(j..)?.first_chunk::<2>()?;
+        if [c, next] == *b"\r\n" {
+            return Some(s.len() - rest.len() + j);
         }
+        if c != b'\t' {
+            return None;
+        }
+        rest = &rest[j + 1..];
     }
 }
 
