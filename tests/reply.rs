@@ -590,6 +590,66 @@ proptest! {
     }
 }
 
+/// Pieces of a reply stream for [`decoder_state_survives_splits_and_small_limits`]: whole
+/// single- and multi-line replies (some with enhanced codes, tabs, 8-bit or control
+/// octets, a bare code, an empty text), lines that go on, malformed and truncated lines,
+/// bare LFs and lines longer than the small limits used there.
+fn arb_piece() -> impl Strategy<Value = Vec<u8>> {
+    prop_oneof![
+        prop::sample::select(vec![
+            &b"250 ok\r\n"[..],
+            b"250 2.1.5 Ok\r\n",
+            b"451 4.7.650 rate limited\r\n",
+            b"250\r\n",
+            b"250 \r\n",
+            b"354 go\tahead\r\n",
+            b"550 caf\xc3\xa9 \x01 \x7f\r\n",
+            b"250-a\r\n250 b\r\n",
+            b"250-2.0.0 a\r\n250-2.0.0 b\r\n250 2.0.0 c\r\n",
+            b"250-one\r\n",
+            b"250 two\r\n",
+            b"550-x\r\n",
+            b"251 mismatch\r\n",
+            b"25",
+            b"2500 bad\r\n",
+            b"hello\r\n",
+            b"250 bare lf\n",
+            b"\r\n",
+            b"250 a line that is longer than the limits\r\n",
+            b"250-another line longer than the limit\r\n",
+            // Over-long, and wherever it is split the rest looks like a reply.
+            b"250 x250 x250 x250 x250 x250 x250 x250 x250 x\r\n",
+        ])
+        .prop_map(|p| p.to_vec()),
+        "[2-5][0-5][0-9][ -][ -~\t]{0,30}\r\n".prop_map(String::into_bytes),
+    ]
+}
+
+proptest! {
+    /// A stream of well-formed, malformed and over-long replies, in any chunks, under small
+    /// line and lines-per-reply limits: what the decoder gives does not depend on how the
+    /// input was split, so the whole-reply path (tried only when no partial reply, dropped
+    /// reply, over-long line or partial line is pending) never takes octets the
+    /// line-by-line reader is in the middle of.
+    #[test]
+    fn decoder_state_survives_splits_and_small_limits(
+        pieces in prop::collection::vec(arb_piece(), 1..12),
+        sizes in prop::collection::vec(1usize..40, 1..6),
+        max_line_len in 8usize..40,
+        max_lines in 1usize..4,
+    ) {
+        let input = pieces.concat();
+        let config = ReplyDecoderConfig::default()
+            .with_max_line_len(max_line_len)
+            .with_max_lines(max_lines);
+        let by_octet = decode_chunked_with(ReplyDecoder::new(config), &input, &[1]);
+        let whole = decode_all(&mut ReplyDecoder::new(config), &input);
+        let chunked = decode_chunked_with(ReplyDecoder::new(config), &input, &sizes);
+        prop_assert_eq!(&whole, &by_octet);
+        prop_assert_eq!(&chunked, &by_octet);
+    }
+}
+
 /// Decodes `input` in one piece (so the whole-reply scan sees every reply that is there)
 /// and one octet at a time (so every line goes through the line-by-line reader); both must
 /// give the same replies and errors.

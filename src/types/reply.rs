@@ -1359,15 +1359,31 @@ impl WholeReply {
     /// Takes the reply off the front of `buf`: one split for the whole reply.
     #[inline(always)]
     fn take(self, buf: &mut BytesMut) -> Reply {
-        let mut raw = buf.split_to(self.len).freeze();
-        let body = if self.count == 1 {
-            raw.truncate(self.text.1);
-            raw.advance(self.text.0);
-            Body::Single(Text::from_checked(raw))
-        } else {
-            Body::Wire(Wire { raw, count: self.count, texts: OnceLock::new() })
-        };
+        if self.count == 1 {
+            return self.take_single(buf);
+        }
+        let raw = buf.split_to(self.len).freeze();
+        let body = Body::Wire(Wire { raw, count: self.count, texts: OnceLock::new() });
         Reply { code: self.code, enhanced: self.enhanced, body }
+    }
+
+    /// [`take`](Self::take) for a single-line reply. Apart, so that the decoder's
+    /// single-line path writes only what `Body::Single` holds: built next to `Body::Wire`,
+    /// it also stored a line count and a `OnceLock` state in octets a single-line body
+    /// leaves unused.
+    #[inline(always)]
+    fn take_single(self, buf: &mut BytesMut) -> Reply {
+        let mut raw = buf.split_to(self.len);
+        // Cut to the text before `freeze`: a `BytesMut` is cut by setting its length, a
+        // `Bytes` checks its kind first.
+        raw.truncate(self.text.1);
+        let mut text = raw.freeze();
+        text.advance(self.text.0);
+        Reply {
+            code: self.code,
+            enhanced: self.enhanced,
+            body: Body::Single(Text::from_checked(text)),
+        }
     }
 }
 
@@ -1471,7 +1487,7 @@ fn text_end(line: &[u8], start: usize, max_line_len: usize) -> Option<usize> {
 
 /// A multi-line reply whose first line [`scan_first`] found, when it is whole at the
 /// front of `buf`: taken off, as [`scan_reply`] would find it.
-#[inline(never)]
+#[inline]
 fn take_multi(
     buf: &mut BytesMut,
     first: WholeReply,
@@ -1590,10 +1606,13 @@ pub struct ReplyDecoder {
     line_goes_on: Option<bool>,
     /// The line limit, for the whole-reply scan.
     max_line_len: usize,
-    /// The last line-by-line call ended waiting for input: the next calls go on line by
-    /// line (the framer remembers how far it scanned), so a reply fed a few octets at a
-    /// time is not scanned from its start again and again.
-    waiting: bool,
+    /// The next call goes straight to the line-by-line decoder, as the last one left it
+    /// inside a reply (a partial multi-line reply, the rest of a failed reply being
+    /// dropped, an over-long line being discarded) or waiting for input: the framer
+    /// remembers how far it scanned, so a reply fed a few octets at a time is not scanned
+    /// from its start again and again. One flag, set when a line-by-line call returns, so
+    /// that the whole-reply path tests one field.
+    by_lines: bool,
 }
 
 impl Default for ReplyDecoder {
@@ -1616,7 +1635,7 @@ impl ReplyDecoder {
             skipping: false,
             line_goes_on: None,
             max_line_len: config.max_line_len.max(8),
-            waiting: false,
+            by_lines: false,
         }
     }
 
@@ -1627,7 +1646,7 @@ impl ReplyDecoder {
         self.asm = Assembler::default();
         self.skipping = false;
         self.line_goes_on = None;
-        self.waiting = false;
+        self.by_lines = false;
     }
 
     /// Whether the decoder is inside a reply: a multi-line reply has started but not ended,
@@ -1643,24 +1662,46 @@ impl ReplyDecoder {
     /// - `Err(e)`: one reply failed (see the type's documentation for how the decoder
     ///   resynchronises); call again for the next.
     pub fn decode(&mut self, buf: &mut BytesMut) -> Result<Option<Reply>, DecodeError> {
-        if !self.waiting
-            && self.asm.partial.is_none()
-            && !self.skipping
-            && !self.framer.is_discarding()
-        {
+        if !self.by_lines {
             if let Some((first, last)) = scan_first(buf, self.max_line_len) {
                 if last {
-                    return Ok(Some(first.take(buf)));
+                    return Ok(Some(first.take_single(buf)));
                 }
-                if let Some(reply) = take_multi(buf, first, self.max_line_len, self.max_lines) {
-                    return Ok(Some(reply));
-                }
+                // The parts it needs, not `first` itself: passed in registers, so that
+                // the single-line path keeps the reply's parts in registers too.
+                return self.decode_multi(buf, first.code, first.enhanced, first.len);
             }
         }
+        self.decode_by_lines(buf)
+    }
+
+    /// A reply whose first line [`scan_first`] found (its code, enhanced code and length)
+    /// and which goes on: taken whole when it is, else read line by line.
+    #[inline(never)]
+    fn decode_multi(
+        &mut self,
+        buf: &mut BytesMut,
+        code: ReplyCode,
+        enhanced: Option<EnhancedStatusCode>,
+        len: usize,
+    ) -> Result<Option<Reply>, DecodeError> {
+        let first = WholeReply { code, enhanced, len, count: 1, text: (0, 0) };
+        if let Some(reply) = take_multi(buf, first, self.max_line_len, self.max_lines) {
+            return Ok(Some(reply));
+        }
+        self.decode_by_lines(buf)
+    }
+
+    /// [`decode_lines`](Self::decode_lines), then whether the next call goes on line by
+    /// line.
+    #[inline(never)]
+    fn decode_by_lines(&mut self, buf: &mut BytesMut) -> Result<Option<Reply>, DecodeError> {
         let result = self.decode_lines(buf);
         // Only a partial line left in `buf` is worth remembering: the framer knows how far
         // it looked.
-        self.waiting = matches!(result, Ok(None)) && !buf.is_empty();
+        let waiting = matches!(result, Ok(None)) && !buf.is_empty();
+        self.by_lines =
+            waiting || self.asm.partial.is_some() || self.skipping || self.framer.is_discarding();
         result
     }
 
