@@ -1661,6 +1661,9 @@ impl ReplyDecoder {
     /// - `Ok(None)`: no complete reply yet; call again when more input has arrived.
     /// - `Err(e)`: one reply failed (see the type's documentation for how the decoder
     ///   resynchronises); call again for the next.
+    // Inlined into the caller: the single-line path is short (the rest is out of line), and
+    // the reply is then built where the caller keeps it instead of being returned and moved.
+    #[inline(always)]
     pub fn decode(&mut self, buf: &mut BytesMut) -> Result<Option<Reply>, DecodeError> {
         if !self.by_lines {
             if let Some((first, last)) = scan_first(buf, self.max_line_len) {
