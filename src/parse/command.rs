@@ -56,12 +56,7 @@ pub(crate) fn command_without_text(
     line: &[u8],
     cfg: &CommandConfig,
 ) -> Option<Result<Command, DecodeError>> {
-    let mut line = line;
-    if cfg.lax_spacing {
-        while let [rest @ .., b' ' | b'\t'] = line {
-            line = rest;
-        }
-    }
+    let line = trim_lax(line, cfg);
     let cmd = match line {
         [_, _, _, _] => match fold4(line) {
             v if v == verb(b"DATA") => Command::Data,
@@ -72,10 +67,7 @@ pub(crate) fn command_without_text(
             _ => return None,
         },
         [_, _, _, _, b' ', arg @ ..] if fold4(line) == verb(b"BDAT") => {
-            return Some(bdat(Some(arg)).map_err(|e| match memchr::memchr2(b'\r', b'\n', arg) {
-                Some(_) => BARE_LINE_END,
-                None => e,
-            }));
+            return Some(bdat(Some(arg)).map_err(|e| name_bare_line_end(e, line)));
         }
         [_, _, _, _, _, _, _, _] if line.eq_ignore_ascii_case(b"STARTTLS") => Command::StartTls,
         _ => return None,
@@ -86,12 +78,7 @@ pub(crate) fn command_without_text(
 /// [`command`] of `line`; `src` is the shared buffer that the values' parts are sliced
 /// from (`line` lies in it, or no part of `line` is kept).
 fn command_in(src: &Bytes, line: &[u8], cfg: &CommandConfig) -> Result<Command, DecodeError> {
-    let mut line = line;
-    if cfg.lax_spacing {
-        while let [rest @ .., b' ' | b'\t'] = line {
-            line = rest;
-        }
-    }
+    let line = trim_lax(line, cfg);
     // No whole-line scan for CR and LF up front: every rule below refuses control
     // characters except an unknown command's argument, which `unknown` checks; when a rule
     // fails, a stray CR or LF is named as the cause.
@@ -126,9 +113,26 @@ fn command_in(src: &Bytes, line: &[u8], cfg: &CommandConfig) -> Result<Command, 
         }
         _ => unknown(src, verb_bytes, arg),
     };
-    match cmd {
-        Err(_) if memchr::memchr2(b'\r', b'\n', line).is_some() => Err(BARE_LINE_END),
-        other => other,
+    cmd.map_err(|e| name_bare_line_end(e, line))
+}
+
+/// The line without the trailing spaces and tabs that [`CommandConfig::lax_spacing`]
+/// forgives.
+#[inline]
+fn trim_lax<'a>(mut line: &'a [u8], cfg: &CommandConfig) -> &'a [u8] {
+    if cfg.lax_spacing {
+        while let [rest @ .., b' ' | b'\t'] = line {
+            line = rest;
+        }
+    }
+    line
+}
+
+/// The error of a `line` that failed: a stray CR or LF in it is named as the cause.
+fn name_bare_line_end(e: DecodeError, line: &[u8]) -> DecodeError {
+    match memchr::memchr2(b'\r', b'\n', line) {
+        Some(_) => BARE_LINE_END,
+        None => e,
     }
 }
 
