@@ -18,14 +18,17 @@ use crate::types::Text;
 
 /// `Reply-code = %x32-35 %x30-35 %x30-39` (RFC 5321 §4.2): the value of three octets, or
 /// `None` when they are not a reply code.
-#[inline]
+#[inline(always)]
 pub(crate) fn reply_code(d: &[u8]) -> Option<u16> {
-    match *d {
-        [a @ b'2'..=b'5', b @ b'0'..=b'5', c @ b'0'..=b'9', ..] => {
-            Some(u16::from(a - b'0') * 100 + u16::from(b - b'0') * 10 + u16::from(c - b'0'))
-        }
-        _ => None,
+    let &[a, b, c, ..] = d else {
+        return None;
+    };
+    // The three digits tested at once, without a branch for each.
+    let (a, b, c) = (a.wrapping_sub(b'0'), b.wrapping_sub(b'0'), c.wrapping_sub(b'0'));
+    if !((a.wrapping_sub(2) < 4) & (b < 6) & (c < 10)) {
+        return None;
     }
+    Some(u16::from(a) * 100 + u16::from(b) * 10 + u16::from(c))
 }
 
 /// One reply line (without its CRLF) split into its parts.
@@ -203,22 +206,6 @@ fn first_special(s: &[u8]) -> Option<usize> {
     Some(s.len() - rest.len() + k)
 }
 
-/// The offset of the first octet of a 16-octet chunk that is not `%d32-126`, or 16 when
-/// there is none: two words.
-#[inline]
-fn first_special16(chunk: &[u8; 16]) -> usize {
-    let (lo, hi) = chunk.split_at(8);
-    let mut lo_word = [0u8; 8];
-    lo_word.copy_from_slice(lo);
-    let lo = special_octets(u64::from_le_bytes(lo_word));
-    if lo != 0 {
-        return (lo.trailing_zeros() / 8) as usize;
-    }
-    let mut hi_word = [0u8; 8];
-    hi_word.copy_from_slice(hi);
-    8 + (special_octets(u64::from_le_bytes(hi_word)).trailing_zeros() / 8) as usize
-}
-
 /// The end of one line of reply text: the offset of the CR of the first CRLF in `s` when
 /// every octet before it is `textstring` (RFC 5321 §4.2: HT, SP, printable US-ASCII).
 /// `None` when there is no CRLF in `s`, or another octet comes first (bare CR or LF,
@@ -236,7 +223,8 @@ pub(crate) fn crlf_after_text(s: &[u8]) -> Option<usize> {
                 break first_special(rest)?;
             };
             if any_special16(chunk) {
-                break first_special16(chunk);
+                // Two words; one of them holds the octet.
+                break first_special(chunk)?;
             }
             rest = tail;
         };

@@ -1463,14 +1463,9 @@ fn scan_rest(
 /// `line` is shorter than four octets: no such line is complete.
 #[inline(always)]
 fn line_head(line: &[u8]) -> Option<(u16, bool, usize)> {
-    let &[a, b, c, sep] = line.first_chunk::<4>()?;
-    // `Reply-code = %x32-35 %x30-35 %x30-39`, the three digits tested at once.
-    let (a, b, c) = (a.wrapping_sub(b'0'), b.wrapping_sub(b'0'), c.wrapping_sub(b'0'));
-    if !((a.wrapping_sub(2) < 4) & (b < 6) & (c < 10)) {
-        return None;
-    }
-    let code = u16::from(a) * 100 + u16::from(b) * 10 + u16::from(c);
-    match sep {
+    let head = line.first_chunk::<4>()?;
+    let code = p::reply_code(head)?;
+    match head[3] {
         b' ' => Some((code, true, 4)),
         b'-' => Some((code, false, 4)),
         b'\r' => Some((code, true, 3)),
@@ -1483,18 +1478,6 @@ fn line_head(line: &[u8]) -> Option<(u16, bool, usize)> {
 #[inline(always)]
 fn text_end(line: &[u8], start: usize, max_line_len: usize) -> Option<usize> {
     p::crlf_after_text(line.get(start..line.len().min(max_line_len))?)
-}
-
-/// A multi-line reply whose first line [`scan_first`] found, when it is whole at the
-/// front of `buf`: taken off, as [`scan_reply`] would find it.
-#[inline]
-fn take_multi(
-    buf: &mut BytesMut,
-    first: WholeReply,
-    max_line_len: usize,
-    max_lines: usize,
-) -> Option<Reply> {
-    Some(scan_rest(buf, first, max_line_len, max_lines)?.take(buf))
 }
 
 /// The default reply line limit: 4096 octets including CRLF.
@@ -1689,8 +1672,8 @@ impl ReplyDecoder {
         len: usize,
     ) -> Result<Option<Reply>, DecodeError> {
         let first = WholeReply { code, enhanced, len, count: 1, text: (0, 0) };
-        if let Some(reply) = take_multi(buf, first, self.max_line_len, self.max_lines) {
-            return Ok(Some(reply));
+        if let Some(whole) = scan_rest(buf, first, self.max_line_len, self.max_lines) {
+            return Ok(Some(whole.take(buf)));
         }
         self.decode_by_lines(buf)
     }
@@ -1785,8 +1768,9 @@ impl ReplyDecoder {
 mod tests {
     use super::*;
 
-    /// The head test of the whole-reply scan (three digits checked at once) agrees with
-    /// the `Reply-line` parser on every first four octets that matter.
+    /// The head test of the whole-reply scan (three digits checked at once, in
+    /// `p::reply_code`) agrees with the `Reply-line` grammar on every first four octets
+    /// that matter.
     #[test]
     fn line_head_agrees_with_the_reply_line_parser() {
         let octets: Vec<u8> =
@@ -1796,7 +1780,16 @@ mod tests {
                 for &c in &octets {
                     for &sep in &octets {
                         let line = [a, b, c, sep];
-                        let want = p::reply_code(&line).and_then(|code| match sep {
+                        // `Reply-code = %x32-35 %x30-35 %x30-39`, octet by octet.
+                        let code = match line {
+                            [a @ b'2'..=b'5', b @ b'0'..=b'5', c @ b'0'..=b'9', _] => Some(
+                                u16::from(a - b'0') * 100
+                                    + u16::from(b - b'0') * 10
+                                    + u16::from(c - b'0'),
+                            ),
+                            _ => None,
+                        };
+                        let want = code.and_then(|code| match sep {
                             b' ' => Some((code, true, 4)),
                             b'-' => Some((code, false, 4)),
                             b'\r' => Some((code, true, 3)),
