@@ -455,21 +455,89 @@ const fn read_u32(s: &[u8], at: usize) -> u64 {
 
 /// `Some(Type::Name)` for the `Name = "TEXT"` entry whose text `$input` equals ignoring
 /// ASCII case, else `None`: the keys are constants, so this is one integer match on the
-/// [`FoldedKey`] of `$input`.
+/// [`FoldedKey`] of `$input`. With `key:` first, `$input` is that key already.
 macro_rules! match_folded {
-    ($input:expr, $ty:ident { $($name:ident = $text:literal;)* }) => {{
+    ($input:expr, $ty:ident { $($name:ident = $text:literal;)* }) => {
+        crate::parse::reply::match_folded!(
+            key: crate::parse::reply::folded_key($input),
+            $ty { $($name = $text;)* }
+        )
+    };
+    (key: $key:expr, $ty:ident { $($name:ident = $text:literal;)* }) => {{
         mod keys {
             use crate::parse::reply::{folded_key, FoldedKey};
             $(#[allow(non_upper_case_globals)]
             pub(super) const $name: FoldedKey = folded_key($text.as_bytes());)*
         }
-        match crate::parse::reply::folded_key($input) {
+        match $key {
             $(keys::$name => Some($ty::$name),)*
             _ => None,
         }
     }};
 }
 pub(crate) use match_folded;
+
+/// The octets of `s` from `at`, up to eight, little-endian; zero octets past its end.
+#[inline(always)]
+fn read_u64_padded(s: &[u8], at: usize) -> u64 {
+    let rest = s.get(at..).unwrap_or_default();
+    match rest.first_chunk::<8>() {
+        Some(word) => u64::from_le_bytes(*word),
+        None => {
+            let mut word = [0u8; 8];
+            word[..rest.len()].copy_from_slice(rest);
+            u64::from_le_bytes(word)
+        }
+    }
+}
+
+/// The octets of `w` that end an `ehlo-keyword` in wire-form reply text: SP, HT, "=" and
+/// the CR of the line end (text that [`crlf_after_text`] passed holds no other octet below
+/// "!"), and the zero octets [`read_u64_padded`] adds. Only the lowest flag is exact.
+#[inline(always)]
+const fn keyword_stops(w: u64) -> u64 {
+    let below_bang = w.wrapping_sub(LO * 0x21) & !w;
+    let x = w ^ (LO * b'=' as u64);
+    let equals = x.wrapping_sub(LO) & !x;
+    (below_bang | equals) & HI
+}
+
+/// The [`FoldedKey`] of the `ehlo-keyword` that starts the text of a line of a wire-form
+/// reply, and the offset of the octet after it: SP, HT, "=" or the line's CR, which `text`
+/// must hold (it is what [`crlf_after_text`] passed, the line's CRLF and maybe more).
+/// What [`ehlo_line_in`] would give as the keyword, straight from the words it is read
+/// in, for a keyword of 1 to 24 octets. `None` when the text starts with SP, HT or "="
+/// (or is empty) or the keyword is longer: `ehlo_line_in` takes those.
+#[inline(always)]
+pub(crate) fn wire_keyword(text: &[u8]) -> Option<(FoldedKey, usize)> {
+    let w0 = read_u64_padded(text, 0);
+    let stops = keyword_stops(w0);
+    if stops != 0 {
+        let n = (stops.trailing_zeros() / 8) as usize;
+        let a = match n {
+            0 => return None,
+            1..=3 => w0 & ((1 << (8 * n)) - 1),
+            _ => (w0 & 0xffff_ffff) | ((w0 >> (8 * (n - 4))) << 32),
+        };
+        return Some(((n, upper_word(a), 0, 0), n));
+    }
+    // Eight octets or more: each read below lies before the stop, so within `text`.
+    let w1 = read_u64_padded(text, 8);
+    let stops = keyword_stops(w1);
+    if stops != 0 {
+        let n = 8 + (stops.trailing_zeros() / 8) as usize;
+        let b = read_u64(text, n - 8);
+        return Some(((n, upper_word(w0), upper_word(b), 0), n));
+    }
+    let stops = keyword_stops(read_u64_padded(text, 16));
+    if stops != 0 {
+        let n = 16 + (stops.trailing_zeros() / 8) as usize;
+        // Sixteen octets are two words; more are three, the last ending at the stop.
+        let c = if n == 16 { 0 } else { upper_word(read_u64(text, n - 8)) };
+        return Some(((n, upper_word(w0), upper_word(w1), c), n));
+    }
+    None
+}
 
 /// The [`FoldedKey`] of `s`: its length and its octets in up to three (overlapping) words,
 /// upper-cased. Two strings of at most 24 octets have the same key exactly when they are
@@ -535,7 +603,45 @@ mod tests {
         )
     }
 
+    /// Wire-form line text: `textstring` octets weighted towards keyword characters and
+    /// the octets that end a keyword, then the line's CRLF and what may follow it.
+    fn wire_text() -> impl Strategy<Value = Vec<u8>> {
+        let octet = prop_oneof![
+            20 => b'A'..=b'Z',
+            10 => b'a'..=b'z',
+            4 => b'0'..=b'9',
+            2 => Just(b'-'),
+            2 => Just(b'='),
+            3 => Just(b' '),
+            2 => Just(b'\t'),
+            2 => b'!'..=b'~',
+        ];
+        (proptest::collection::vec(octet, 0..40), proptest::collection::vec(any::<u8>(), 0..12))
+            .prop_map(|(text, after)| [&text[..], b"\r\n", &after[..]].concat())
+    }
+
     proptest! {
+        /// The keyword `wire_keyword` reads in words is the one `ehlo_line_in` finds, with
+        /// the same key `folded_key` gives it; it leaves to `ehlo_line_in` exactly the
+        /// lines that start with SP, HT, "=" or the CR, and keywords of 24 octets or more.
+        #[test]
+        fn wire_keyword_agrees_with_ehlo_line_in(text in wire_text()) {
+            let (parsed, _) = ehlo_line_in(&text).expect("the text holds its CR");
+            let first = text[0];
+            match wire_keyword(&text) {
+                Some((key, end)) => {
+                    let (keyword, _) = parsed.expect("a keyword");
+                    prop_assert_eq!(keyword.len(), end);
+                    prop_assert_eq!(key, folded_key(keyword));
+                    prop_assert!(matches!(text[end], b' ' | b'\t' | b'=' | b'\r'));
+                }
+                None => prop_assert!(
+                    matches!(first, b' ' | b'\t' | b'=' | b'\r')
+                        || parsed.is_some_and(|(keyword, _)| keyword.len() >= 24)
+                ),
+            }
+        }
+
         /// The 16-octet scan with its word-by-word tail finds the same line end as the
         /// octet-by-octet definition, wherever the CRLF, tabs and other octets fall.
         #[test]

@@ -154,13 +154,29 @@ macro_rules! keyword_keys {
             /// regard to case, §2.4).
             #[inline]
             fn of(keyword: &[u8]) -> Option<Keyword> {
-                crate::parse::reply::match_folded!(keyword, Keyword { $($name = $text;)* })
+                Keyword::of_key(crate::parse::reply::folded_key(keyword))
+            }
+
+            /// [`Keyword::of`] the keyword with this [`FoldedKey`](crate::parse::reply::FoldedKey).
+            #[inline]
+            fn of_key(key: crate::parse::reply::FoldedKey) -> Option<Keyword> {
+                crate::parse::reply::match_folded!(key: key, Keyword { $($name = $text;)* })
             }
         }
     };
 }
 
 impl Keyword {
+    /// The keywords whose parameters the summary looks at: the AUTH mechanisms, the SIZE
+    /// number, and the ones whose typed variant needs its parameters in their syntax.
+    /// Any other typed keyword is typed whatever parameters follow it.
+    const WITH_PARAMS: u32 = Keyword::Auth.bit()
+        | Keyword::Size.bit()
+        | Keyword::DeliverBy.bit()
+        | Keyword::FutureRelease.bit()
+        | Keyword::MtPriority.bit()
+        | Keyword::NoSoliciting.bit();
+
     /// Its bit in a set of keywords.
     const fn bit(self) -> u32 {
         1 << self as u32
@@ -502,7 +518,9 @@ impl Summary {
     /// form of a multi-line reply whose lines carry no enhanced code (see
     /// [`Reply::wire_form`]). Each line is `Reply-code ( "-" / SP ) textstring CRLF`, or a
     /// bare code and CRLF (RFC 5321 §4.2), as the reply decoder checked; a line that is a
-    /// keyword alone is looked at once.
+    /// keyword alone is looked at once. The usual line, a keyword at the start of its
+    /// text, has its keyword's key read in words as the line is scanned
+    /// ([`p::wire_keyword`]); the others go through [`p::ehlo_line_in`].
     fn read_wire(&mut self, raw: &Bytes) {
         let Some(mut pos) = p::find_cr(raw).map(|cr| cr + 2) else {
             return;
@@ -516,12 +534,36 @@ impl Summary {
                 pos += 5;
                 continue;
             }
-            let Some((parsed, cr)) = p::ehlo_line_in(text) else {
-                return;
+            let cr = match p::wire_keyword(text) {
+                // The usual line: a keyword at the start of the text, its key read as the
+                // line is scanned.
+                Some((key, end)) => {
+                    let Some(after) = text.get(end..) else {
+                        return;
+                    };
+                    let cr = match after.first() {
+                        Some(b'\r') => end,
+                        _ => match p::find_cr(after) {
+                            Some(cr) => end + cr,
+                            None => return,
+                        },
+                    };
+                    if let Some(k) = Keyword::of_key(key) {
+                        let from = end + usize::from(after.first() == Some(&b'='));
+                        self.read_known(raw, k, &text[from..cr]);
+                    }
+                    cr
+                }
+                None => {
+                    let Some((parsed, cr)) = p::ehlo_line_in(text) else {
+                        return;
+                    };
+                    if let Some((keyword, rest)) = parsed {
+                        self.read_keyword(raw, keyword, rest);
+                    }
+                    cr
+                }
             };
-            if let Some((keyword, rest)) = parsed {
-                self.read_keyword(raw, keyword, rest);
-            }
             pos += 4 + cr + 2;
         }
     }
@@ -529,11 +571,29 @@ impl Summary {
     /// Takes in the `ehlo-line` with this keyword and parameter text (lying in `base`).
     #[inline]
     fn read_keyword(&mut self, base: &Bytes, keyword: &[u8], rest: &[u8]) {
-        let Some(k) = Keyword::of(keyword) else {
-            return;
-        };
+        if let Some(k) = Keyword::of(keyword) {
+            self.read_known(base, k, rest);
+        }
+    }
+
+    /// Takes in the `ehlo-line` of this typed keyword with this parameter text (lying in
+    /// `base`). Most keywords are typed whatever follows them; the few whose parameters
+    /// count are read out of line.
+    #[inline(always)]
+    fn read_known(&mut self, base: &Bytes, k: Keyword, rest: &[u8]) {
         let bit = k.bit();
         self.offered |= bit;
+        if bit & Keyword::WITH_PARAMS == 0 {
+            self.typed |= bit;
+        } else {
+            self.read_params(base, k, rest);
+        }
+    }
+
+    /// [`read_known`](Self::read_known) for a keyword in [`Keyword::WITH_PARAMS`].
+    #[inline(never)]
+    fn read_params(&mut self, base: &Bytes, k: Keyword, rest: &[u8]) {
+        let bit = k.bit();
         let typed = match k {
             Keyword::Auth => {
                 for name in p::ehlo_params(rest) {
@@ -550,11 +610,7 @@ impl Summary {
                 }
                 None => false,
             },
-            Keyword::DeliverBy
-            | Keyword::FutureRelease
-            | Keyword::MtPriority
-            | Keyword::NoSoliciting => Extension::with_params(base, k, rest).is_some(),
-            _ => true,
+            _ => Extension::with_params(base, k, rest).is_some(),
         };
         if typed {
             self.typed |= bit;
