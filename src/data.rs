@@ -393,7 +393,6 @@ impl DotUnstuffer {
         from: usize,
         limit: usize,
     ) -> Step {
-        let known = (self.bare_cr, self.bare_lf, self.nul, self.eight_bit);
         let mut i = from;
         // Whole windows: their blocks end at least two octets before the end of `s`, so
         // before `limit`.
@@ -409,7 +408,7 @@ impl DotUnstuffer {
                 if i > last {
                     break;
                 }
-                if let Some(step) = self.visit::<BARE, NUL, HIGH>(s, i, limit, window(i), known) {
+                if let Some(step) = self.visit::<BARE, NUL, HIGH>(s, i, limit, window(i)) {
                     return step;
                 }
                 i += BLOCK;
@@ -431,7 +430,7 @@ impl DotUnstuffer {
             let mut w = [b' '; WINDOW];
             w[..s.len() - i].copy_from_slice(&s[i..]);
             if marked::<BARE, NUL, HIGH, MIN>(&w) {
-                if let Some(step) = self.visit::<BARE, NUL, HIGH>(s, i, limit, &w, known) {
+                if let Some(step) = self.visit::<BARE, NUL, HIGH>(s, i, limit, &w) {
                     return step;
                 }
             }
@@ -441,8 +440,9 @@ impl DotUnstuffer {
     }
 
     /// Goes to each marked position of the block at `i` (its window is `w`), [`LANES`] at
-    /// a time: the end if one starts there, or that something was learned (not `known`
-    /// any more), or `None` to go on. A group of lanes without a mark is passed over with
+    /// a time: the end if one starts there, or that something was learned, or `None` to
+    /// go on (then nothing was learned: what is known when it starts is what was known
+    /// when the scan started). A group of lanes without a mark is passed over with
     /// one test, without working out where its marks are: a block is marked mostly for one
     /// `\r\n.`, and the groups after it are not looked at. Inlined, so that its marks are
     /// computed by the scan's own build (AVX2 where the CPU has it); it holds no call
@@ -454,8 +454,8 @@ impl DotUnstuffer {
         i: usize,
         limit: usize,
         w: &[u8; WINDOW],
-        known: (bool, bool, bool, bool),
     ) -> Option<Step> {
+        let known = (self.bare_cr, self.bare_lf, self.nul, self.eight_bit);
         for j in (0..BLOCK).step_by(LANES) {
             if i + j >= limit {
                 break;
