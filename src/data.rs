@@ -465,10 +465,24 @@ impl DotUnstuffer {
             if marks.iter().fold(0, |any, &m| any | m) == 0 {
                 continue;
             }
+            // The first marked lane: the least of the lanes' numbers where marked, 0xff
+            // elsewhere (a reduction to one octet, shorter than building a mask of the
+            // lanes). Most often its mark is the `\r\n.` that marked the block.
+            let first =
+                (0u8..).zip(&marks).fold(u8::MAX, |a, (l, &m)| a.min(l | m.wrapping_sub(1)));
+            let k = i + j + usize::from(first);
+            if k >= limit {
+                break;
+            }
+            if self.look(s, k) {
+                return Some(Step::End(k));
+            }
+            // The lanes after it.
             let mut bits = 0u32;
             for (l, &m) in marks.iter().enumerate() {
                 bits |= u32::from(m) << l;
             }
+            bits &= (u32::MAX << first) << 1;
             while bits != 0 {
                 let k = i + j + bits.trailing_zeros() as usize;
                 if k >= limit {
