@@ -272,11 +272,12 @@ impl DotUnstuffer {
                 // rather than past its end, so that the reader's next read lands where
                 // this one did and finds it in cache instead of in the next stretch of
                 // the allocation.
-                let chunk = buf.split_off(0);
-                if let Some(start) = self.start.take() {
-                    *buf = start;
+                match self.start.take() {
+                    // The buffer's own handle becomes the chunk: no new handle to count
+                    // and no old one to drop.
+                    Some(start) => std::mem::replace(buf, start),
+                    None => buf.split_off(0),
                 }
-                chunk
             } else {
                 if self.start.is_none() {
                     self.start = Some(buf.split_to(0));
