@@ -335,12 +335,12 @@ impl DotUnstuffer {
     /// [`scan`](Self::scan) in the portable build.
     #[inline(never)]
     fn scan_portable(&mut self, s: &[u8], limit: usize) -> Option<usize> {
+        const M: bool = PORTABLE_MIN;
         let mut from = 0;
         loop {
             // A property already seen need not be looked for again: with fewer kinds of
             // marks, an 8-bit message or one with bare line ends stays on the fast path.
             let bare = !(self.bare_cr && self.bare_lf);
-            const M: bool = PORTABLE_MIN;
             let step = match (bare, !self.nul, !self.eight_bit) {
                 (true, true, true) => self.scan_blocks::<true, true, true, M>(s, from, limit),
                 (true, true, false) => self.scan_blocks::<true, true, false, M>(s, from, limit),
