@@ -197,17 +197,20 @@ impl DotUnstuffer {
     /// no spare capacity: once they are dropped, the next read into it goes to the same
     /// memory, still in cache, instead of further along the allocation.
     pub fn decode(&mut self, buf: &mut BytesMut) -> Option<DataEvent> {
-        let event = self.next_event(buf);
-        if !matches!(event, Some(DataEvent::Chunk(_))) {
-            // Done with this buffer for now: a handle kept on it would stop the reader
-            // from reclaiming its allocation.
-            self.start = None;
+        let was_done = self.done;
+        if let Some(chunk) = self.next_chunk(buf) {
+            return Some(DataEvent::Chunk(chunk));
         }
-        event
+        // Done with this buffer for now: a handle kept on it would stop the reader from
+        // reclaiming its allocation.
+        self.start = None;
+        (self.done && !was_done).then(|| DataEvent::End(self.summary()))
     }
 
-    /// [`decode`](Self::decode) itself.
-    fn next_event(&mut self, buf: &mut BytesMut) -> Option<DataEvent> {
+    /// [`decode`](Self::decode) itself: the next chunk, or `None` when more input is
+    /// needed or the end marker was just consumed (then `done` is set). The chunk alone
+    /// is returned, not an event, so the common return carries nothing but it.
+    fn next_chunk(&mut self, buf: &mut BytesMut) -> Option<Bytes> {
         loop {
             if self.done || buf.is_empty() {
                 return None;
@@ -217,7 +220,7 @@ impl DotUnstuffer {
                     Some(b"\r\n") => {
                         buf.advance(3);
                         self.done = true;
-                        return Some(DataEvent::End(self.summary()));
+                        return None;
                     }
                     // ".\r" and "." could still become the end marker: wait.
                     None if buf[1..] == b"\r\n"[..buf.len() - 1] => return None,
@@ -240,23 +243,41 @@ impl DotUnstuffer {
                 0
             };
             let limit = buf.len() - hold;
-            let (take, line_start) = match self.scan(buf, limit) {
-                Some(p) => (p + 2, true),
-                None => (limit, false),
+            // `dot`: the chunk ends with a line end whose next line starts with a
+            // transparency dot, known as one already: it is dropped with the chunk, without
+            // another pass through the line start.
+            let (take, line_start, dot) = match self.scan(buf, limit) {
+                // What follows the dot of `\r\n.` is there and is neither the CR of the end
+                // marker nor an LF that keeps the dot: the dot is a transparency dot (RFC
+                // 5321 §4.5.2).
+                Some(p) if buf.get(p + 3).is_some_and(|&c| c != b'\r' && c != b'\n') => {
+                    (p + 2, false, true)
+                }
+                Some(p) => (p + 2, true, false),
+                None => (limit, false, false),
             };
             if take == 0 {
                 return None;
             }
-            let chunk = if take == buf.len() {
+            let chunk = if dot {
+                // Cut after the dot and leave it out of the chunk: one cut for both.
+                if self.start.is_none() {
+                    self.start = Some(buf.split_to(0));
+                }
+                let mut chunk = buf.split_to(take + 1);
+                chunk.truncate(take);
+                chunk
+            } else if take == buf.len() {
                 // The buffer is used up: leave it an empty handle where what it held began
                 // rather than past its end, so that the reader's next read lands where
                 // this one did and finds it in cache instead of in the next stretch of
                 // the allocation.
-                let chunk = buf.split_off(0);
-                if let Some(start) = self.start.take() {
-                    *buf = start;
+                match self.start.take() {
+                    // The buffer's own handle becomes the chunk: no new handle to count
+                    // and no old one to drop.
+                    Some(start) => std::mem::replace(buf, start),
+                    None => buf.split_off(0),
                 }
-                chunk
             } else {
                 if self.start.is_none() {
                     self.start = Some(buf.split_to(0));
@@ -265,8 +286,13 @@ impl DotUnstuffer {
             }
             .freeze();
             self.line_start = line_start;
-            if self.account(&chunk) {
-                return Some(DataEvent::Chunk(chunk));
+            let yielded = self.account(&chunk);
+            if dot {
+                // The dropped dot began the next line.
+                self.line_len = 1;
+            }
+            if yielded {
+                return Some(chunk);
             }
         }
     }
@@ -293,25 +319,62 @@ impl DotUnstuffer {
     /// first, which follows a line start, a dropped dot or an octet that is not a CR (a chunk
     /// never ends in a CR whose next octet is unknown): whether a line end is bare is decided
     /// exactly, whatever the cut into reads.
+    #[inline]
     fn scan(&mut self, s: &[u8], limit: usize) -> Option<usize> {
         if limit == 0 {
             return None;
         }
         self.bare_lf |= s[0] == b'\n';
+        #[cfg(target_arch = "x86_64")]
+        if self.avx2 {
+            return self.scan_avx2(s, limit);
+        }
+        self.scan_portable(s, limit)
+    }
+
+    /// [`scan`](Self::scan) in the portable build.
+    #[inline(never)]
+    fn scan_portable(&mut self, s: &[u8], limit: usize) -> Option<usize> {
+        const M: bool = PORTABLE_MIN;
         let mut from = 0;
         loop {
             // A property already seen need not be looked for again: with fewer kinds of
             // marks, an 8-bit message or one with bare line ends stays on the fast path.
             let bare = !(self.bare_cr && self.bare_lf);
             let step = match (bare, !self.nul, !self.eight_bit) {
-                (true, true, true) => self.scan_blocks::<true, true, true>(s, from, limit),
-                (true, true, false) => self.scan_blocks::<true, true, false>(s, from, limit),
-                (true, false, true) => self.scan_blocks::<true, false, true>(s, from, limit),
-                (true, false, false) => self.scan_blocks::<true, false, false>(s, from, limit),
-                (false, true, true) => self.scan_blocks::<false, true, true>(s, from, limit),
-                (false, true, false) => self.scan_blocks::<false, true, false>(s, from, limit),
-                (false, false, true) => self.scan_blocks::<false, false, true>(s, from, limit),
-                (false, false, false) => self.scan_blocks::<false, false, false>(s, from, limit),
+                (true, true, true) => self.scan_blocks::<true, true, true, M>(s, from, limit),
+                (true, true, false) => self.scan_blocks::<true, true, false, M>(s, from, limit),
+                (true, false, true) => self.scan_blocks::<true, false, true, M>(s, from, limit),
+                (true, false, false) => self.scan_blocks::<true, false, false, M>(s, from, limit),
+                (false, true, true) => self.scan_blocks::<false, true, true, M>(s, from, limit),
+                (false, true, false) => self.scan_blocks::<false, true, false, M>(s, from, limit),
+                (false, false, true) => self.scan_blocks::<false, false, true, M>(s, from, limit),
+                (false, false, false) => self.scan_blocks::<false, false, false, M>(s, from, limit),
+            };
+            match step {
+                Step::End(p) => return Some(p),
+                Step::Limit => return None,
+                Step::Learned(next) => from = next,
+            }
+        }
+    }
+
+    /// [`scan`](Self::scan) with the block scans compiled for AVX2 ([`blocks_avx2`]).
+    #[cfg(target_arch = "x86_64")]
+    fn scan_avx2(&mut self, s: &[u8], limit: usize) -> Option<usize> {
+        let mut from = 0;
+        loop {
+            // As in `scan_portable`.
+            let bare = !(self.bare_cr && self.bare_lf);
+            let step = match (bare, !self.nul, !self.eight_bit) {
+                (true, true, true) => blocks_avx2::<true, true, true>(self, s, from, limit),
+                (true, true, false) => blocks_avx2::<true, true, false>(self, s, from, limit),
+                (true, false, true) => blocks_avx2::<true, false, true>(self, s, from, limit),
+                (true, false, false) => blocks_avx2::<true, false, false>(self, s, from, limit),
+                (false, true, true) => blocks_avx2::<false, true, true>(self, s, from, limit),
+                (false, true, false) => blocks_avx2::<false, true, false>(self, s, from, limit),
+                (false, false, true) => blocks_avx2::<false, false, true>(self, s, from, limit),
+                (false, false, false) => blocks_avx2::<false, false, false>(self, s, from, limit),
             };
             match step {
                 Step::End(p) => return Some(p),
@@ -324,59 +387,13 @@ impl DotUnstuffer {
     /// [`scan`](Self::scan) from `from`, a block of [`BLOCK`] positions at a time, with the
     /// marks [`marked`] is told to look for. Stops when it has learned something, so that
     /// the caller picks the narrower search.
-    #[inline]
-    fn scan_blocks<const BARE: bool, const NUL: bool, const HIGH: bool>(
-        &mut self,
-        s: &[u8],
-        from: usize,
-        limit: usize,
-    ) -> Step {
-        #[cfg(target_arch = "x86_64")]
-        if self.avx2 {
-            return self.scan_blocks_avx2::<BARE, NUL, HIGH>(s, from, limit);
-        }
-        self.scan_blocks_body::<BARE, NUL, HIGH, PORTABLE_MIN>(s, from, limit)
-    }
-
-    /// [`scan_blocks_body`](Self::scan_blocks_body) compiled for AVX2: the same safe code,
-    /// which LLVM then vectorises 32 octets wide instead of SSE2's 16.
-    ///
-    /// This and `text.rs` are the crate's only `unsafe`: calling a function built for a CPU
-    /// feature is sound exactly when the CPU has it, and `avx2` is only set after
-    /// `is_x86_feature_detected!("avx2")` said so ([`has_avx2`]).
-    #[cfg(target_arch = "x86_64")]
-    #[allow(unsafe_code)]
-    fn scan_blocks_avx2<const BARE: bool, const NUL: bool, const HIGH: bool>(
-        &mut self,
-        s: &[u8],
-        from: usize,
-        limit: usize,
-    ) -> Step {
-        #[target_feature(enable = "avx2")]
-        fn run<const BARE: bool, const NUL: bool, const HIGH: bool>(
-            u: &mut DotUnstuffer,
-            s: &[u8],
-            from: usize,
-            limit: usize,
-        ) -> Step {
-            u.scan_blocks_body::<BARE, NUL, HIGH, true>(s, from, limit)
-        }
-        debug_assert!(has_avx2());
-        // SAFETY: `self.avx2` is true only when the running CPU has AVX2 (see `has_avx2`),
-        // which is all `run`'s target feature asks for; `run` itself is safe code.
-        unsafe { run::<BARE, NUL, HIGH>(self, s, from, limit) }
-    }
-
-    /// The block scan itself; see [`scan_blocks`](Self::scan_blocks). `MIN`: see
-    /// [`marked`].
     #[inline(always)]
-    fn scan_blocks_body<const BARE: bool, const NUL: bool, const HIGH: bool, const MIN: bool>(
+    fn scan_blocks<const BARE: bool, const NUL: bool, const HIGH: bool, const MIN: bool>(
         &mut self,
         s: &[u8],
         from: usize,
         limit: usize,
     ) -> Step {
-        let known = (self.bare_cr, self.bare_lf, self.nul, self.eight_bit);
         let mut i = from;
         // Whole windows: their blocks end at least two octets before the end of `s`, so
         // before `limit`.
@@ -392,7 +409,7 @@ impl DotUnstuffer {
                 if i > last {
                     break;
                 }
-                if let Some(step) = self.visit::<BARE, NUL, HIGH>(s, i, limit, window(i), known) {
+                if let Some(step) = self.visit::<BARE, NUL, HIGH>(s, i, limit, window(i)) {
                     return step;
                 }
                 i += BLOCK;
@@ -414,7 +431,7 @@ impl DotUnstuffer {
             let mut w = [b' '; WINDOW];
             w[..s.len() - i].copy_from_slice(&s[i..]);
             if marked::<BARE, NUL, HIGH, MIN>(&w) {
-                if let Some(step) = self.visit::<BARE, NUL, HIGH>(s, i, limit, &w, known) {
+                if let Some(step) = self.visit::<BARE, NUL, HIGH>(s, i, limit, &w) {
                     return step;
                 }
             }
@@ -424,9 +441,13 @@ impl DotUnstuffer {
     }
 
     /// Goes to each marked position of the block at `i` (its window is `w`), [`LANES`] at
-    /// a time: the end if one starts there, or that something was learned (not `known`
-    /// any more), or `None` to go on. Inlined, so that its marks are computed by the
-    /// scan's own build (AVX2 where the CPU has it); it holds no call either.
+    /// a time: the end if one starts there, or that something was learned, or `None` to
+    /// go on (then nothing was learned: what is known when it starts is what was known
+    /// when the scan started). A group of lanes without a mark is passed over with
+    /// one test, without working out where its marks are: a block is marked mostly for one
+    /// `\r\n.`, and the groups after it are not looked at. Inlined, so that its marks are
+    /// computed by the scan's own build (AVX2 where the CPU has it); it holds no call
+    /// either.
     #[inline(always)]
     fn visit<const BARE: bool, const NUL: bool, const HIGH: bool>(
         &mut self,
@@ -434,16 +455,37 @@ impl DotUnstuffer {
         i: usize,
         limit: usize,
         w: &[u8; WINDOW],
-        known: (bool, bool, bool, bool),
     ) -> Option<Step> {
-        let marks = marks::<BARE, NUL, HIGH>(w);
-        for (j, lanes) in marks.chunks_exact(LANES).enumerate() {
+        let known = (self.bare_cr, self.bare_lf, self.nul, self.eight_bit);
+        for j in (0..BLOCK).step_by(LANES) {
+            if i + j >= limit {
+                break;
+            }
+            let group: &[u8; LANES + 2] = w[j..j + LANES + 2].try_into().expect("in the window");
+            let marks = marks::<BARE, NUL, HIGH>(group);
+            if marks.iter().fold(0, |any, &m| any | m) == 0 {
+                continue;
+            }
+            // The first marked lane: the least of the lanes' numbers where marked, 0xff
+            // elsewhere (a reduction to one octet, shorter than building a mask of the
+            // lanes). Most often its mark is the `\r\n.` that marked the block.
+            let first =
+                (0u8..).zip(&marks).fold(u8::MAX, |a, (l, &m)| a.min(l | m.wrapping_sub(1)));
+            let k = i + j + usize::from(first);
+            if k >= limit {
+                break;
+            }
+            if self.look(s, k) {
+                return Some(Step::End(k));
+            }
+            // The lanes after it.
             let mut bits = 0u32;
-            for (l, &m) in lanes.iter().enumerate() {
+            for (l, &m) in marks.iter().enumerate() {
                 bits |= u32::from(m) << l;
             }
+            bits &= (u32::MAX << first) << 1;
             while bits != 0 {
-                let k = i + j * LANES + bits.trailing_zeros() as usize;
+                let k = i + j + bits.trailing_zeros() as usize;
                 if k >= limit {
                     break;
                 }
@@ -530,6 +572,38 @@ fn has_avx2() -> bool {
     }
 }
 
+/// [`DotUnstuffer::scan_blocks`] compiled for AVX2: the same safe code, which LLVM then
+/// vectorises 32 octets wide instead of SSE2's 16. One function per kind of search, each
+/// with its hot loop to itself (so that the compare constants stay in registers).
+///
+/// This and `text.rs` are the crate's only `unsafe`: calling a function built for a CPU
+/// feature is sound exactly when the CPU has it, and `avx2` is only set after
+/// `is_x86_feature_detected!("avx2")` said so ([`has_avx2`]).
+#[cfg(target_arch = "x86_64")]
+#[allow(unsafe_code)]
+#[inline(always)]
+fn blocks_avx2<const BARE: bool, const NUL: bool, const HIGH: bool>(
+    u: &mut DotUnstuffer,
+    s: &[u8],
+    from: usize,
+    limit: usize,
+) -> Step {
+    #[target_feature(enable = "avx2")]
+    fn run<const BARE: bool, const NUL: bool, const HIGH: bool>(
+        u: &mut DotUnstuffer,
+        s: &[u8],
+        from: usize,
+        limit: usize,
+    ) -> Step {
+        u.scan_blocks::<BARE, NUL, HIGH, true>(s, from, limit)
+    }
+    debug_assert!(u.avx2 && has_avx2());
+    // SAFETY: `u.avx2` is true only when the running CPU has AVX2 (see `has_avx2`), and
+    // this is only called when it is; that is all `run`'s target feature asks for; `run`
+    // itself is safe code.
+    unsafe { run::<BARE, NUL, HIGH>(u, s, from, limit) }
+}
+
 /// Where [`DotUnstuffer::scan_blocks`] stopped.
 enum Step {
     /// `\r\n.` starts here.
@@ -599,10 +673,11 @@ fn marked<const BARE: bool, const NUL: bool, const HIGH: bool, const MIN: bool>(
     any != 0
 }
 
-/// The marks of a block one by one: 1 where [`marked`] would look closer, else 0.
+/// The marks of a group of [`LANES`] positions of a block (`w`: the group and the two
+/// octets after it) one by one: 1 where [`marked`] would look closer, else 0.
 #[inline(always)]
-fn marks<const BARE: bool, const NUL: bool, const HIGH: bool>(w: &[u8; WINDOW]) -> [u8; BLOCK] {
-    let mut marks = [0; BLOCK];
+fn marks<const BARE: bool, const NUL: bool, const HIGH: bool>(w: &[u8; LANES + 2]) -> [u8; LANES] {
+    let mut marks = [0; LANES];
     for (k, m) in marks.iter_mut().enumerate() {
         *m = line_mark::<BARE>(w[k], w[k + 1], w[k + 2]) | Odd::<NUL, HIGH>::mark(w[k]);
     }
