@@ -245,12 +245,18 @@ pub(crate) fn crlf_after_text(s: &[u8]) -> Option<usize> {
 /// The offset of the first CR in `s`, eight octets at a time.
 #[inline]
 pub(crate) fn find_cr(s: &[u8]) -> Option<usize> {
+    find_octet::<b'\r'>(s)
+}
+
+/// The offset of the first octet `C` in `s`, eight octets at a time.
+#[inline]
+pub(crate) fn find_octet<const C: u8>(s: &[u8]) -> Option<usize> {
     const LO: u64 = 0x0101_0101_0101_0101;
     let mut i = 0;
     while let Some(chunk) = s.get(i..i + 8) {
         let mut word = [0u8; 8];
         word.copy_from_slice(chunk);
-        let x = u64::from_le_bytes(word) ^ (LO * u64::from(b'\r'));
+        let x = u64::from_le_bytes(word) ^ (LO * u64::from(C));
         // The lowest octet found is exact: only a zero octet below it could borrow.
         let zero = x.wrapping_sub(LO) & !x & (LO * 0x80);
         if zero != 0 {
@@ -258,7 +264,7 @@ pub(crate) fn find_cr(s: &[u8]) -> Option<usize> {
         }
         i += 8;
     }
-    s[i..].iter().position(|&c| c == b'\r').map(|k| i + k)
+    s[i..].iter().position(|&c| c == C).map(|k| i + k)
 }
 
 /// Whether every octet is HT, SP or printable ASCII: the common case, eight octets at a
@@ -491,14 +497,15 @@ fn read_u64_padded(s: &[u8], at: usize) -> u64 {
     }
 }
 
-/// The octets of `w` that end an `ehlo-keyword` in wire-form reply text: SP, HT, "=" and
-/// the CR of the line end (text that [`crlf_after_text`] passed holds no other octet below
-/// "!"), and the zero octets [`read_u64_padded`] adds. Only the lowest flag is exact.
+/// The octets of `w` that end an `ehlo-keyword` (with `EQ`) or an `ehlo-param` in
+/// wire-form reply text: SP, HT, "=" (with `EQ`) and the CR of the line end (text that
+/// [`crlf_after_text`] passed holds no other octet below "!"), and the zero octets
+/// [`read_u64_padded`] adds. Only the lowest flag is exact.
 #[inline(always)]
-const fn keyword_stops(w: u64) -> u64 {
+const fn token_stops<const EQ: bool>(w: u64) -> u64 {
     let below_bang = w.wrapping_sub(LO * 0x21) & !w;
     let x = w ^ (LO * b'=' as u64);
-    let equals = x.wrapping_sub(LO) & !x;
+    let equals = if EQ { x.wrapping_sub(LO) & !x } else { 0 };
     (below_bang | equals) & HI
 }
 
@@ -510,8 +517,24 @@ const fn keyword_stops(w: u64) -> u64 {
 /// (or is empty) or the keyword is longer: `ehlo_line_in` takes those.
 #[inline(always)]
 pub(crate) fn wire_keyword(text: &[u8]) -> Option<(FoldedKey, usize)> {
+    wire_token::<true>(text)
+}
+
+/// The [`FoldedKey`] of the `ehlo-param` that starts `text`, wire-form reply text, and its
+/// length: what [`ehlo_params`] would give first for `text` without its leading white
+/// space, when that is 1 to 24 octets; `None` otherwise. The parameter ends at SP, HT, the
+/// line's CR or the end of `text`. See [`wire_keyword`], which is this with "=" ending
+/// the token too.
+#[inline(always)]
+pub(crate) fn wire_param(text: &[u8]) -> Option<(FoldedKey, usize)> {
+    wire_token::<false>(text)
+}
+
+/// [`wire_keyword`] (`EQ`) and [`wire_param`].
+#[inline(always)]
+fn wire_token<const EQ: bool>(text: &[u8]) -> Option<(FoldedKey, usize)> {
     let w0 = read_u64_padded(text, 0);
-    let stops = keyword_stops(w0);
+    let stops = token_stops::<EQ>(w0);
     if stops != 0 {
         let n = (stops.trailing_zeros() / 8) as usize;
         let a = match n {
@@ -523,13 +546,13 @@ pub(crate) fn wire_keyword(text: &[u8]) -> Option<(FoldedKey, usize)> {
     }
     // Eight octets or more: each read below lies before the stop, so within `text`.
     let w1 = read_u64_padded(text, 8);
-    let stops = keyword_stops(w1);
+    let stops = token_stops::<EQ>(w1);
     if stops != 0 {
         let n = 8 + (stops.trailing_zeros() / 8) as usize;
         let b = read_u64(text, n - 8);
         return Some(((n, upper_word(w0), upper_word(b), 0), n));
     }
-    let stops = keyword_stops(read_u64_padded(text, 16));
+    let stops = token_stops::<EQ>(read_u64_padded(text, 16));
     if stops != 0 {
         let n = 16 + (stops.trailing_zeros() / 8) as usize;
         // Sixteen octets are two words; more are three, the last ending at the stop.
@@ -639,6 +662,30 @@ mod tests {
                     matches!(first, b' ' | b'\t' | b'=' | b'\r')
                         || parsed.is_some_and(|(keyword, _)| keyword.len() >= 24)
                 ),
+            }
+        }
+
+        /// The parameter `wire_param` reads in words is the first `ehlo_params` gives,
+        /// with the key `folded_key` gives it, for text that holds its line's CR and for
+        /// text cut before it; only parameters of 24 octets or more are left to
+        /// `ehlo_params`.
+        #[test]
+        fn wire_param_agrees_with_ehlo_params(text in wire_text(), cut in any::<prop::sample::Index>()) {
+            let cr = find_cr(&text).expect("the text holds its CR");
+            for text in [&text[..], &text[..cut.index(cr + 1)]] {
+                let start = text.iter().position(|&c| !is_wsp(c)).unwrap_or(text.len());
+                let text = &text[start..];
+                let first = ehlo_params(text).next().filter(|p| p[0] != b'\r');
+                let first = first.map(|p| &p[..find_cr(p).unwrap_or(p.len())]);
+                match (wire_param(text), first) {
+                    (Some((key, len)), Some(param)) => {
+                        prop_assert_eq!(len, param.len());
+                        prop_assert_eq!(key, folded_key(param));
+                    }
+                    (None, Some(param)) => prop_assert!(param.len() >= 24),
+                    (None, None) => {}
+                    (Some(_), None) => prop_assert!(false, "a parameter where there is none"),
+                }
             }
         }
 
@@ -788,12 +835,14 @@ mod tests {
     }
 
     #[test]
-    fn find_cr_agrees_with_position() {
+    fn find_octet_agrees_with_position() {
         for c in 0..=255u8 {
             for pos in 0..19 {
                 let mut s = vec![b'a'; 19];
                 s[pos] = c;
                 assert_eq!(find_cr(&s), s.iter().position(|&c| c == b'\r'), "{c:#x} at {pos}");
+                let sp = s.iter().position(|&c| c == b' ');
+                assert_eq!(find_octet::<b' '>(&s), sp, "{c:#x} at {pos}");
                 s[18] = b'\r';
                 assert_eq!(find_cr(&s), s.iter().position(|&c| c == b'\r'), "{c:#x} at {pos}");
             }

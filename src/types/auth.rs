@@ -120,7 +120,14 @@ macro_rules! mechanism_keys {
             /// integer match on its [`FoldedKey`](crate::parse::reply::FoldedKey).
             #[inline]
             fn known(name: &[u8]) -> Option<Mechanism> {
-                crate::parse::reply::match_folded!(name, Mechanism { $($name = $text;)* })
+                Mechanism::known_key(crate::parse::reply::folded_key(name))
+            }
+
+            /// [`known`](Self::known) the name with this
+            /// [`FoldedKey`](crate::parse::reply::FoldedKey).
+            #[inline(always)]
+            fn known_key(key: crate::parse::reply::FoldedKey) -> Option<Mechanism> {
+                crate::parse::reply::match_folded!(key: key, Mechanism { $($name = $text;)* })
             }
         }
     };
@@ -208,6 +215,13 @@ impl Mechanism {
     #[inline]
     pub(crate) fn known_bit_of(name: &[u8]) -> u32 {
         Mechanism::known(name).map_or(0, |m| m.known_bit())
+    }
+
+    /// [`known_bit_of`](Self::known_bit_of) the name with this
+    /// [`FoldedKey`](crate::parse::reply::FoldedKey).
+    #[inline]
+    pub(crate) fn known_bit_of_key(key: crate::parse::reply::FoldedKey) -> u32 {
+        Mechanism::known_key(key).map_or(0, |m| m.known_bit())
     }
 
     /// The canonical, upper-case name.

@@ -158,7 +158,7 @@ macro_rules! keyword_keys {
             }
 
             /// [`Keyword::of`] the keyword with this [`FoldedKey`](crate::parse::reply::FoldedKey).
-            #[inline]
+            #[inline(always)]
             fn of_key(key: crate::parse::reply::FoldedKey) -> Option<Keyword> {
                 crate::parse::reply::match_folded!(key: key, Keyword { $($name = $text;)* })
             }
@@ -514,17 +514,15 @@ impl Summary {
         }
     }
 
-    /// [`read_line`](Self::read_line) over the lines after the first of `raw`, the wire
+    /// [`read_line`](Self::read_line) over the lines from `pos` (the second line's start)
+    /// of `raw`, the wire
     /// form of a multi-line reply whose lines carry no enhanced code (see
     /// [`Reply::wire_form`]). Each line is `Reply-code ( "-" / SP ) textstring CRLF`, or a
     /// bare code and CRLF (RFC 5321 §4.2), as the reply decoder checked; a line that is a
     /// keyword alone is looked at once. The usual line, a keyword at the start of its
     /// text, has its keyword's key read in words as the line is scanned
     /// ([`p::wire_keyword`]); the others go through [`p::ehlo_line_in`].
-    fn read_wire(&mut self, raw: &Bytes) {
-        let Some(mut pos) = p::find_cr(raw).map(|cr| cr + 2) else {
-            return;
-        };
+    fn read_wire(&mut self, raw: &Bytes, mut pos: usize) {
         while let Some(after_code) = raw.get(pos + 3..) {
             let Some((&sep, text)) = after_code.split_first() else {
                 return;
@@ -550,7 +548,7 @@ impl Summary {
                     };
                     if let Some(k) = Keyword::of_key(key) {
                         let from = end + usize::from(after.first() == Some(&b'='));
-                        self.read_known(raw, k, &text[from..cr]);
+                        self.read_known::<true>(raw, k, &text[from..cr]);
                     }
                     cr
                 }
@@ -572,29 +570,34 @@ impl Summary {
     #[inline]
     fn read_keyword(&mut self, base: &Bytes, keyword: &[u8], rest: &[u8]) {
         if let Some(k) = Keyword::of(keyword) {
-            self.read_known(base, k, rest);
+            self.read_known::<false>(base, k, rest);
         }
     }
 
     /// Takes in the `ehlo-line` of this typed keyword with this parameter text (lying in
     /// `base`). Most keywords are typed whatever follows them; the few whose parameters
-    /// count are read out of line.
+    /// count are read out of line. `WIRE`: `rest` is wire-form text, `textstring`
+    /// (RFC 5321 §4.2), whose parameters can be read in words.
     #[inline(always)]
-    fn read_known(&mut self, base: &Bytes, k: Keyword, rest: &[u8]) {
+    fn read_known<const WIRE: bool>(&mut self, base: &Bytes, k: Keyword, rest: &[u8]) {
         let bit = k.bit();
         self.offered |= bit;
         if bit & Keyword::WITH_PARAMS == 0 {
             self.typed |= bit;
         } else {
-            self.read_params(base, k, rest);
+            self.read_params::<WIRE>(base, k, rest);
         }
     }
 
     /// [`read_known`](Self::read_known) for a keyword in [`Keyword::WITH_PARAMS`].
     #[inline(never)]
-    fn read_params(&mut self, base: &Bytes, k: Keyword, rest: &[u8]) {
+    fn read_params<const WIRE: bool>(&mut self, base: &Bytes, k: Keyword, rest: &[u8]) {
         let bit = k.bit();
         let typed = match k {
+            Keyword::Auth if WIRE => {
+                self.auth |= wire_auth_bits(rest);
+                true
+            }
             Keyword::Auth => {
                 for name in p::ehlo_params(rest) {
                     self.auth |= Mechanism::known_bit_of(name);
@@ -616,6 +619,31 @@ impl Summary {
             self.typed |= bit;
         }
     }
+}
+
+/// The [`Mechanism::known_bit`]s of the mechanisms named in `rest`, the parameters of an
+/// AUTH line in wire form (`textstring`, RFC 5321 §4.2): what
+/// [`Mechanism::known_bit_of`] gives for each of [`p::ehlo_params`], each name's key read
+/// in words ([`p::wire_param`]).
+#[inline]
+fn wire_auth_bits(rest: &[u8]) -> u32 {
+    let mut bits = 0;
+    let mut at = 0;
+    while let Some(skip) =
+        rest.get(at..).and_then(|r| r.iter().position(|&c| c != b' ' && c != b'\t'))
+    {
+        at += skip;
+        let len = match p::wire_param(&rest[at..]) {
+            Some((key, len)) => {
+                bits |= Mechanism::known_bit_of_key(key);
+                len
+            }
+            // Longer than any mechanism name: passed over.
+            None => p::ehlo_params(&rest[at..]).next().map_or(rest.len() - at, <[u8]>::len),
+        };
+        at += len;
+    }
+    bits
 }
 
 /// How [`Capabilities`] holds its extensions.
@@ -759,6 +787,24 @@ fn same_extension(a: &Extension, b: &Extension) -> bool {
     }
 }
 
+/// The domain and greeting of the first line of an EHLO reply, if it has one.
+fn first_line(first: Option<(&Bytes, &[u8])>) -> (Text, Text) {
+    match first {
+        Some((base, text)) => domain_and_greeting(base, text),
+        None => (Text::default(), Text::default()),
+    }
+}
+
+/// The first line's text (lying in `base`) split at its first space into the domain and
+/// the greeting, which is kept whole.
+#[inline]
+fn domain_and_greeting(base: &Bytes, text: &[u8]) -> (Text, Text) {
+    match p::find_octet::<b' '>(text) {
+        Some(sp) => (shared(base, &text[..sp]), shared(base, &text[sp + 1..])),
+        None => (shared(base, text), Text::default()),
+    }
+}
+
 impl Capabilities {
     /// An empty set for a server to fill, with the domain and greeting of the first line.
     ///
@@ -790,30 +836,36 @@ impl Capabilities {
             return Err(cap_err("EHLO reply is not 250"));
         }
         let mut lines = reply.shared_lines();
-        let (domain, greeting) = match lines.next() {
-            Some((base, first)) => match memchr::memchr(b' ', first) {
-                Some(sp) => (shared(base, &first[..sp]), shared(base, &first[sp + 1..])),
-                None => (shared(base, first), Text::default()),
-            },
-            None => (Text::default(), Text::default()),
-        };
-        let (summary, extensions) = match reply.wire_form() {
+        let (domain, greeting, summary, extensions) = match reply.wire_form() {
             // Read whole: the summary now, the extensions when asked for.
-            Some((raw, enhanced)) => {
+            Some((raw, None)) => {
+                // `Reply-code "-" textstring CRLF` first: the text is what lies between.
+                let cr = p::find_cr(raw).unwrap_or(raw.len());
+                let (domain, greeting) =
+                    domain_and_greeting(raw, raw.get(4..cr).unwrap_or_default());
                 let mut summary = Summary::default();
-                if enhanced.is_none() {
-                    summary.read_wire(raw);
-                } else {
-                    for (base, line) in lines {
-                        summary.read_line(base, line);
-                    }
+                summary.read_wire(raw, cr + 2);
+                let list = OnceLock::new();
+                (
+                    domain,
+                    greeting,
+                    summary,
+                    Extensions::Wire { raw: raw.clone(), enhanced: None, list },
+                )
+            }
+            Some((raw, enhanced)) => {
+                let (domain, greeting) = first_line(lines.next());
+                let mut summary = Summary::default();
+                for (base, line) in lines {
+                    summary.read_line(base, line);
                 }
                 let list = OnceLock::new();
-                (summary, Extensions::Wire { raw: raw.clone(), enhanced, list })
+                (domain, greeting, summary, Extensions::Wire { raw: raw.clone(), enhanced, list })
             }
             None => {
+                let (domain, greeting) = first_line(lines.next());
                 let list = read_extensions(lines);
-                (Summary::of(&list), Extensions::List(list))
+                (domain, greeting, Summary::of(&list), Extensions::List(list))
             }
         };
         Ok(Capabilities { domain, greeting, summary, extensions })
@@ -1167,6 +1219,33 @@ mod tests {
             prop_assert_eq!(lazy.summary, Summary::of(lazy.list()));
             prop_assert_eq!(answers(&lazy), answers(&built));
             prop_assert_eq!(&lazy, &built);
+        }
+    }
+
+    proptest! {
+        /// The mechanisms read from an AUTH line in wire form are those read parameter
+        /// by parameter: known names in any case and spacing, unknown and overlong ones,
+        /// and names with "=" in them.
+        #[test]
+        fn wire_auth_bits_agree_with_the_params(
+            names in prop::collection::vec(prop::sample::select(vec![
+                "PLAIN", "login", "CRAM-MD5", "XOAUTH2", "OAUTHBEARER", "SCRAM-SHA-256-PLUS",
+                "scram-sha-1", "GSSAPI", "NTLM", "EXTERNAL", "X-FOO", "PLAIN=1", "=PLAIN",
+                "XOAUTH", "PLAIN-CLIENTTOKEN", "A-NAME-OF-TWENTY-FOUR-XX", "ANONYMOUS",
+            ]), 0..8),
+            gaps in prop::collection::vec(prop::sample::select(vec![" ", "  ", "\t", " \t "]), 8),
+            lead in any::<bool>(),
+        ) {
+            let mut rest = String::new();
+            for (i, name) in names.iter().enumerate() {
+                if i > 0 || lead {
+                    rest.push_str(gaps[i]);
+                }
+                rest.push_str(name);
+            }
+            let by_param =
+                p::ehlo_params(rest.as_bytes()).fold(0, |a, m| a | Mechanism::known_bit_of(m));
+            prop_assert_eq!(wire_auth_bits(rest.as_bytes()), by_param);
         }
     }
 
