@@ -332,56 +332,16 @@ impl DotUnstuffer {
         self.scan_portable(s, limit)
     }
 
-    /// [`scan`](Self::scan) in the portable build.
+    /// [`scan`](Self::scan) in the portable build ([`blocks_portable`]).
     #[inline(never)]
     fn scan_portable(&mut self, s: &[u8], limit: usize) -> Option<usize> {
-        const M: bool = PORTABLE_MIN;
-        let mut from = 0;
-        loop {
-            // A property already seen need not be looked for again: with fewer kinds of
-            // marks, an 8-bit message or one with bare line ends stays on the fast path.
-            let bare = !(self.bare_cr && self.bare_lf);
-            let step = match (bare, !self.nul, !self.eight_bit) {
-                (true, true, true) => self.scan_blocks::<true, true, true, M>(s, from, limit),
-                (true, true, false) => self.scan_blocks::<true, true, false, M>(s, from, limit),
-                (true, false, true) => self.scan_blocks::<true, false, true, M>(s, from, limit),
-                (true, false, false) => self.scan_blocks::<true, false, false, M>(s, from, limit),
-                (false, true, true) => self.scan_blocks::<false, true, true, M>(s, from, limit),
-                (false, true, false) => self.scan_blocks::<false, true, false, M>(s, from, limit),
-                (false, false, true) => self.scan_blocks::<false, false, true, M>(s, from, limit),
-                (false, false, false) => self.scan_blocks::<false, false, false, M>(s, from, limit),
-            };
-            match step {
-                Step::End(p) => return Some(p),
-                Step::Limit => return None,
-                Step::Learned(next) => from = next,
-            }
-        }
+        scan_with!(self, s, limit, blocks_portable)
     }
 
     /// [`scan`](Self::scan) with the block scans compiled for AVX2 ([`blocks_avx2`]).
     #[cfg(target_arch = "x86_64")]
     fn scan_avx2(&mut self, s: &[u8], limit: usize) -> Option<usize> {
-        let mut from = 0;
-        loop {
-            // As in `scan_portable`.
-            let bare = !(self.bare_cr && self.bare_lf);
-            let step = match (bare, !self.nul, !self.eight_bit) {
-                (true, true, true) => blocks_avx2::<true, true, true>(self, s, from, limit),
-                (true, true, false) => blocks_avx2::<true, true, false>(self, s, from, limit),
-                (true, false, true) => blocks_avx2::<true, false, true>(self, s, from, limit),
-                (true, false, false) => blocks_avx2::<true, false, false>(self, s, from, limit),
-                (false, true, true) => blocks_avx2::<false, true, true>(self, s, from, limit),
-                (false, true, false) => blocks_avx2::<false, true, false>(self, s, from, limit),
-                (false, false, true) => blocks_avx2::<false, false, true>(self, s, from, limit),
-                (false, false, false) => blocks_avx2::<false, false, false>(self, s, from, limit),
-            };
-            match step {
-                Step::End(p) => return Some(p),
-                Step::Limit => return None,
-                Step::Learned(next) => from = next,
-            }
-        }
+        scan_with!(self, s, limit, blocks_avx2)
     }
 
     /// [`scan`](Self::scan) from `from`, a block of [`BLOCK`] positions at a time, with the
@@ -570,6 +530,49 @@ fn has_avx2() -> bool {
     {
         false
     }
+}
+
+/// [`DotUnstuffer::scan`] with `$blocks`, one of [`blocks_portable`] and [`blocks_avx2`]:
+/// block scans from the start of `$s` until the end or `$limit`, each time with the
+/// search for the marks still looked for. A property already seen need not be looked for
+/// again: with fewer kinds of marks, an 8-bit message or one with bare line ends stays on
+/// the fast path.
+macro_rules! scan_with {
+    ($u:expr, $s:expr, $limit:expr, $blocks:ident) => {{
+        let (u, s, limit): (&mut DotUnstuffer, &[u8], usize) = ($u, $s, $limit);
+        let mut from = 0;
+        loop {
+            let bare = !(u.bare_cr && u.bare_lf);
+            let step = match (bare, !u.nul, !u.eight_bit) {
+                (true, true, true) => $blocks::<true, true, true>(u, s, from, limit),
+                (true, true, false) => $blocks::<true, true, false>(u, s, from, limit),
+                (true, false, true) => $blocks::<true, false, true>(u, s, from, limit),
+                (true, false, false) => $blocks::<true, false, false>(u, s, from, limit),
+                (false, true, true) => $blocks::<false, true, true>(u, s, from, limit),
+                (false, true, false) => $blocks::<false, true, false>(u, s, from, limit),
+                (false, false, true) => $blocks::<false, false, true>(u, s, from, limit),
+                (false, false, false) => $blocks::<false, false, false>(u, s, from, limit),
+            };
+            match step {
+                Step::End(p) => return Some(p),
+                Step::Limit => return None,
+                Step::Learned(next) => from = next,
+            }
+        }
+    }};
+}
+use scan_with;
+
+/// [`DotUnstuffer::scan_blocks`] in the portable build: SSE2 on x86_64, with
+/// [`PORTABLE_MIN`].
+#[inline(always)]
+fn blocks_portable<const BARE: bool, const NUL: bool, const HIGH: bool>(
+    u: &mut DotUnstuffer,
+    s: &[u8],
+    from: usize,
+    limit: usize,
+) -> Step {
+    u.scan_blocks::<BARE, NUL, HIGH, PORTABLE_MIN>(s, from, limit)
 }
 
 /// [`DotUnstuffer::scan_blocks`] compiled for AVX2: the same safe code, which LLVM then
