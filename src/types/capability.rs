@@ -514,14 +514,14 @@ impl Summary {
         }
     }
 
-    /// [`read_line`](Self::read_line) over the lines from `pos` (the second line's start)
-    /// of `raw`, the wire
-    /// form of a multi-line reply whose lines carry no enhanced code (see
-    /// [`Reply::wire_form`]). Each line is `Reply-code ( "-" / SP ) textstring CRLF`, or a
-    /// bare code and CRLF (RFC 5321 §4.2), as the reply decoder checked; a line that is a
-    /// keyword alone is looked at once. The usual line, a keyword at the start of its
-    /// text, has its keyword's key read in words as the line is scanned
-    /// ([`p::wire_keyword`]); the others go through [`p::ehlo_line_in`].
+    /// [`read_line`](Self::read_line) over the lines of `raw` from `pos`, the start of
+    /// the second line; `raw` is the wire form of a multi-line reply whose lines carry no
+    /// enhanced code (see [`Reply::wire_form`]). Each line is
+    /// `Reply-code ( "-" / SP ) textstring CRLF`, or a bare code and CRLF (RFC 5321 §4.2),
+    /// as the reply decoder checked; a line that is a keyword alone is looked at once. The
+    /// usual line, a keyword at the start of its text, has its keyword's key read in words
+    /// as the line is scanned ([`p::wire_keyword`]); the others go through
+    /// [`p::ehlo_line_in`].
     fn read_wire(&mut self, raw: &Bytes, mut pos: usize) {
         while let Some(after_code) = raw.get(pos + 3..) {
             let Some((&sep, text)) = after_code.split_first() else {
