@@ -96,11 +96,7 @@ impl LineFramer {
     /// - `Err(_)`: one bad line (too long, or ending in a bare LF under
     ///   [`LineEnding::Crlf`]) was consumed entirely; call again for the next one.
     pub fn next_line(&mut self, buf: &mut BytesMut) -> Result<Option<Bytes>, DecodeError> {
-        Ok(self.find_line(buf)?.map(|(len, end)| {
-            let mut line = buf.split_to(end);
-            line.truncate(len);
-            line.freeze()
-        }))
+        Ok(self.find_line(buf)?.map(|(len, end)| split_line(buf, len, end)))
     }
 
     /// [`next_line`](Self::next_line) without the split: `Ok(Some((len, end)))` when the
@@ -166,6 +162,15 @@ impl LineFramer {
             }
         }
     }
+}
+
+/// The line that [`LineFramer::find_line`] found as `(len, end)`, split off `buf` as a
+/// shared buffer of its own, without its line end.
+#[inline]
+pub(crate) fn split_line(buf: &mut BytesMut, len: usize, end: usize) -> Bytes {
+    let mut line = buf.split_to(end);
+    line.truncate(len);
+    line.freeze()
 }
 
 #[cfg(test)]

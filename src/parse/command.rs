@@ -41,11 +41,6 @@ fn no_argument(
     }
 }
 
-/// `command` = one of the rules in [`Command`]'s documentation.
-pub(crate) fn command(src: &Bytes, cfg: &CommandConfig) -> Result<Command, DecodeError> {
-    command_in(src, src, cfg)
-}
-
 /// [`command`] of a `line` whose value cannot hold any part of it: `DATA`, `RSET`,
 /// `QUIT`, `STARTTLS`, `NOOP` and `HELP` alone, and `BDAT` (`None` for any other line).
 /// The decoder parses these straight out of its input buffer and then only advances past
@@ -75,10 +70,9 @@ pub(crate) fn command_without_text(
     Some(Ok(cmd))
 }
 
-/// [`command`] of `line`; `src` is the shared buffer that the values' parts are sliced
-/// from (`line` lies in it, or no part of `line` is kept).
-fn command_in(src: &Bytes, line: &[u8], cfg: &CommandConfig) -> Result<Command, DecodeError> {
-    let line = trim_lax(line, cfg);
+/// `command` = one of the rules in [`Command`]'s documentation.
+pub(crate) fn command(src: &Bytes, cfg: &CommandConfig) -> Result<Command, DecodeError> {
+    let line = trim_lax(src, cfg);
     // No whole-line scan for CR and LF up front: every rule below refuses control
     // characters except an unknown command's argument, which `unknown` checks; when a rule
     // fails, a stray CR or LF is named as the cause.

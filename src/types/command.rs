@@ -12,7 +12,7 @@ use std::fmt;
 use bytes::{Buf, BufMut, Bytes, BytesMut};
 
 use crate::error::DecodeError;
-use crate::line::{DEFAULT_MAX_LINE, LineEnding, LineFramer};
+use crate::line::{DEFAULT_MAX_LINE, LineEnding, LineFramer, split_line};
 use crate::types::{
     Domain, ForwardPath, Host, MailParameters, Mechanism, ParameterError, RcptParameters,
     ReversePath, Text, itoa_u64,
@@ -582,11 +582,7 @@ impl CommandDecoder {
                 buf.advance(end);
                 cmd
             }
-            None => {
-                let mut line = buf.split_to(end);
-                line.truncate(len);
-                Command::parse_bytes_with(line.freeze(), &self.config)
-            }
+            None => Command::parse_bytes_with(split_line(buf, len, end), &self.config),
         };
         cmd.map(Some)
     }
