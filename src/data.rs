@@ -259,15 +259,10 @@ impl DotUnstuffer {
             if take == 0 {
                 return None;
             }
-            let chunk = if dot {
-                // Cut after the dot and leave it out of the chunk: one cut for both.
-                if self.start.is_none() {
-                    self.start = Some(buf.split_to(0));
-                }
-                let mut chunk = buf.split_to(take + 1);
-                chunk.truncate(take);
-                chunk
-            } else if take == buf.len() {
+            // With a transparency dot, the cut is after the dot, which is then left out of
+            // the chunk: one cut for both. A dot is never the buffer's last octet.
+            let cut = take + usize::from(dot);
+            let mut chunk = if cut == buf.len() {
                 // The buffer is used up: leave it an empty handle where what it held began
                 // rather than past its end, so that the reader's next read lands where
                 // this one did and finds it in cache instead of in the next stretch of
@@ -282,9 +277,10 @@ impl DotUnstuffer {
                 if self.start.is_none() {
                     self.start = Some(buf.split_to(0));
                 }
-                buf.split_to(take)
-            }
-            .freeze();
+                buf.split_to(cut)
+            };
+            chunk.truncate(take);
+            let chunk = chunk.freeze();
             self.line_start = line_start;
             let yielded = self.account(&chunk);
             if dot {
