@@ -297,10 +297,10 @@ impl DotUnstuffer {
     /// [`scan`](Self::scan)); says whether to yield it (not after any problem).
     fn account(&mut self, chunk: &[u8]) -> bool {
         self.size = self.size.saturating_add(chunk.len() as u64);
-        if let Some(max) = self.config.max_line {
-            if !self.long_line {
-                self.long_line = self.line_too_long(chunk, max);
-            }
+        if let Some(max) = self.config.max_line
+            && !self.long_line
+        {
+            self.long_line = self.line_too_long(chunk, max);
         }
         self.outcome() == DataOutcome::Ok
     }
@@ -386,10 +386,10 @@ impl DotUnstuffer {
             // mark nothing. Marks at or past `limit` are ignored.
             let mut w = [b' '; WINDOW];
             w[..s.len() - i].copy_from_slice(&s[i..]);
-            if marked::<BARE, NUL, HIGH, MIN>(&w) {
-                if let Some(step) = self.visit::<BARE, NUL, HIGH>(s, i, limit, &w) {
-                    return step;
-                }
+            if marked::<BARE, NUL, HIGH, MIN>(&w)
+                && let Some(step) = self.visit::<BARE, NUL, HIGH>(s, i, limit, &w)
+            {
+                return step;
             }
             i += BLOCK;
         }

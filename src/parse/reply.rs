@@ -303,10 +303,10 @@ pub(crate) fn reply_text(text: Bytes) -> Text {
 
 #[cold]
 fn reply_text_slow(text: Bytes) -> Text {
-    if let Ok(s) = std::str::from_utf8(&text) {
-        if s.bytes().all(is_text_octet) {
-            return Text::from_checked(text);
-        }
+    if let Ok(s) = std::str::from_utf8(&text)
+        && s.bytes().all(is_text_octet)
+    {
+        return Text::from_checked(text);
     }
     let lossy = String::from_utf8_lossy(&text);
     let cleaned: String = lossy

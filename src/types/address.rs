@@ -332,10 +332,10 @@ impl LocalPart {
     /// The local part that stands for `value`: as a Dot-string when it is one, otherwise
     /// quoted, with `"` and `\` escaped. Fails for control characters and beyond 64 octets.
     pub fn from_value(value: &str) -> Result<Self, AddressError> {
-        if let Ok(lp) = Self::new(value) {
-            if !lp.is_quoted() {
-                return Ok(lp);
-            }
+        if let Ok(lp) = Self::new(value)
+            && !lp.is_quoted()
+        {
+            return Ok(lp);
         }
         let mut quoted = String::with_capacity(value.len() + 2);
         quoted.push('"');

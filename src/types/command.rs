@@ -171,7 +171,7 @@ pub struct InitialResponse(Text);
 /// RFC 4954 §4: reject any character outside the base64 alphabet and padding anywhere but
 /// at the end. Canonical base64 (RFC 4648 §4) also has a length that is a multiple of 4.
 pub(crate) fn is_base64(s: &[u8]) -> bool {
-    if s.is_empty() || s.len() % 4 != 0 {
+    if s.is_empty() || !s.len().is_multiple_of(4) {
         return false;
     }
     let pad = s.iter().rev().take_while(|&&c| c == b'=').count();

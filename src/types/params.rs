@@ -214,10 +214,10 @@ impl Parameter {
         if !is_esmtp_keyword(keyword.as_bytes()) {
             return Err(ParameterError("keyword is not an esmtp-keyword"));
         }
-        if let Some(v) = value {
-            if !is_esmtp_value(v.as_bytes()) {
-                return Err(ParameterError("value is not an esmtp-value"));
-            }
+        if let Some(v) = value
+            && !is_esmtp_value(v.as_bytes())
+        {
+            return Err(ParameterError("value is not an esmtp-value"));
         }
         Ok(Self { keyword: Text::copy_from_str(keyword), value: value.map(Text::copy_from_str) })
     }
@@ -852,10 +852,10 @@ impl MailParameters {
     }
     /// Sets `AUTH=`; an identity is at most [`MAX_XTEXT_PARAM_LEN`] characters of xtext.
     pub fn set_auth(&mut self, auth: Option<MailAuth>) -> Result<&mut Self, ParameterError> {
-        if let Some(MailAuth::Identity(x)) = &auth {
-            if x.is_empty() || x.len() > MAX_XTEXT_PARAM_LEN {
-                return Err(ParameterError("AUTH= is 1 to 500 characters of xtext"));
-            }
+        if let Some(MailAuth::Identity(x)) = &auth
+            && (x.is_empty() || x.len() > MAX_XTEXT_PARAM_LEN)
+        {
+            return Err(ParameterError("AUTH= is 1 to 500 characters of xtext"));
         }
         self.auth = auth;
         Ok(self)

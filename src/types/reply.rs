@@ -867,10 +867,11 @@ fn split_enhanced(code: ReplyCode, text: &mut Bytes) -> Option<EnhancedStatusCod
 /// Strips `esc` (and one SP) from the start of `text` when it is there.
 #[inline]
 fn strip_same(esc: EnhancedStatusCode, text: &mut Bytes) {
-    if let Some((s, d, used)) = p::enhanced_prefix(text, b'0' + esc.class.as_u8()) {
-        if s == esc.subject && d == esc.detail {
-            text.advance(used);
-        }
+    if let Some((s, d, used)) = p::enhanced_prefix(text, b'0' + esc.class.as_u8())
+        && s == esc.subject
+        && d == esc.detail
+    {
+        text.advance(used);
     }
 }
 
@@ -906,10 +907,10 @@ impl Reply {
         I: IntoIterator<Item = S>,
         S: AsRef<str>,
     {
-        if let Some(e) = enhanced {
-            if code.status_class() != Some(e.class) {
-                return Err(reply_err("enhanced code class does not agree with the reply code"));
-            }
+        if let Some(e) = enhanced
+            && code.status_class() != Some(e.class)
+        {
+            return Err(reply_err("enhanced code class does not agree with the reply code"));
         }
         let mut reply: Option<Reply> = None;
         for line in lines {
@@ -922,10 +923,10 @@ impl Reply {
                     reply = Some(Reply::single(code, enhanced, Text::from_checked(bytes)));
                 }
                 Some(r) => {
-                    if enhanced.is_none() {
-                        if let Some(e) = r.enhanced {
-                            strip_same(e, &mut bytes);
-                        }
+                    if enhanced.is_none()
+                        && let Some(e) = r.enhanced
+                    {
+                        strip_same(e, &mut bytes);
                     }
                     r.rest_mut().push(Text::from_checked(bytes));
                 }
@@ -948,10 +949,10 @@ impl Reply {
     /// with no last line) and [`DecodeErrorKind::ReplyCodeMismatch`]. For a stream, with
     /// limits, use [`ReplyDecoder`].
     pub fn parse(input: &[u8]) -> Result<Reply, DecodeError> {
-        if let Some(whole) = scan_reply(input, usize::MAX, usize::MAX) {
-            if whole.len == input.len() {
-                return Ok(whole.take(&mut BytesMut::from(input)));
-            }
+        if let Some(whole) = scan_reply(input, usize::MAX, usize::MAX)
+            && whole.len == input.len()
+        {
+            return Ok(whole.take(&mut BytesMut::from(input)));
         }
         let mut data = Bytes::copy_from_slice(input);
         let mut asm = Assembler::default();
@@ -1004,10 +1005,10 @@ impl Reply {
         &mut self,
         enhanced: Option<EnhancedStatusCode>,
     ) -> Result<(), DecodeError> {
-        if let Some(e) = enhanced {
-            if self.code.status_class() != Some(e.class) {
-                return Err(reply_err("enhanced code class does not agree with the reply code"));
-            }
+        if let Some(e) = enhanced
+            && self.code.status_class() != Some(e.class)
+        {
+            return Err(reply_err("enhanced code class does not agree with the reply code"));
         }
         // Wire-form lines are found with the enhanced code they were read with.
         self.rest_mut();
@@ -1051,10 +1052,10 @@ impl Reply {
         if let Body::Single(first) = &self.body {
             return Cow::Borrowed(first.as_str());
         }
-        if let Body::Lines { first, rest } = &self.body {
-            if rest.is_empty() {
-                return Cow::Borrowed(first.as_str());
-            }
+        if let Body::Lines { first, rest } = &self.body
+            && rest.is_empty()
+        {
+            return Cow::Borrowed(first.as_str());
         }
         let mut s = String::new();
         for (i, l) in self.line_bytes().enumerate() {
@@ -1648,15 +1649,15 @@ impl ReplyDecoder {
     // the reply is then built where the caller keeps it instead of being returned and moved.
     #[inline(always)]
     pub fn decode(&mut self, buf: &mut BytesMut) -> Result<Option<Reply>, DecodeError> {
-        if !self.by_lines {
-            if let Some((first, last)) = scan_first(buf, self.max_line_len) {
-                if last {
-                    return Ok(Some(first.take_single(buf)));
-                }
-                // The parts it needs, not `first` itself: passed in registers, so that
-                // the single-line path keeps the reply's parts in registers too.
-                return self.decode_multi(buf, first.code, first.enhanced, first.len);
+        if !self.by_lines
+            && let Some((first, last)) = scan_first(buf, self.max_line_len)
+        {
+            if last {
+                return Ok(Some(first.take_single(buf)));
             }
+            // The parts it needs, not `first` itself: passed in registers, so that
+            // the single-line path keeps the reply's parts in registers too.
+            return self.decode_multi(buf, first.code, first.enhanced, first.len);
         }
         self.decode_by_lines(buf)
     }
@@ -1717,33 +1718,32 @@ impl ReplyDecoder {
             self.line_goes_on = None;
             if self.asm.partial.is_none() && !self.skipping {
                 // Fast path: a single-line reply, built in place.
-                if let Ok(parsed) = p::reply_line(&line) {
-                    if parsed.last {
-                        let code = ReplyCode(parsed.code);
-                        let mut text = line;
-                        text.advance(parsed.text_start);
-                        let enhanced = split_enhanced(code, &mut text);
-                        return Ok(Some(Reply::single(code, enhanced, p::reply_text(text))));
-                    }
+                if let Ok(parsed) = p::reply_line(&line)
+                    && parsed.last
+                {
+                    let code = ReplyCode(parsed.code);
+                    let mut text = line;
+                    text.advance(parsed.text_start);
+                    let enhanced = split_enhanced(code, &mut text);
+                    return Ok(Some(Reply::single(code, enhanced, p::reply_text(text))));
                 }
             }
             if let (Some(partial), false) = (&mut self.asm.partial, self.skipping) {
                 // Fast path: a continuation or last line of the reply being collected.
-                if let Ok(parsed) = p::reply_line(&line) {
-                    if parsed.code == partial.code.0
-                        && (parsed.last || partial.line_count() + 1 < self.max_lines)
-                    {
-                        let mut text = line;
-                        text.advance(parsed.text_start);
-                        if let Some(e) = partial.enhanced {
-                            strip_same(e, &mut text);
-                        }
-                        partial.rest_mut().push(p::reply_text(text));
-                        if parsed.last {
-                            return Ok(self.asm.partial.take());
-                        }
-                        continue;
+                if let Ok(parsed) = p::reply_line(&line)
+                    && parsed.code == partial.code.0
+                    && (parsed.last || partial.line_count() + 1 < self.max_lines)
+                {
+                    let mut text = line;
+                    text.advance(parsed.text_start);
+                    if let Some(e) = partial.enhanced {
+                        strip_same(e, &mut text);
                     }
+                    partial.rest_mut().push(p::reply_text(text));
+                    if parsed.last {
+                        return Ok(self.asm.partial.take());
+                    }
+                    continue;
                 }
             }
             if self.skipping {
