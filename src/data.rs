@@ -21,6 +21,11 @@ use bytes::{Buf, BufMut, Bytes, BytesMut};
 
 use crate::types::itoa_u64;
 
+#[cfg(target_arch = "x86_64")]
+mod ternary;
+#[cfg(target_arch = "x86_64")]
+use ternary::Ternary;
+
 /// What to do with a CR or LF that is not part of a CRLF pair in message content (RFC 5321
 /// §2.3.8: clients must not send them).
 #[non_exhaustive]
@@ -148,8 +153,8 @@ pub struct DotUnstuffer {
     bare_lf: bool,
     long_line: bool,
     done: bool,
-    /// The CPU has AVX2: the block scan runs in its AVX2 build.
-    avx2: bool,
+    /// The build of the block scan the CPU can run.
+    simd: Simd,
     /// While the chunks of one buffer are handed out: an empty handle on where the first
     /// of them began, for the buffer to go back to once they are all taken.
     start: Option<BytesMut>,
@@ -175,7 +180,7 @@ impl DotUnstuffer {
             bare_lf: false,
             long_line: false,
             done: false,
-            avx2: has_avx2(),
+            simd: Simd::detect(),
             start: None,
         }
     }
@@ -321,51 +326,56 @@ impl DotUnstuffer {
             return None;
         }
         self.bare_lf |= s[0] == b'\n';
-        #[cfg(target_arch = "x86_64")]
-        if self.avx2 {
-            return self.scan_avx2(s, limit);
+        match self.simd {
+            Simd::Portable => self.scan_portable(s, limit),
+            #[cfg(target_arch = "x86_64")]
+            Simd::Avx2(avx2) => self.scan_avx2(s, limit, avx2, Marked::<true>),
+            #[cfg(target_arch = "x86_64")]
+            Simd::Ternary(avx2, ternary) => self.scan_avx2(s, limit, avx2, ternary),
         }
-        self.scan_portable(s, limit)
     }
 
     /// [`scan`](Self::scan) in the portable build ([`blocks_portable`]).
     #[inline(never)]
     fn scan_portable(&mut self, s: &[u8], limit: usize) -> Option<usize> {
-        scan_with!(self, s, limit, blocks_portable)
+        scan_with!(self, s, limit, blocks_portable())
     }
 
-    /// [`scan`](Self::scan) with the block scans compiled for AVX2 ([`blocks_avx2`]).
+    /// [`scan`](Self::scan) with the block scans compiled for AVX2 ([`blocks_avx2`]),
+    /// unmarked blocks passed over by `skip`.
     #[cfg(target_arch = "x86_64")]
-    fn scan_avx2(&mut self, s: &[u8], limit: usize) -> Option<usize> {
-        scan_with!(self, s, limit, blocks_avx2)
+    fn scan_avx2<K: Skip>(&mut self, s: &[u8], limit: usize, avx2: Avx2, skip: K) -> Option<usize> {
+        scan_with!(self, s, limit, blocks_avx2(avx2, skip))
     }
 
     /// [`scan`](Self::scan) from `from`, a block of [`BLOCK`] positions at a time, with the
-    /// marks [`marked`] is told to look for. Stops when it has learned something, so that
-    /// the caller picks the narrower search.
+    /// marks [`marked`] is told to look for; the blocks without any are passed over by
+    /// `skip`. Stops when it has learned something, so that the caller picks the narrower
+    /// search.
     #[inline(always)]
-    fn scan_blocks<const BARE: bool, const NUL: bool, const HIGH: bool, const MIN: bool>(
+    fn scan_blocks<
+        const BARE: bool,
+        const NUL: bool,
+        const HIGH: bool,
+        const MIN: bool,
+        K: Skip,
+    >(
         &mut self,
         s: &[u8],
         from: usize,
         limit: usize,
+        skip: K,
     ) -> Step {
         let mut i = from;
         // Whole windows: their blocks end at least two octets before the end of `s`, so
         // before `limit`.
         if let Some(last) = s.len().checked_sub(WINDOW) {
-            let window =
-                |i: usize| -> &[u8; WINDOW] { s[i..i + WINDOW].try_into().expect("WINDOW octets") };
             while i <= last {
-                // The hot loop: unmarked blocks, with no call inside, so the compare
-                // constants stay in registers.
-                while i <= last && !marked::<BARE, NUL, HIGH, MIN>(window(i)) {
-                    i += BLOCK;
-                }
+                i = skip.skip::<BARE, NUL, HIGH>(s, i, last);
                 if i > last {
                     break;
                 }
-                if let Some(step) = self.visit::<BARE, NUL, HIGH>(s, i, limit, window(i)) {
+                if let Some(step) = self.visit::<BARE, NUL, HIGH>(s, i, limit, window(s, i)) {
                     return step;
                 }
                 i += BLOCK;
@@ -373,7 +383,7 @@ impl DotUnstuffer {
             // The last whole window, overlapping blocks already scanned: if it is unmarked,
             // only the two positions after its block can be left, and `look` decides them
             // (a CR among them is followed by an octet of `s`, as it is before `limit`).
-            if i < limit && !marked::<BARE, NUL, HIGH, MIN>(window(last)) {
+            if i < limit && !marked::<BARE, NUL, HIGH, MIN>(window(s, last)) {
                 for k in (last + BLOCK).max(i)..limit {
                     let end = self.look(s, k);
                     debug_assert!(!end, "no `\\r\\n.` fits in the last two octets");
@@ -516,38 +526,114 @@ impl DotUnstuffer {
     }
 }
 
-/// Whether the running CPU has AVX2 (always false off x86_64).
-fn has_avx2() -> bool {
+/// The builds of the block scan ([`DotUnstuffer::scan_blocks`]), the slowest first; a
+/// `DotUnstuffer` takes the fastest the running CPU can run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Simd {
+    /// SSE2 on x86_64 (its baseline), whatever LLVM makes of the loops elsewhere.
+    Portable,
+    /// Built for AVX2: [`blocks_avx2`] with [`marked`] in the hot loop.
     #[cfg(target_arch = "x86_64")]
-    {
-        std::arch::is_x86_feature_detected!("avx2")
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    {
-        false
+    Avx2(Avx2),
+    /// Built for AVX2, with the hot loop built for AVX-512VL ([`ternary`]).
+    #[cfg(target_arch = "x86_64")]
+    Ternary(Avx2, Ternary),
+}
+
+impl Simd {
+    /// The fastest build the running CPU can run.
+    fn detect() -> Self {
+        #[cfg(target_arch = "x86_64")]
+        if let Some(avx2) = Avx2::detect() {
+            return match Ternary::detect() {
+                Some(ternary) => Self::Ternary(avx2, ternary),
+                None => Self::Avx2(avx2),
+            };
+        }
+        Self::Portable
     }
 }
 
-/// [`DotUnstuffer::scan`] with `$blocks`, one of [`blocks_portable`] and [`blocks_avx2`]:
-/// block scans from the start of `$s` until the end or `$limit`, each time with the
-/// search for the marks still looked for. A property already seen need not be looked for
-/// again: with fewer kinds of marks, an 8-bit message or one with bare line ends stays on
-/// the fast path.
+/// Proof that the running CPU has AVX2: only [`detect`](Self::detect) makes one.
+#[cfg(target_arch = "x86_64")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Avx2(());
+
+#[cfg(target_arch = "x86_64")]
+impl Avx2 {
+    fn detect() -> Option<Self> {
+        std::arch::is_x86_feature_detected!("avx2").then_some(Self(()))
+    }
+}
+
+/// How a build of the block scan passes over the blocks that hold nothing to look at.
+trait Skip: Copy {
+    /// The first block start from `i` on, in steps of [`BLOCK`], whose window
+    /// (`s[i..i + WINDOW]`) [`marked`] would mark; or the first step past `last`.
+    /// `last + WINDOW` is at most `s.len()`.
+    fn skip<const BARE: bool, const NUL: bool, const HIGH: bool>(
+        self,
+        s: &[u8],
+        i: usize,
+        last: usize,
+    ) -> usize;
+}
+
+/// [`Skip`] by [`marked`] itself, block by block, in the build of the function it is
+/// inlined into: the hot loop of the scan, with no call inside, so the compare constants
+/// stay in registers.
+#[derive(Clone, Copy)]
+struct Marked<const MIN: bool>;
+
+impl<const MIN: bool> Skip for Marked<MIN> {
+    #[inline(always)]
+    fn skip<const BARE: bool, const NUL: bool, const HIGH: bool>(
+        self,
+        s: &[u8],
+        mut i: usize,
+        last: usize,
+    ) -> usize {
+        while i <= last && !marked::<BARE, NUL, HIGH, MIN>(window(s, i)) {
+            i += BLOCK;
+        }
+        i
+    }
+}
+
+/// The window of the block at `i`: its [`BLOCK`] octets and the two after them.
+#[inline(always)]
+fn window(s: &[u8], i: usize) -> &[u8; WINDOW] {
+    s[i..i + WINDOW].try_into().expect("WINDOW octets")
+}
+
+/// [`DotUnstuffer::scan`] with `$blocks`, one of [`blocks_portable`] and [`blocks_avx2`]
+/// (given `$args` after its own): block scans from the start of `$s` until the end or
+/// `$limit`, each time with the search for the marks still looked for. A property already
+/// seen need not be looked for again: with fewer kinds of marks, an 8-bit message or one
+/// with bare line ends stays on the fast path.
 macro_rules! scan_with {
-    ($u:expr, $s:expr, $limit:expr, $blocks:ident) => {{
+    ($u:expr, $s:expr, $limit:expr, $blocks:ident($($args:expr),*)) => {{
         let (u, s, limit): (&mut DotUnstuffer, &[u8], usize) = ($u, $s, $limit);
         let mut from = 0;
         loop {
             let bare = !(u.bare_cr && u.bare_lf);
             let step = match (bare, !u.nul, !u.eight_bit) {
-                (true, true, true) => $blocks::<true, true, true>(u, s, from, limit),
-                (true, true, false) => $blocks::<true, true, false>(u, s, from, limit),
-                (true, false, true) => $blocks::<true, false, true>(u, s, from, limit),
-                (true, false, false) => $blocks::<true, false, false>(u, s, from, limit),
-                (false, true, true) => $blocks::<false, true, true>(u, s, from, limit),
-                (false, true, false) => $blocks::<false, true, false>(u, s, from, limit),
-                (false, false, true) => $blocks::<false, false, true>(u, s, from, limit),
-                (false, false, false) => $blocks::<false, false, false>(u, s, from, limit),
+                (true, true, true) => $blocks::<true, true, true>(u, s, from, limit, $($args),*),
+                (true, true, false) => $blocks::<true, true, false>(u, s, from, limit, $($args),*),
+                (true, false, true) => $blocks::<true, false, true>(u, s, from, limit, $($args),*),
+                (true, false, false) => {
+                    $blocks::<true, false, false>(u, s, from, limit, $($args),*)
+                }
+                (false, true, true) => $blocks::<false, true, true>(u, s, from, limit, $($args),*),
+                (false, true, false) => {
+                    $blocks::<false, true, false>(u, s, from, limit, $($args),*)
+                }
+                (false, false, true) => {
+                    $blocks::<false, false, true>(u, s, from, limit, $($args),*)
+                }
+                (false, false, false) => {
+                    $blocks::<false, false, false>(u, s, from, limit, $($args),*)
+                }
             };
             match step {
                 Step::End(p) => return Some(p),
@@ -568,16 +654,17 @@ fn blocks_portable<const BARE: bool, const NUL: bool, const HIGH: bool>(
     from: usize,
     limit: usize,
 ) -> Step {
-    u.scan_blocks::<BARE, NUL, HIGH, PORTABLE_MIN>(s, from, limit)
+    u.scan_blocks::<BARE, NUL, HIGH, PORTABLE_MIN, _>(s, from, limit, Marked::<PORTABLE_MIN>)
 }
 
 /// [`DotUnstuffer::scan_blocks`] compiled for AVX2: the same safe code, which LLVM then
-/// vectorises 32 octets wide instead of SSE2's 16. One function per kind of search, each
-/// with its hot loop to itself (so that the compare constants stay in registers).
+/// vectorises 32 octets wide instead of SSE2's 16, with `skip` passing over the unmarked
+/// blocks. One function per kind of search, each with its hot loop to itself (so that the
+/// compare constants stay in registers).
 ///
-/// This and `text.rs` are the crate's only `unsafe`: calling a function built for a CPU
-/// feature is sound exactly when the CPU has it, and `avx2` is only set after
-/// `is_x86_feature_detected!("avx2")` said so ([`has_avx2`]).
+/// With `ternary.rs` and `text.rs`, the crate's only `unsafe`: calling a function built
+/// for a CPU feature is sound exactly when the CPU has it, and an [`Avx2`] exists only
+/// after `is_x86_feature_detected!("avx2")` said so.
 #[cfg(target_arch = "x86_64")]
 #[allow(unsafe_code)]
 #[inline(always)]
@@ -586,6 +673,8 @@ fn blocks_avx2<const BARE: bool, const NUL: bool, const HIGH: bool>(
     s: &[u8],
     from: usize,
     limit: usize,
+    _: Avx2,
+    skip: impl Skip,
 ) -> Step {
     #[target_feature(enable = "avx2")]
     fn run<const BARE: bool, const NUL: bool, const HIGH: bool>(
@@ -593,14 +682,13 @@ fn blocks_avx2<const BARE: bool, const NUL: bool, const HIGH: bool>(
         s: &[u8],
         from: usize,
         limit: usize,
+        skip: impl Skip,
     ) -> Step {
-        u.scan_blocks::<BARE, NUL, HIGH, true>(s, from, limit)
+        u.scan_blocks::<BARE, NUL, HIGH, true, _>(s, from, limit, skip)
     }
-    debug_assert!(u.avx2 && has_avx2());
-    // SAFETY: `u.avx2` is true only when the running CPU has AVX2 (see `has_avx2`), and
-    // this is only called when it is; that is all `run`'s target feature asks for; `run`
-    // itself is safe code.
-    unsafe { run::<BARE, NUL, HIGH>(u, s, from, limit) }
+    // SAFETY: an `Avx2` was given, so the running CPU has AVX2: all that `run`'s target
+    // feature asks for; `run` itself is safe code.
+    unsafe { run::<BARE, NUL, HIGH>(u, s, from, limit, skip) }
 }
 
 /// Where [`DotUnstuffer::scan_blocks`] stopped.
@@ -967,26 +1055,79 @@ mod tests {
         out
     }
 
+    /// The builds of the block scan the running CPU can run, besides the portable one.
+    fn simd_builds() -> Vec<Simd> {
+        #[allow(unused_mut)]
+        let mut builds = Vec::new();
+        #[cfg(target_arch = "x86_64")]
+        if let Some(avx2) = Avx2::detect() {
+            builds.push(Simd::Avx2(avx2));
+            if let Some(ternary) = Ternary::detect() {
+                builds.push(Simd::Ternary(avx2, ternary));
+            }
+        }
+        builds
+    }
+
+    /// Octets where every kind of mark is common: most blocks are looked at position by
+    /// position, and every property is learned early.
+    fn dense_wire() -> impl Strategy<Value = Vec<u8>> {
+        proptest::collection::vec(
+            prop_oneof![
+                40 => Just(b'a'),
+                4 => Just(b'\r'),
+                4 => Just(b'\n'),
+                3 => Just(b'.'),
+                1 => Just(0u8),
+                1 => Just(0xC3u8),
+                1 => Just(b'\t'),
+            ],
+            0..3000,
+        )
+    }
+
+    /// Well-formed CRLF lines of letters, a few starting with a stuffed dot, with at most
+    /// six odd pieces put anywhere (a NUL, a high-bit octet, a lone CR, LF or dot, or
+    /// these next to a dot or a line end): long stretches that the hot loop passes over,
+    /// and single marks for it to find, each kind while the others are still looked for.
+    fn sparse_wire() -> impl Strategy<Value = Vec<u8>> {
+        let line = (0usize..120, prop::bool::weighted(0.1), any::<u8>());
+        let pieces: Vec<&[u8]> = vec![
+            b"\0", b"\xC3", b"\r", b"\n", b".", b"\n.", b"\r.", b"\r-.", b"\r\n.\n", b"\n.\r\n",
+        ];
+        let odd = (any::<prop::sample::Index>(), prop::sample::select(pieces));
+        (proptest::collection::vec(line, 0..80), proptest::collection::vec(odd, 0..7)).prop_map(
+            |(lines, odd)| {
+                let mut wire = Vec::new();
+                for (len, dot, seed) in lines {
+                    if dot {
+                        wire.extend_from_slice(b"..");
+                    }
+                    wire.extend((0..len).map(|k| b'a' + (seed as usize + k) as u8 % 26));
+                    wire.extend_from_slice(b"\r\n");
+                }
+                for (at, piece) in odd {
+                    let at = at.index(wire.len() + 1);
+                    wire.splice(at..at, piece.iter().copied());
+                }
+                wire
+            },
+        )
+    }
+
     proptest! {
-        /// The AVX2 build of the block scan and the portable one find the same things: the
-        /// same chunks, the same end, the same summary. On x86_64 the two also look for NUL
-        /// and high-bit octets differently: a minimum in the AVX2 build, compares in
-        /// SSE2's (see `marked`). (On a CPU without AVX2 both runs take the portable path
-        /// and the test proves nothing more than determinism.)
+        #![proptest_config(ProptestConfig::with_cases(1024))]
+
+        /// Every build of the block scan the CPU can run finds the same things as the
+        /// portable one: the same chunks, the same end, the same summary. The builds differ
+        /// in more than width: on x86_64 SSE2's looks for NUL and high-bit octets with
+        /// compares, AVX2's with a minimum (see `marked`), and the AVX-512VL hot loop is
+        /// written apart (`ternary.rs`). (On a CPU without AVX2 or AVX-512VL the missing
+        /// builds are left out, and if only the portable one is left the test proves
+        /// nothing more than determinism.)
         #[test]
-        fn avx2_and_portable_scans_agree(
-            wire in proptest::collection::vec(
-                prop_oneof![
-                    40 => Just(b'a'),
-                    4 => Just(b'\r'),
-                    4 => Just(b'\n'),
-                    3 => Just(b'.'),
-                    1 => Just(0u8),
-                    1 => Just(0xC3u8),
-                    1 => Just(b'\t'),
-                ],
-                0..3000,
-            ),
+        fn simd_builds_and_portable_scan_agree(
+            wire in prop_oneof![dense_wire(), sparse_wire()],
             read in 1usize..700,
             accept in any::<bool>(),
         ) {
@@ -996,10 +1137,13 @@ mod tests {
             }
             let mut wire = wire;
             wire.extend_from_slice(b"\r\n.\r\n");
-            let mut portable = DotUnstuffer::new(config.clone());
-            portable.avx2 = false;
-            let fast = DotUnstuffer::new(config);
-            prop_assert_eq!(events(fast, &wire, read), events(portable, &wire, read));
+            let portable =
+                DotUnstuffer { simd: Simd::Portable, ..DotUnstuffer::new(config.clone()) };
+            let expected = events(portable, &wire, read);
+            for simd in simd_builds() {
+                let fast = DotUnstuffer { simd, ..DotUnstuffer::new(config.clone()) };
+                prop_assert_eq!(events(fast, &wire, read), expected.clone(), "{:?}", simd);
+            }
         }
     }
 }

@@ -118,7 +118,8 @@ fn is_digits(s: &[u8], max: usize) -> bool {
     !s.is_empty() && s.len() <= max && s.iter().all(u8::is_ascii_digit)
 }
 
-/// The keywords with a typed [`Extension`] variant, recognised by their [`FoldedKey`]:
+/// The keywords with a typed [`Extension`] variant, recognised by their
+/// [`FoldedKey`](crate::parse::reply::FoldedKey):
 /// one integer match whatever the case the server wrote them in (RFC 5321 §2.4).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Keyword {

@@ -1,10 +1,10 @@
 //! [`Text`]: UTF-8-checked text over [`Bytes`].
 //!
-//! One of the two places in the crate that use `unsafe` (the other is the AVX2 dispatch
-//! of the DATA scan in `data.rs`): [`Text::as_str`] skips the
-//! UTF-8 check that every constructor has already done. Every way to build a `Text`
-//! checks (or, for `pub(crate)` callers, is given bytes a parser has already checked to
-//! be ASCII or UTF-8).
+//! One of the three places in the crate that use `unsafe` (the others are the AVX2
+//! dispatch of the DATA scan in `data.rs` and its AVX-512VL loop in `data/ternary.rs`):
+//! [`Text::as_str`] skips the UTF-8 check that every constructor has already done. Every
+//! way to build a `Text` checks (or, for `pub(crate)` callers, is given bytes a parser has
+//! already checked to be ASCII or UTF-8).
 
 #![allow(unsafe_code)]
 
