@@ -6,10 +6,10 @@
 //! Why: the scan is bound by the vector ALU ports, and the AVX2 build spends eight
 //! operations on each 32 octets (three compares, three logic operations, an OR into the
 //! block's accumulator and the NUL/high-bit minimum). Here it is five and a half: the
-//! three compares, one `vpternlogd` for `(cr ^ lf) | (lf & dot)`, half of one for the
-//! accumulator (two groups are OR-ed in at once) and the minimum. The vectors stay 256
-//! bits wide: no 512-bit instruction runs, so the core keeps its clock and all three
-//! vector ports.
+//! three compares, one `vpternlogd` for `(cr ^ lf) | (lf & dot)`, the minimum, and half of
+//! one for the accumulator (a block's eight marks are OR-ed three at a time, with the
+//! NUL/high-bit test, in four). The vectors stay 256 bits wide: no 512-bit instruction
+//! runs, so the core keeps its clock and all three vector ports.
 //!
 //! The block scan around it stays in the AVX2 build: only this loop is compiled with
 //! AVX-512F and AVX-512VL. With them enabled for the whole scan, LLVM joins only some of
@@ -62,6 +62,16 @@ impl Skip for Ternary {
     }
 }
 
+/// The 32-octet groups of a block.
+const GROUPS: usize = BLOCK / 32;
+
+/// `a | b | c` in one instruction.
+#[inline]
+#[target_feature(enable = "avx2,avx512f,avx512vl")]
+fn or3(a: __m256i, b: __m256i, c: __m256i) -> __m256i {
+    _mm256_ternarylogic_epi32::<0xFE>(a, b, c)
+}
+
 /// [`Skip::skip`] for a [`Ternary`].
 #[target_feature(enable = "avx2,avx512f,avx512vl")]
 fn skip_blocks<const BARE: bool, const NUL: bool, const HIGH: bool>(
@@ -69,7 +79,9 @@ fn skip_blocks<const BARE: bool, const NUL: bool, const HIGH: bool>(
     mut i: usize,
     last: usize,
 ) -> usize {
-    assert!(last.saturating_add(WINDOW) <= s.len(), "the windows are inside `s`");
+    // Cut to the last window's end, so that the bounds of each window are known from the
+    // loop condition alone (no check left in the loop).
+    let s = &s[..last.checked_add(WINDOW).expect("the windows are inside `s`")];
     let cr = _mm256_set1_epi8(b'\r' as i8);
     let lf = _mm256_set1_epi8(b'\n' as i8);
     let dot = _mm256_set1_epi8(b'.' as i8);
@@ -80,32 +92,27 @@ fn skip_blocks<const BARE: bool, const NUL: bool, const HIGH: bool>(
             // SAFETY: `v` is 32 readable octets; the load has no alignment requirement.
             unsafe { _mm256_loadu_si256(v.as_ptr().cast()) }
         };
-        let mut line = _mm256_setzero_si256();
         let mut odd = _mm256_set1_epi8(Odd::<NUL, HIGH>::START as i8);
-        for pair in (0..BLOCK).step_by(64) {
-            let mut marks = [_mm256_setzero_si256(); 2];
-            for (half, m) in marks.iter_mut().enumerate() {
-                let at = pair + 32 * half;
-                let a = load(at);
-                let is_lf = _mm256_cmpeq_epi8(load(at + 1), lf);
-                let is_dot = _mm256_cmpeq_epi8(load(at + 2), dot);
-                *m = if BARE {
-                    // (cr ^ lf) | (lf & dot): the truth table of `line_mark`, with `cr`
-                    // as the first operand (bit 2 of the index), `lf` the second (bit 1)
-                    // and `dot` the third (bit 0).
-                    _mm256_ternarylogic_epi32::<0xBC>(_mm256_cmpeq_epi8(a, cr), is_lf, is_dot)
-                } else {
-                    _mm256_and_si256(is_lf, is_dot)
-                };
-                odd = match (NUL, HIGH) {
-                    (true, true) => _mm256_min_epi8(odd, a),
-                    (true, false) => _mm256_min_epu8(odd, a),
-                    (false, true) => _mm256_or_si256(odd, a),
-                    (false, false) => odd,
-                };
-            }
-            // line | m0 | m1.
-            line = _mm256_ternarylogic_epi32::<0xFE>(line, marks[0], marks[1]);
+        let mut marks = [_mm256_setzero_si256(); GROUPS];
+        for (g, m) in marks.iter_mut().enumerate() {
+            let at = 32 * g;
+            let a = load(at);
+            let is_lf = _mm256_cmpeq_epi8(load(at + 1), lf);
+            let is_dot = _mm256_cmpeq_epi8(load(at + 2), dot);
+            *m = if BARE {
+                // (cr ^ lf) | (lf & dot): the truth table of `line_mark`, with `cr` as the
+                // first operand (bit 2 of the index), `lf` the second (bit 1) and `dot`
+                // the third (bit 0).
+                _mm256_ternarylogic_epi32::<0xBC>(_mm256_cmpeq_epi8(a, cr), is_lf, is_dot)
+            } else {
+                _mm256_and_si256(is_lf, is_dot)
+            };
+            odd = match (NUL, HIGH) {
+                (true, true) => _mm256_min_epi8(odd, a),
+                (true, false) => _mm256_min_epu8(odd, a),
+                (false, true) => _mm256_or_si256(odd, a),
+                (false, false) => odd,
+            };
         }
         // Every mark is 0xff, so its sign bit says it; so does the sign bit of `found`.
         let found = match (NUL, HIGH) {
@@ -114,7 +121,10 @@ fn skip_blocks<const BARE: bool, const NUL: bool, const HIGH: bool>(
             (false, true) => odd,
             (false, false) => _mm256_setzero_si256(),
         };
-        if _mm256_movemask_epi8(_mm256_or_si256(line, found)) != 0 {
+        // The eight marks and `found` OR-ed together three at a time: four operations.
+        let [m0, m1, m2, m3, m4, m5, m6, m7] = marks;
+        let any = or3(or3(m0, m1, m2), or3(m3, m4, m5), or3(m6, m7, found));
+        if _mm256_movemask_epi8(any) != 0 {
             return i;
         }
         i += BLOCK;
