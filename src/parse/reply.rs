@@ -459,17 +459,11 @@ const fn read_u32(s: &[u8], at: usize) -> u64 {
     }
 }
 
-/// `Some(Type::Name)` for the `Name = "TEXT"` entry whose text `$input` equals ignoring
-/// ASCII case, else `None`: the keys are constants, so this is one integer match on the
-/// [`FoldedKey`] of `$input`. With `key:` first, `$input` is that key already.
+/// `Some(Type::Name)` for the `Name = "TEXT"` entry whose [`FoldedKey`] is `$key`, else
+/// `None`: the entries' keys are constants, so a name is matched ignoring ASCII case with
+/// one integer match on its key.
 macro_rules! match_folded {
-    ($input:expr, $ty:ident { $($name:ident = $text:literal;)* }) => {
-        crate::parse::reply::match_folded!(
-            key: crate::parse::reply::folded_key($input),
-            $ty { $($name = $text;)* }
-        )
-    };
-    (key: $key:expr, $ty:ident { $($name:ident = $text:literal;)* }) => {{
+    ($key:expr, $ty:ident { $($name:ident = $text:literal;)* }) => {{
         mod keys {
             use crate::parse::reply::{folded_key, FoldedKey};
             $(#[allow(non_upper_case_globals)]

@@ -127,7 +127,7 @@ macro_rules! mechanism_keys {
             /// [`FoldedKey`](crate::parse::reply::FoldedKey).
             #[inline(always)]
             fn known_key(key: crate::parse::reply::FoldedKey) -> Option<Mechanism> {
-                crate::parse::reply::match_folded!(key: key, Mechanism { $($name = $text;)* })
+                crate::parse::reply::match_folded!(key, Mechanism { $($name = $text;)* })
             }
         }
     };

@@ -161,7 +161,7 @@ macro_rules! keyword_keys {
             /// [`Keyword::of`] the keyword with this [`FoldedKey`](crate::parse::reply::FoldedKey).
             #[inline(always)]
             fn of_key(key: crate::parse::reply::FoldedKey) -> Option<Keyword> {
-                crate::parse::reply::match_folded!(key: key, Keyword { $($name = $text;)* })
+                crate::parse::reply::match_folded!(key, Keyword { $($name = $text;)* })
             }
         }
     };
