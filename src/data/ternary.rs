@@ -31,7 +31,7 @@ use std::arch::x86_64::{
     _mm256_setzero_si256, _mm256_ternarylogic_epi32,
 };
 
-use super::{BLOCK, Odd, Skip, WINDOW};
+use super::{BLOCK, Odd, Skip, WINDOW, window};
 
 /// Proof that the running CPU has AVX2, AVX-512F and AVX-512VL: only
 /// [`detect`](Self::detect) makes one.
@@ -79,14 +79,14 @@ fn skip_blocks<const BARE: bool, const NUL: bool, const HIGH: bool>(
     mut i: usize,
     last: usize,
 ) -> usize {
-    // Cut to the last window's end, so that the bounds of each window are known from the
-    // loop condition alone (no check left in the loop).
+    // Cut to the last window's end, so that each window's bounds are checked with one
+    // compare in the loop instead of two.
     let s = &s[..last.checked_add(WINDOW).expect("the windows are inside `s`")];
     let cr = _mm256_set1_epi8(b'\r' as i8);
     let lf = _mm256_set1_epi8(b'\n' as i8);
     let dot = _mm256_set1_epi8(b'.' as i8);
     while i <= last {
-        let w = &s[i..i + WINDOW];
+        let w = window(s, i);
         let load = |at: usize| -> __m256i {
             let v: &[u8; 32] = w[at..at + 32].try_into().expect("inside the window");
             // SAFETY: `v` is 32 readable octets; the load has no alignment requirement.
