@@ -144,6 +144,8 @@ pub struct DotUnstuffer {
     config: DataConfig,
     /// The next octet starts a line.
     line_start: bool,
+    /// The last chunk ended with a CR whose next octet was not there yet.
+    cr_pending: bool,
     /// Octets of the current line seen so far (only with `max_line`).
     line_len: usize,
     size: u64,
@@ -172,6 +174,7 @@ impl DotUnstuffer {
         Self {
             config,
             line_start: true,
+            cr_pending: false,
             line_len: 0,
             size: 0,
             eight_bit: false,
@@ -200,7 +203,9 @@ impl DotUnstuffer {
     ///
     /// When the chunks use up the buffer, it is left empty where its content began, with
     /// no spare capacity: once they are dropped, the next read into it goes to the same
-    /// memory, still in cache, instead of further along the allocation.
+    /// memory, still in cache, instead of further along the allocation. They use it up
+    /// unless it ends within a line's first three octets after a dot (`.`, `.<CR>`: not yet
+    /// known to be the end marker); so does the end marker when nothing follows it.
     pub fn decode(&mut self, buf: &mut BytesMut) -> Option<DataEvent> {
         let was_done = self.done;
         if let Some(chunk) = self.next_chunk(buf) {
@@ -220,10 +225,33 @@ impl DotUnstuffer {
             if self.done || buf.is_empty() {
                 return None;
             }
+            if self.cr_pending {
+                // The last chunk ended with a CR: its next octet is here.
+                self.cr_pending = false;
+                if buf[0] == b'\n' {
+                    // The LF of a CRLF cut between two reads: the line ends with it, and the
+                    // next octet starts one, with its own look at a dot.
+                    let lf = self.cut(buf, 1, 1);
+                    self.line_start = true;
+                    if self.account(&lf) {
+                        return Some(lf);
+                    }
+                    continue;
+                }
+                // RFC 5321 §2.3.8: a CR not followed by LF.
+                self.bare_cr = true;
+            }
             if self.line_start && buf[0] == b'.' {
                 match buf.get(1..3) {
                     Some(b"\r\n") => {
                         buf.advance(3);
+                        if buf.is_empty()
+                            && let Some(start) = self.start.take()
+                        {
+                            // Used up by the end marker: back to where its content began,
+                            // as `cut` leaves it.
+                            *buf = start;
+                        }
                         self.done = true;
                         return None;
                     }
@@ -233,60 +261,49 @@ impl DotUnstuffer {
                 }
                 self.line_start = false;
                 if buf.get(1) != Some(&b'\n') {
-                    // A transparency dot (RFC 5321 §4.5.2): drop it.
+                    // A transparency dot (RFC 5321 §4.5.2): drop it, keeping a handle on
+                    // where the buffer began (see `cut`).
+                    if self.start.is_none() {
+                        self.start = Some(buf.split_to(0));
+                    }
                     buf.advance(1);
                     self.line_len = 1;
                     continue;
                 }
             }
-            // Keep back a tail that may begin "\r\n.": nothing is decided about it yet.
-            let hold = if buf.ends_with(b"\r\n") {
-                2
-            } else if buf.ends_with(b"\r") {
-                1
-            } else {
-                0
-            };
-            let limit = buf.len() - hold;
+            // A last CR is taken with the chunk but left out of the scan: its next octet,
+            // which says whether it is bare, is not there yet (`cr_pending`). A last CR LF
+            // is taken too: whatever follows starts a line, the end marker's dot included
+            // (RFC 5321 §4.1.1.4: the CR LF before `.<CRLF>` ends the last line of the
+            // content). So nothing is left in the buffer, and the next read goes where
+            // this one did, in cache and at the reader's alignment, rather than after a
+            // held-back tail.
+            let cr_last = buf[buf.len() - 1] == b'\r';
+            let limit = buf.len() - usize::from(cr_last);
             // `dot`: the chunk ends with a line end whose next line starts with a
             // transparency dot, known as one already: it is dropped with the chunk, without
             // another pass through the line start.
-            let (take, line_start, dot) = match self.scan(buf, limit) {
+            let (take, dot) = match self.scan(buf, limit) {
                 // What follows the dot of `\r\n.` is there and is neither the CR of the end
                 // marker nor an LF that keeps the dot: the dot is a transparency dot (RFC
                 // 5321 §4.5.2).
                 Some(p) if buf.get(p + 3).is_some_and(|&c| c != b'\r' && c != b'\n') => {
-                    (p + 2, false, true)
+                    self.line_start = false;
+                    (p + 2, true)
                 }
-                Some(p) => (p + 2, true, false),
-                None => (limit, false, false),
+                Some(p) => {
+                    self.line_start = true;
+                    (p + 2, false)
+                }
+                None => {
+                    self.line_start = buf.ends_with(b"\r\n");
+                    self.cr_pending = cr_last;
+                    (buf.len(), false)
+                }
             };
-            if take == 0 {
-                return None;
-            }
             // With a transparency dot, the cut is after the dot, which is then left out of
             // the chunk: one cut for both. A dot is never the buffer's last octet.
-            let cut = take + usize::from(dot);
-            let mut chunk = if cut == buf.len() {
-                // The buffer is used up: leave it an empty handle where what it held began
-                // rather than past its end, so that the reader's next read lands where
-                // this one did and finds it in cache instead of in the next stretch of
-                // the allocation.
-                match self.start.take() {
-                    // The buffer's own handle becomes the chunk: no new handle to count
-                    // and no old one to drop.
-                    Some(start) => std::mem::replace(buf, start),
-                    None => buf.split_off(0),
-                }
-            } else {
-                if self.start.is_none() {
-                    self.start = Some(buf.split_to(0));
-                }
-                buf.split_to(cut)
-            };
-            chunk.truncate(take);
-            let chunk = chunk.freeze();
-            self.line_start = line_start;
+            let chunk = self.cut(buf, take, take + usize::from(dot));
             let yielded = self.account(&chunk);
             if dot {
                 // The dropped dot began the next line.
@@ -296,6 +313,30 @@ impl DotUnstuffer {
                 return Some(chunk);
             }
         }
+    }
+
+    /// Splits the first `cut` octets off `buf` and returns the first `take` of them.
+    #[inline(always)]
+    fn cut(&mut self, buf: &mut BytesMut, take: usize, cut: usize) -> Bytes {
+        let mut chunk = if cut == buf.len() {
+            // The buffer is used up: leave it an empty handle where what it held began
+            // rather than past its end, so that the reader's next read lands where this
+            // one did and finds it in cache instead of in the next stretch of the
+            // allocation.
+            match self.start.take() {
+                // The buffer's own handle becomes the chunk: no new handle to count and no
+                // old one to drop.
+                Some(start) => std::mem::replace(buf, start),
+                None => buf.split_off(0),
+            }
+        } else {
+            if self.start.is_none() {
+                self.start = Some(buf.split_to(0));
+            }
+            buf.split_to(cut)
+        };
+        chunk.truncate(take);
+        chunk.freeze()
     }
 
     /// Records the size and line lengths of `chunk` (its other properties were recorded by
@@ -315,10 +356,10 @@ impl DotUnstuffer {
     /// (RFC 5321 §2.3.8), a NUL, an octet with the high bit set. Returns the position of the
     /// CR.
     ///
-    /// `limit` leaves out the held-back `\r` or `\r\n` at the end, so each CR before it has
-    /// its next octet in `s`, and each LF has its previous octet in `s` unless it is the
-    /// first, which follows a line start, a dropped dot or an octet that is not a CR (a chunk
-    /// never ends in a CR whose next octet is unknown): whether a line end is bare is decided
+    /// `limit` leaves out a last CR, so each CR before it has its next octet in `s`, and each
+    /// LF has its previous octet in `s` unless it is the first, which follows a line start,
+    /// a dropped dot or an octet that is not a CR (the LF after a chunk's last CR is taken
+    /// on its own, before any scan: see `cr_pending`): whether a line end is bare is decided
     /// exactly, whatever the cut into reads.
     #[inline]
     fn scan(&mut self, s: &[u8], limit: usize) -> Option<usize> {

@@ -142,21 +142,32 @@ fn chunks_are_slices_of_the_input() {
 }
 
 /// A buffer used up by the chunks is left empty where its content began, not past its
-/// end: once the chunks are dropped, the next read fills the same memory.
+/// end: once the chunks are dropped, the next read fills the same memory. Reads ending in
+/// a CR, or in a CR LF that the end marker may follow, use it up too: nothing is held back.
 #[test]
 fn used_up_buffer_is_refilled_in_place() {
     let mut u = DotUnstuffer::default();
     let mut buf = BytesMut::with_capacity(256);
     let base = buf.as_ptr() as usize;
-    // (A read ending in CR LF would keep those two back: they may start the end marker.)
-    for read in [&b"one\r\n..two\r\nthr"[..], b"ee\r\n..four\r\nfi", b"ve\r\nsix"] {
+    let reads = [
+        &b"one\r\n..two\r\nthr"[..],
+        b"ee\r\n..four\r\n",
+        b"..five\r",
+        b"\nsix\r",
+        b"\n",
+        b"seven\r\n",
+    ];
+    for read in reads {
         buf.extend_from_slice(read);
         assert_eq!(buf.as_ptr() as usize - base, 0, "{read:?}");
         while let Some(ev) = u.decode(&mut buf) {
             assert!(matches!(ev, DataEvent::Chunk(_)));
         }
-        assert!(buf.is_empty());
+        assert!(buf.is_empty(), "{read:?}");
     }
+    buf.extend_from_slice(b".\r\nQUIT\r\n");
+    let Some(DataEvent::End(end)) = u.decode(&mut buf) else { panic!("no end") };
+    assert_eq!((end.outcome, end.size, &buf[..]), (DataOutcome::Ok, 44, &b"QUIT\r\n"[..]));
 }
 
 /// The reader may add to the buffer between two events, and may keep the chunks.
