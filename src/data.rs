@@ -411,6 +411,17 @@ impl DotUnstuffer {
         // Whole windows: their blocks end at least two octets before the end of `s`, so
         // before `limit`.
         if let Some(last) = s.len().checked_sub(WINDOW) {
+            // The first block where the scan starts, the next ones on 64-octet boundaries:
+            // fewer of their loads then straddle two cache lines.
+            let misaligned = (s.as_ptr() as usize).wrapping_add(i) % 64;
+            if misaligned != 0 && i <= last {
+                if skip.skip::<BARE, NUL, HIGH>(s, i, i) == i
+                    && let Some(step) = self.visit::<BARE, NUL, HIGH>(s, i, limit, window(s, i))
+                {
+                    return step;
+                }
+                i += BLOCK - misaligned;
+            }
             while i <= last {
                 i = skip.skip::<BARE, NUL, HIGH>(s, i, last);
                 if i > last {
