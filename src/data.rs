@@ -204,8 +204,8 @@ impl DotUnstuffer {
     /// When the chunks use up the buffer, it is left empty where its content began, with
     /// no spare capacity: once they are dropped, the next read into it goes to the same
     /// memory, still in cache, instead of further along the allocation. They use it up
-    /// unless it ends within a line's first three octets after a dot (`.`, `.<CR>`: not yet
-    /// known to be the end marker); so does the end marker when nothing follows it.
+    /// unless it ends in `.` or `.<CR>` at the start of a line, which may yet become the end
+    /// marker; the end marker, when nothing follows it, leaves the buffer so too.
     pub fn decode(&mut self, buf: &mut BytesMut) -> Option<DataEvent> {
         let was_done = self.done;
         if let Some(chunk) = self.next_chunk(buf) {
