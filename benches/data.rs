@@ -39,9 +39,10 @@ fn content() -> Vec<u8> {
     out
 }
 
-/// An input buffer for `BytesMut` readers, starting on a 64-octet boundary. (It stays
-/// there: a decoder that uses up each read leaves the buffer where it began, and one
-/// that keeps octets back moves them to the front of the allocation.)
+/// An input buffer for `BytesMut` readers, starting on a 64-octet boundary. It stays there
+/// while the reader uses up each read, as `DotUnstuffer` does (the bench checks it): octets
+/// kept back would be moved by `reserve` to the front of the allocation, before the
+/// boundary.
 fn aligned_bytes_mut(capacity: usize) -> BytesMut {
     let mut buf = BytesMut::with_capacity(capacity + 64);
     let pad = buf.as_ptr().align_offset(64);
