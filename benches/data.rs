@@ -169,6 +169,7 @@ fn bench(c: &mut Criterion) {
                 }
             }
             assert!(d.is_complete());
+            assert_eq!(buf.as_ptr().align_offset(64), 0, "reads go where the first went");
             octets
         })
     });

@@ -929,9 +929,17 @@ impl BdatDecoder {
             return None;
         }
         self.remaining -= n as u64;
+        // Taking all of the buffer leaves it empty where it began, so that (once the chunk
+        // is dropped) the next read goes to the same memory, as with `DotUnstuffer`.
         if self.discard {
-            buf.advance(n);
+            if n == buf.len() {
+                buf.clear();
+            } else {
+                buf.advance(n);
+            }
             None
+        } else if n == buf.len() {
+            Some(buf.split_off(0).freeze())
         } else {
             Some(buf.split_to(n).freeze())
         }

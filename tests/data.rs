@@ -312,6 +312,30 @@ fn bdat_decoder_takes_exactly_the_announced_octets() {
     assert_eq!(&buf[..], b"QUIT\r\n");
 }
 
+/// As with the unstuffer, a buffer a BDAT chunk uses up is refilled in place, whether the
+/// chunk is taken or discarded.
+#[test]
+fn bdat_used_up_buffer_is_refilled_in_place() {
+    for discard in [false, true] {
+        let mut d =
+            if discard { BdatDecoder::discarding(30, true) } else { BdatDecoder::new(30, true) };
+        let mut buf = BytesMut::with_capacity(64);
+        let base = buf.as_ptr() as usize;
+        let mut taken = Vec::new();
+        for read in [&b"0123456789"[..], b"abcdefghij", b"ABCDEFGHIJQUIT\r\n"] {
+            buf.extend_from_slice(read);
+            assert_eq!(buf.as_ptr() as usize - base, 0, "discard {discard}, {read:?}");
+            while let Some(chunk) = d.decode(&mut buf) {
+                taken.extend_from_slice(&chunk);
+            }
+        }
+        assert!(d.is_complete());
+        assert_eq!(&buf[..], b"QUIT\r\n");
+        let want: &[u8] = if discard { b"" } else { b"0123456789abcdefghijABCDEFGHIJ" };
+        assert_eq!(taken, want);
+    }
+}
+
 #[test]
 fn bdat_refused_chunk_is_discarded_not_parsed() {
     let mut d = BdatDecoder::discarding(12, false);
