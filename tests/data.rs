@@ -141,9 +141,9 @@ fn chunks_are_slices_of_the_input() {
     assert_eq!(starts, [0, 11]);
 }
 
-/// A buffer used up by the chunks is left empty where its content began, not past its
-/// end: once the chunks are dropped, the next read fills the same memory. Reads ending in
-/// a CR, or in a CR LF that the end marker may follow, use it up too: nothing is held back.
+/// A buffer used up by chunks that are then dropped goes back to the front of its
+/// allocation: the next read fills the same memory. Reads ending in a CR, or in a CR LF
+/// that the end marker may follow, use it up too: nothing is held back.
 #[test]
 fn used_up_buffer_is_refilled_in_place() {
     let mut u = DotUnstuffer::default();
@@ -168,6 +168,40 @@ fn used_up_buffer_is_refilled_in_place() {
     buf.extend_from_slice(b".\r\nQUIT\r\n");
     let Some(DataEvent::End(end)) = u.decode(&mut buf) else { panic!("no end") };
     assert_eq!((end.outcome, end.size, &buf[..]), (DataOutcome::Ok, 44, &b"QUIT\r\n"[..]));
+}
+
+/// A reader that keeps the chunks keeps their memory, and the used-up buffer keeps the
+/// spare capacity it had: a read that reserves little before reading (one octet, as some
+/// framing code does) still has room. Once the chunks are dropped, the next `None` gives
+/// the buffer all of its allocation back, at the front. The same for BDAT.
+#[test]
+fn held_chunks_leave_the_buffer_its_spare_capacity() {
+    let mut u = DotUnstuffer::default();
+    let mut buf = BytesMut::with_capacity(1024);
+    let base = buf.as_ptr() as usize;
+    buf.extend_from_slice(b"one\r\n..two\r\n");
+    let mut held = Vec::new();
+    while let Some(DataEvent::Chunk(c)) = u.decode(&mut buf) {
+        held.push(c);
+    }
+    assert_eq!(held.concat(), b"one\r\n.two\r\n");
+    buf.reserve(1);
+    assert!(buf.capacity() >= 1024 - 13, "capacity {}", buf.capacity());
+    drop(held);
+    assert_eq!(u.decode(&mut buf), None);
+    assert_eq!((buf.as_ptr() as usize - base, buf.capacity() >= 1024), (0, true));
+
+    let mut d = BdatDecoder::new(100, true);
+    let mut buf = BytesMut::with_capacity(1024);
+    let base = buf.as_ptr() as usize;
+    buf.extend_from_slice(&[b'x'; 40]);
+    let held = d.decode(&mut buf).expect("40 octets");
+    assert_eq!(d.decode(&mut buf), None);
+    buf.reserve(1);
+    assert!(buf.capacity() >= 1024 - 40, "capacity {}", buf.capacity());
+    drop(held);
+    assert_eq!(d.decode(&mut buf), None);
+    assert_eq!((buf.as_ptr() as usize - base, buf.capacity() >= 1024), (0, true));
 }
 
 /// The reader may add to the buffer between two events, and may keep the chunks.
