@@ -226,7 +226,7 @@ impl DotUnstuffer {
                 if buf[0] == b'\n' {
                     // The LF of a CRLF cut between two reads: the line ends with it, and the
                     // next octet starts one, with its own look at a dot.
-                    let lf = self.cut(buf, 1, 1);
+                    let lf = cut(buf, 1, 1);
                     self.line_start = true;
                     if self.account(&lf) {
                         return Some(lf);
@@ -286,7 +286,7 @@ impl DotUnstuffer {
             };
             // With a transparency dot, the cut is after the dot, which is then left out of
             // the chunk: one cut for both. A dot is never the buffer's last octet.
-            let chunk = self.cut(buf, take, take + usize::from(dot));
+            let chunk = cut(buf, take, take + usize::from(dot));
             let yielded = self.account(&chunk);
             if dot {
                 // The dropped dot began the next line.
@@ -296,14 +296,6 @@ impl DotUnstuffer {
                 return Some(chunk);
             }
         }
-    }
-
-    /// Splits the first `cut` octets off `buf` and returns the first `take` of them.
-    #[inline(always)]
-    fn cut(&mut self, buf: &mut BytesMut, take: usize, cut: usize) -> Bytes {
-        let mut chunk = buf.split_to(cut);
-        chunk.truncate(take);
-        chunk.freeze()
     }
 
     /// Records the size and line lengths of `chunk` (its other properties were recorded by
@@ -543,6 +535,14 @@ impl DotUnstuffer {
             outcome: self.outcome(),
         }
     }
+}
+
+/// Splits the first `cut` octets off `buf` and returns the first `take` of them.
+#[inline(always)]
+fn cut(buf: &mut BytesMut, take: usize, cut: usize) -> Bytes {
+    let mut chunk = buf.split_to(cut);
+    chunk.truncate(take);
+    chunk.freeze()
 }
 
 /// Moves an empty `buf` back to the front of its allocation, with all of it as spare
