@@ -61,9 +61,9 @@ impl AlignedVec {
         Self { v, pad }
     }
 
-    /// A copy of `octets` at the offset modulo 64 of `like`.
-    fn copy_like(octets: &[u8], like: *const u8) -> Self {
-        let mut this = Self::with_capacity_at(octets.len(), like as usize);
+    /// A copy of `octets` at `offset` modulo 64.
+    fn copy_at(octets: &[u8], offset: usize) -> Self {
+        let mut this = Self::with_capacity_at(octets.len(), offset);
         this.read(octets);
         this
     }
@@ -118,9 +118,9 @@ impl ProtoReads {
 }
 
 fn bench(c: &mut Criterion) {
-    let content = AlignedVec::copy_like(&content(), std::ptr::null());
+    let content = AlignedVec::copy_at(&content(), 0);
     let content = content.octets();
-    let wire = AlignedVec::copy_like(&stuffed(content), std::ptr::null());
+    let wire = AlignedVec::copy_at(&stuffed(content), 0);
     let wire = wire.octets();
     let mut group = c.benchmark_group("data");
     group.throughput(Throughput::Bytes(wire.len() as u64));
@@ -128,7 +128,7 @@ fn bench(c: &mut Criterion) {
     group.bench_function("esmtp/DotUnstuffer", |b| {
         let mut buf = BytesMut::with_capacity(2 * READ);
         let front = buf.as_ptr();
-        let wire = AlignedVec::copy_like(wire, front);
+        let wire = AlignedVec::copy_at(wire, front as usize);
         b.iter(|| {
             let mut u = DotUnstuffer::default();
             let mut octets = 0;
@@ -158,7 +158,7 @@ fn bench(c: &mut Criterion) {
     group.bench_function("esmtp/BdatDecoder", |b| {
         let mut buf = BytesMut::with_capacity(2 * READ);
         let front = buf.as_ptr();
-        let content = AlignedVec::copy_like(content, front);
+        let content = AlignedVec::copy_at(content, front as usize);
         b.iter(|| {
             let mut d = BdatDecoder::new(content.octets().len() as u64, true);
             let mut octets = 0;
