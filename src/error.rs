@@ -147,6 +147,35 @@ impl DecodeError {
     }
 }
 
+/// A value could not be built: what a constructor was given breaks the value's grammar
+/// or one of its limits.
+///
+/// This is the one error of building values (addresses, parameters, commands, replies,
+/// capabilities); it is never a [`DecodeError`], which is about input from a peer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, thiserror::Error)]
+#[error("invalid {what}: {reason}")]
+pub struct ValidationError {
+    what: &'static str,
+    reason: &'static str,
+}
+
+impl ValidationError {
+    /// An error building a `what` (for example `"domain"`), for a short human `reason`.
+    pub const fn new(what: &'static str, reason: &'static str) -> Self {
+        Self { what, reason }
+    }
+
+    /// What was being built (`"domain"`, `"reply text"`, ...).
+    pub const fn what(&self) -> &'static str {
+        self.what
+    }
+
+    /// Why it could not be built.
+    pub const fn reason(&self) -> &'static str {
+        self.reason
+    }
+}
+
 /// A fatal session error. The state machines keep it (it is sticky) and ask to close.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -49,11 +49,13 @@
 #![deny(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod codec;
 pub mod data;
 pub mod error;
 pub mod line;
 pub(crate) mod parse;
+pub mod sasl;
 pub mod types;
 
-pub use error::{DecodeError, DecodeErrorKind, Error};
+pub use error::{DecodeError, DecodeErrorKind, Error, ValidationError};
 pub use types::*;
