@@ -5,3 +5,15 @@
 
 mod command;
 mod reply;
+
+use crate::error::DecodeError;
+use crate::types::Reply;
+
+impl DecodeError {
+    /// The reply a server sends for this error, ready to encode: its code, its enhanced
+    /// status code (RFC 3463) and [`reason`](DecodeError::reason) as the text (RFC 5321
+    /// §4.2.2).
+    pub fn reply(&self) -> Reply {
+        Reply::from(*self)
+    }
+}
