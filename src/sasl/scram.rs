@@ -261,7 +261,7 @@ fn expect<'a>(
 /// Any attributes left must be well-formed extensions (RFC 5802 §7 `extensions`), which
 /// are ignored.
 fn extensions<'a>(
-    attrs: impl Iterator<Item = Result<(u8, &'a str), SaslError>>,
+    mut attrs: impl Iterator<Item = Result<(u8, &'a str), SaslError>>,
 ) -> Result<(), SaslError> {
     attrs.try_for_each(|a| a.map(drop))
 }
