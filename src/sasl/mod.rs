@@ -65,7 +65,7 @@
 //!     }
 //! }
 //! assert!(client.is_complete(), "the client checked the server's signature");
-//! # Ok::<(), esmtp::sasl::SaslError>(())
+//! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
 mod cram_md5;
@@ -698,7 +698,9 @@ pub struct TokenCheck {
     /// XOAUTH2's `user=`, or OAUTHBEARER's authorization identity (`a=` of the GS2
     /// header, RFC 7628 §3.1), if any.
     pub user: Option<String>,
-    /// The bearer token (`auth=Bearer <token>`).
+    /// The bearer token (`auth=Bearer <token>`); empty when the client sent an empty
+    /// `auth=` to learn the scope it needs (RFC 7628 §4.3): answer it with
+    /// [`TokenVerdict::Invalid`].
     pub token: Secret,
     /// OAUTHBEARER `host=`, if sent.
     pub host: Option<String>,

@@ -235,13 +235,18 @@ fn kvpairs(body: &str) -> Result<Vec<(&str, &str)>, SaslError> {
         .collect()
 }
 
-/// The token of `auth=Bearer <token>` (the scheme is case-insensitive, RFC 7235 §2.1).
+/// The token of `auth=Bearer <token>`, empty for an empty `auth=` (the scheme is case-insensitive, RFC 7235 §2.1).
 fn bearer(pairs: &[(&str, &str)]) -> Result<Secret, SaslError> {
     let auth = pairs
         .iter()
         .find(|(k, _)| *k == "auth")
         .map(|(_, v)| *v)
         .ok_or(SaslError::Malformed("OAuth message without auth="))?;
+    // An empty `auth=` asks the server which scope it needs (RFC 7628 §4.3): the program
+    // sees an empty token and answers with its JSON error.
+    if auth.is_empty() {
+        return Ok(Secret::default());
+    }
     match auth.split_once(' ') {
         Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") && !token.is_empty() => {
             Ok(Secret::from(token))
