@@ -222,7 +222,11 @@ impl OAuthServer {
 /// CR / LF)`), with UTF-8 let through in values for XOAUTH2's `user=`.
 fn kvpairs(body: &str) -> Result<Vec<(&str, &str)>, SaslError> {
     const BAD: SaslError = SaslError::Malformed("invalid OAuth kvpairs");
+    // Each kvpair ends in its own kvsep, and one more ends the message.
     let body = body.strip_suffix(KVSEP).ok_or(BAD)?;
+    if !body.is_empty() && !body.ends_with(KVSEP) {
+        return Err(BAD);
+    }
     body.split_terminator(KVSEP)
         .map(|pair| {
             let (key, value) = pair.split_once('=').ok_or(BAD)?;
