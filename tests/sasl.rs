@@ -6,26 +6,26 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use esmtp::Mechanism;
 use esmtp::sasl::{
-    ClientExchange, ClientOptions, Credentials, DeterministicRandom, ReplyClass, SaslError,
-    ScramAlgorithm, Secret, ServerExchange, ServerOptions, ServerStep, StoredCredentials,
+    ClientExchange, Credentials, DeterministicRandom, ReplyClass, SaslClientConfig, SaslError,
+    SaslServerConfig, ScramAlgorithm, Secret, ServerExchange, ServerStep, StoredCredentials,
     TokenVerdict,
 };
 
 fn client(mech: Mechanism, creds: Credentials, nonces: &[&str]) -> ClientExchange {
-    client_with(mech, creds, &ClientOptions::default(), nonces)
+    client_with(mech, creds, &SaslClientConfig::default(), nonces)
 }
 
 fn client_with(
     mech: Mechanism,
     creds: Credentials,
-    options: &ClientOptions,
+    options: &SaslClientConfig,
     nonces: &[&str],
 ) -> ClientExchange {
     let mut rng = DeterministicRandom::with_nonces(nonces.iter().copied());
     ClientExchange::new(&mech, creds, options, &mut rng).expect("client exchange")
 }
 
-fn server(mech: Mechanism, options: &ServerOptions, nonces: &[&str]) -> ServerExchange {
+fn server(mech: Mechanism, options: &SaslServerConfig, nonces: &[&str]) -> ServerExchange {
     let mut rng = DeterministicRandom::with_nonces(nonces.iter().copied());
     ServerExchange::new(&mech, options, &mut rng).expect("server exchange")
 }
@@ -54,7 +54,7 @@ fn rfc4616_example_1() {
     assert!(c.is_complete());
     assert!(c.step(b"").is_err(), "nothing after the message");
 
-    let mut s = server(Mechanism::Plain, &ServerOptions::default(), &[]);
+    let mut s = server(Mechanism::Plain, &SaslServerConfig::default(), &[]);
     assert_eq!(challenge(s.start(None)), b"");
     let ServerStep::VerifyPassword(check) = s.step(message) else { panic!() };
     assert_eq!((check.authzid.as_deref(), check.authcid.as_str()), (None, "tim"));
@@ -76,7 +76,7 @@ fn rfc4616_example_2() {
     assert_eq!(c.initial_response().unwrap().expose(), message);
     assert!(c.initial_response().is_none(), "once");
 
-    let mut s = server(Mechanism::Plain, &ServerOptions::default(), &[]);
+    let mut s = server(Mechanism::Plain, &SaslServerConfig::default(), &[]);
     let ServerStep::VerifyPassword(check) = s.start(Some(message)) else { panic!() };
     assert_eq!((check.authzid.as_deref(), check.authcid.as_str()), (Some("Ursel"), "Kurt"));
     let ServerStep::Failure(e) = s.password_verified(false) else { panic!() };
@@ -90,7 +90,7 @@ fn rfc4616_example_2() {
 fn login_prompts_and_answers() {
     let mut c = client(Mechanism::Login, Credentials::password("tim", "tanstaaftanstaaf"), &[]);
     assert!(!c.has_initial_response() && c.initial_response().is_none());
-    let mut s = server(Mechanism::Login, &ServerOptions::default(), &[]);
+    let mut s = server(Mechanism::Login, &SaslServerConfig::default(), &[]);
     let prompt = challenge(s.start(None));
     assert_eq!(prompt, b"Username:");
     assert_eq!(STANDARD.encode(&prompt), "VXNlcm5hbWU6");
@@ -122,7 +122,7 @@ fn login_client_reads_the_prompt() {
 /// `AUTH LOGIN <user>`: the initial response is the user name.
 #[test]
 fn login_server_takes_the_user_name_as_initial_response() {
-    let mut s = server(Mechanism::Login, &ServerOptions::default(), &[]);
+    let mut s = server(Mechanism::Login, &SaslServerConfig::default(), &[]);
     assert_eq!(challenge(s.start(Some(b"tim"))), b"Password:");
     let ServerStep::VerifyPassword(check) = s.step(b"pw") else { panic!() };
     assert_eq!(check.authcid, "tim");
@@ -153,7 +153,7 @@ fn rfc2195_example() {
     assert_eq!(c.step(RFC2195_CHALLENGE).unwrap().expose(), RFC2195_RESPONSE);
     assert!(c.is_complete());
 
-    let mut options = ServerOptions::default();
+    let mut options = SaslServerConfig::default();
     options.hostname = "postoffice.reston.mci.net".into();
     let mut s = server(Mechanism::CramMd5, &options, &["1896.697170952"]);
     assert_eq!(challenge(s.start(None)), RFC2195_CHALLENGE);
@@ -178,7 +178,7 @@ fn rfc2195_example() {
 
 #[test]
 fn cram_md5_server_refuses_malformed_responses_and_initial_responses() {
-    let options = ServerOptions::default();
+    let options = SaslServerConfig::default();
     for bad in [
         &b"tim"[..],
         b"tim b913a602c7eda7a495b4e6e7334d389",
@@ -275,7 +275,7 @@ fn rfc5802_and_rfc7677_client_side() {
 fn rfc5802_and_rfc7677_server_side() {
     for ex in &SCRAM_EXAMPLES {
         let [client_first, server_first, client_final, server_final] = ex.messages;
-        let mut s = server(ex.mechanism.clone(), &ServerOptions::default(), &[ex.server_nonce]);
+        let mut s = server(ex.mechanism.clone(), &SaslServerConfig::default(), &[ex.server_nonce]);
         let ServerStep::NeedScramCredentials(lookup) = s.start(Some(client_first)) else {
             panic!()
         };
@@ -299,7 +299,7 @@ fn scram_without_initial_response() {
             Credentials::password("user", "pencil"),
             &[ex.client_nonce],
         );
-        let mut s = server(ex.mechanism.clone(), &ServerOptions::default(), &[ex.server_nonce]);
+        let mut s = server(ex.mechanism.clone(), &SaslServerConfig::default(), &[ex.server_nonce]);
         let empty = challenge(s.start(None));
         assert_eq!(empty, b"");
         assert_eq!(c.step(&empty).unwrap().expose(), ex.messages[0]);
@@ -321,7 +321,7 @@ fn stored_credentials_from_parts() {
     )
     .unwrap();
     assert_eq!(parts, d);
-    let mut s = server(ex.mechanism.clone(), &ServerOptions::default(), &[ex.server_nonce]);
+    let mut s = server(ex.mechanism.clone(), &SaslServerConfig::default(), &[ex.server_nonce]);
     s.start(Some(ex.messages[0]));
     s.provide_scram_credentials(Some(parts));
     assert_eq!(challenge(s.step(ex.messages[2])), ex.messages[3]);
@@ -331,8 +331,8 @@ fn stored_credentials_from_parts() {
 
 const TOKEN: &str = "vF9dft4qmTc2Nvb3RlckBhbHRhdmlzdGEuY29tCg==";
 
-fn bearer_options(port: u16) -> ClientOptions {
-    let mut options = ClientOptions::default();
+fn bearer_options(port: u16) -> SaslClientConfig {
+    let mut options = SaslClientConfig::default();
     options.oauth_host = Some("server.example.com".into());
     options.oauth_port = Some(port);
     options
@@ -358,7 +358,7 @@ fn rfc7628_section_4_1() {
         assert_eq!(STANDARD.encode(initial.expose()), wire);
         assert!(c.is_complete());
 
-        let mut s = server(Mechanism::OAuthBearer, &ServerOptions::default(), &[]);
+        let mut s = server(Mechanism::OAuthBearer, &SaslServerConfig::default(), &[]);
         let ServerStep::VerifyToken(check) = s.start(Some(&b64(wire))) else { panic!() };
         assert_eq!(check.user.as_deref(), Some("user@example.com"));
         assert_eq!(check.token.expose(), TOKEN.as_bytes());
@@ -379,7 +379,7 @@ fn rfc7628_section_4_3() {
     let json = String::from_utf8(b64(error)).unwrap();
     assert!(json.starts_with(r#"{"status":"invalid_token","scope":"example_scope""#));
 
-    let mut s = server(Mechanism::OAuthBearer, &ServerOptions::default(), &[]);
+    let mut s = server(Mechanism::OAuthBearer, &SaslServerConfig::default(), &[]);
     let ServerStep::VerifyToken(check) = s.start(Some(&initial)) else { panic!() };
     assert!(check.token.is_empty());
     let challenge = challenge(s.token_verified(TokenVerdict::Invalid { error: json.clone() }));
@@ -406,7 +406,7 @@ fn rfc7628_section_4_4() {
         "bix1c2VyPXNvbWV1c2VyQGV4YW1wbGUuY29tLAFhdXRoPUJlYXJlciB2RjlkZnQ0cW1UYzJOdmIzUmxja0JoZEhSaGRtbHpkR0V1WTI5dENnPT0BAQ==",
     );
     assert!(as_printed.starts_with(b"n,user=someuser@example.com,\x01auth=Bearer "));
-    let mut s = server(Mechanism::OAuthBearer, &ServerOptions::default(), &[]);
+    let mut s = server(Mechanism::OAuthBearer, &SaslServerConfig::default(), &[]);
     assert!(matches!(s.start(Some(&as_printed)), ServerStep::Failure(SaslError::Malformed(_))));
 
     let token = "vF9dft4qmTc2Nvb3RlckBhdHRhdmlzdGEuY29tCg==";
@@ -416,7 +416,7 @@ fn rfc7628_section_4_4() {
     assert_eq!(c.initial_response().unwrap().expose(), corrected);
 
     let error = "eyJzdGF0dXMiOiJpbnZhbGlkX3Rva2VuIiwic2NoZW1lcyI6ImJlYXJlciBtYWMiLCJzY29wZSI6Imh0dHBzOi8vbWFpbC5leGFtcGxlLmNvbS8ifQ==";
-    let mut s = server(Mechanism::OAuthBearer, &ServerOptions::default(), &[]);
+    let mut s = server(Mechanism::OAuthBearer, &SaslServerConfig::default(), &[]);
     let ServerStep::VerifyToken(check) = s.start(Some(&corrected)) else { panic!() };
     assert_eq!(check.token.expose(), token.as_bytes());
     let json = String::from_utf8(b64(error)).unwrap();
@@ -437,7 +437,7 @@ fn xoauth2_google_example() {
         client(Mechanism::XOAuth2, Credentials::bearer_token("someuser@example.com", token), &[]);
     assert_eq!(STANDARD.encode(c.initial_response().unwrap().expose()), wire);
 
-    let mut s = server(Mechanism::XOAuth2, &ServerOptions::default(), &[]);
+    let mut s = server(Mechanism::XOAuth2, &SaslServerConfig::default(), &[]);
     let ServerStep::VerifyToken(check) = s.start(Some(&b64(wire))) else { panic!() };
     assert_eq!(
         (check.user.as_deref(), check.token.expose()),

@@ -5,9 +5,9 @@
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use esmtp::sasl::{
-    ChannelBinding, ChannelBindingType, ClientExchange, ClientOptions, Credentials,
-    DeterministicRandom, Outcome, ReplyClass, SaslError, ScramAlgorithm, Secret, ServerExchange,
-    ServerOptions, ServerStep, StoredCredentials, TokenVerdict, choose_mechanism,
+    ChannelBinding, ChannelBindingType, ClientExchange, Credentials, DeterministicRandom, Outcome,
+    ReplyClass, SaslClientConfig, SaslError, SaslServerConfig, ScramAlgorithm, Secret,
+    ServerExchange, ServerStep, StoredCredentials, TokenVerdict, choose_mechanism,
     preferred_mechanism,
 };
 use esmtp::{Capabilities, Extension, Mechanism};
@@ -87,8 +87,8 @@ fn run(
 fn exchanges(
     mech: &Mechanism,
     creds: Credentials,
-    client_options: &ClientOptions,
-    server_options: &ServerOptions,
+    client_options: &SaslClientConfig,
+    server_options: &SaslServerConfig,
     seed: u64,
 ) -> Result<(ClientExchange, ServerExchange), SaslError> {
     let mut rng = DeterministicRandom::new(seed);
@@ -102,11 +102,11 @@ fn binding(data: &[u8]) -> ChannelBinding {
 }
 
 /// Fast settings for generated runs: the iteration count is a parameter like any other.
-fn options() -> (ClientOptions, ServerOptions) {
-    let mut client = ClientOptions::default();
+fn options() -> (SaslClientConfig, SaslServerConfig) {
+    let mut client = SaslClientConfig::default();
     client.min_iterations = 16;
     client.channel_binding = Some(binding(&[7; 32]));
-    let mut server = ServerOptions::default();
+    let mut server = SaslServerConfig::default();
     server.channel_bindings = vec![binding(&[7; 32])];
     (client, server)
 }
@@ -114,7 +114,7 @@ fn options() -> (ClientOptions, ServerOptions) {
 /// The client's settings for `mech`: a client with binding data picks a `-PLUS`
 /// mechanism when the server offers one, so the plain ones run without it (with it, they
 /// would say `y` and be refused as a downgrade: see `downgrade_rule`).
-fn client_for(mech: &Mechanism, options: &ClientOptions) -> ClientOptions {
+fn client_for(mech: &Mechanism, options: &SaslClientConfig) -> SaslClientConfig {
     let mut options = options.clone();
     if !mech.uses_channel_binding() {
         options.channel_binding = None;
@@ -231,7 +231,7 @@ proptest! {
         for mech in [Mechanism::XOAuth2, Mechanism::OAuthBearer] {
             let sent = if right { token.clone() } else { format!("{token}x") };
             let creds = Credentials::bearer_token(user.clone(), sent.as_str());
-            let (mut c, mut s) = exchanges(&mech, creds, &ClientOptions::default(), &ServerOptions::default(), 1).unwrap();
+            let (mut c, mut s) = exchanges(&mech, creds, &SaslClientConfig::default(), &SaslServerConfig::default(), 1).unwrap();
             let outcome = run(&mut c, &mut s, &program, true);
             if right {
                 prop_assert_eq!(outcome.unwrap().authcid, user.clone());
@@ -284,7 +284,7 @@ fn rfc5802_client() -> ClientExchange {
     let mut rng = DeterministicRandom::with_nonces(["fyko+d2lbbFgONRv9qkxdawL"]);
     let creds = Credentials::password("user", "pencil");
     let mut c =
-        ClientExchange::new(&Mechanism::ScramSha1, creds, &ClientOptions::default(), &mut rng)
+        ClientExchange::new(&Mechanism::ScramSha1, creds, &SaslClientConfig::default(), &mut rng)
             .unwrap();
     assert_eq!(c.initial_response().unwrap().expose(), SHA1_CLIENT_FIRST);
     c
@@ -294,7 +294,7 @@ fn rfc5802_client() -> ClientExchange {
 fn rfc5802_server() -> ServerExchange {
     let mut rng = DeterministicRandom::with_nonces(["3rfcNHYJY1ZVvWVs7j"]);
     let mut s =
-        ServerExchange::new(&Mechanism::ScramSha1, &ServerOptions::default(), &mut rng).unwrap();
+        ServerExchange::new(&Mechanism::ScramSha1, &SaslServerConfig::default(), &mut rng).unwrap();
     assert!(matches!(s.start(Some(SHA1_CLIENT_FIRST)), ServerStep::NeedScramCredentials(_)));
     let salt = STANDARD.decode("QSXCR+Q6sek8bf92").unwrap();
     let stored = StoredCredentials::derive(ScramAlgorithm::Sha1, "pencil", &salt, 4096).unwrap();
@@ -364,7 +364,7 @@ fn altered_proofs_and_extensions_fail() {
     // RFC 5802 §5.1: a mandatory extension that is not understood fails the exchange.
     let mut s = ServerExchange::new(
         &Mechanism::ScramSha1,
-        &ServerOptions::default(),
+        &SaslServerConfig::default(),
         &mut DeterministicRandom::new(0),
     )
     .unwrap();
@@ -398,7 +398,7 @@ fn truncated_messages_fail() {
     for n in 0..SHA1_CLIENT_FIRST.len() - "fyko+d2lbbFgONRv9qkxdawL".len() {
         let mut s = ServerExchange::new(
             &Mechanism::ScramSha1,
-            &ServerOptions::default(),
+            &SaslServerConfig::default(),
             &mut DeterministicRandom::new(0),
         )
         .unwrap();
@@ -408,7 +408,7 @@ fn truncated_messages_fail() {
     for n in 0..5 {
         let mut s = ServerExchange::new(
             &Mechanism::Plain,
-            &ServerOptions::default(),
+            &SaslServerConfig::default(),
             &mut DeterministicRandom::new(0),
         )
         .unwrap();
@@ -421,7 +421,7 @@ fn truncated_messages_fail() {
     for n in 0..bearer.len() {
         let mut s = ServerExchange::new(
             &Mechanism::OAuthBearer,
-            &ServerOptions::default(),
+            &SaslServerConfig::default(),
             &mut DeterministicRandom::new(0),
         )
         .unwrap();
@@ -434,11 +434,11 @@ fn truncated_messages_fail() {
 
 // --- channel binding and the downgrade rule (RFC 5802 §6) ------------------------------
 
-fn with_binding(kind: ChannelBindingType, data: &[u8]) -> (ClientOptions, ServerOptions) {
-    let mut c = ClientOptions::default();
+fn with_binding(kind: ChannelBindingType, data: &[u8]) -> (SaslClientConfig, SaslServerConfig) {
+    let mut c = SaslClientConfig::default();
     c.channel_binding = Some(ChannelBinding::new(kind, data));
     c.min_iterations = 16;
-    let mut s = ServerOptions::default();
+    let mut s = SaslServerConfig::default();
     s.channel_bindings = vec![ChannelBinding::new(kind, data)];
     (c, s)
 }
@@ -503,7 +503,7 @@ fn downgrade_rule() {
     assert_eq!(SaslError::Downgrade.reply_class(), ReplyClass::AuthenticationFailed);
 
     let (mut c, mut s) =
-        exchanges(&Mechanism::ScramSha256, creds, &co, &ServerOptions::default(), 0).unwrap();
+        exchanges(&Mechanism::ScramSha256, creds, &co, &SaslServerConfig::default(), 0).unwrap();
     assert_eq!(run(&mut c, &mut s, &user_program(), true).unwrap().authcid, "user");
 
     let plus = |m: &Mechanism, msg: &[u8]| {
@@ -534,7 +534,7 @@ fn downgrade_rule() {
 fn gs2_header_cannot_change_between_messages() {
     let mut s = ServerExchange::new(
         &Mechanism::ScramSha1,
-        &ServerOptions::default(),
+        &SaslServerConfig::default(),
         &mut DeterministicRandom::with_nonces(["3rfcNHYJY1ZVvWVs7j"]),
     )
     .unwrap();
@@ -559,13 +559,14 @@ fn plus_needs_binding_data() {
     let e = ClientExchange::new(
         &Mechanism::ScramSha256Plus,
         creds,
-        &ClientOptions::default(),
+        &SaslClientConfig::default(),
         &mut rng,
     )
     .unwrap_err();
     assert_eq!(e, SaslError::ChannelBindingRequired);
-    let e = ServerExchange::new(&Mechanism::ScramSha256Plus, &ServerOptions::default(), &mut rng)
-        .unwrap_err();
+    let e =
+        ServerExchange::new(&Mechanism::ScramSha256Plus, &SaslServerConfig::default(), &mut rng)
+            .unwrap_err();
     assert!(matches!(e, SaslError::UnsupportedMechanism(_)));
 }
 
@@ -596,7 +597,7 @@ fn iteration_count_limits() {
 fn unknown_scram_user_looks_like_a_wrong_password() {
     let mut s = ServerExchange::new(
         &Mechanism::ScramSha1,
-        &ServerOptions::default(),
+        &SaslServerConfig::default(),
         &mut DeterministicRandom::with_nonces(["3rfcNHYJY1ZVvWVs7j"]),
     )
     .unwrap();
@@ -615,14 +616,14 @@ fn out_of_order_calls_fail_cleanly() {
     assert!(s.is_finished());
     let mut s = ServerExchange::new(
         &Mechanism::Plain,
-        &ServerOptions::default(),
+        &SaslServerConfig::default(),
         &mut DeterministicRandom::new(0),
     )
     .unwrap();
     assert!(matches!(s.step(b"\0a\0b"), ServerStep::Failure(SaslError::OutOfOrder)));
     let mut s = ServerExchange::new(
         &Mechanism::Plain,
-        &ServerOptions::default(),
+        &SaslServerConfig::default(),
         &mut DeterministicRandom::new(0),
     )
     .unwrap();
@@ -635,12 +636,12 @@ fn out_of_order_calls_fail_cleanly() {
     let mut rng = DeterministicRandom::new(0);
     for m in [Mechanism::Gssapi, Mechanism::DigestMd5, Mechanism::parse(b"X-FOO").unwrap()] {
         assert!(matches!(
-            ServerExchange::new(&m, &ServerOptions::default(), &mut rng),
+            ServerExchange::new(&m, &SaslServerConfig::default(), &mut rng),
             Err(SaslError::UnsupportedMechanism(_))
         ));
     }
     let token = Credentials::bearer_token("u", "t");
-    let e = ClientExchange::new(&Mechanism::Plain, token, &ClientOptions::default(), &mut rng)
+    let e = ClientExchange::new(&Mechanism::Plain, token, &SaslClientConfig::default(), &mut rng)
         .unwrap_err();
     assert_eq!(e.reply_class().code(), 504);
 }
@@ -714,14 +715,15 @@ fn mechs(names: &str) -> Vec<Mechanism> {
 fn client_prefers_the_strongest_offered() {
     let pw = Credentials::password("u", "p");
     let token = Credentials::bearer_token("u", "t");
-    let plain = ClientOptions::default();
+    let plain = SaslClientConfig::default();
     let (bound, _) = options();
     let all = mechs(
         "LOGIN PLAIN CRAM-MD5 SCRAM-SHA-1 SCRAM-SHA-256 SCRAM-SHA-256-PLUS SCRAM-SHA-1-PLUS XOAUTH2 OAUTHBEARER",
     );
-    let pick = |offered: &[Mechanism], creds: &Credentials, o: &ClientOptions, plaintext: bool| {
-        choose_mechanism(offered, creds, o, plaintext)
-    };
+    let pick = |offered: &[Mechanism],
+                creds: &Credentials,
+                o: &SaslClientConfig,
+                plaintext: bool| { choose_mechanism(offered, creds, o, plaintext) };
     assert_eq!(pick(&all, &pw, &bound, false), Some(Mechanism::ScramSha256Plus));
     assert_eq!(pick(&all, &pw, &plain, false), Some(Mechanism::ScramSha256));
     assert_eq!(
@@ -750,10 +752,10 @@ fn client_prefers_the_strongest_offered() {
 fn preference_reads_the_ehlo_capabilities() {
     let mut caps = Capabilities::new("mx.example.com", "hello").unwrap();
     let pw = Credentials::password("u", "p");
-    assert_eq!(preferred_mechanism(&caps, &pw, &ClientOptions::default(), true), None);
+    assert_eq!(preferred_mechanism(&caps, &pw, &SaslClientConfig::default(), true), None);
     caps.insert(Extension::Auth(mechs("PLAIN LOGIN CRAM-MD5 SCRAM-SHA-1"))).unwrap();
     assert_eq!(
-        preferred_mechanism(&caps, &pw, &ClientOptions::default(), true),
+        preferred_mechanism(&caps, &pw, &SaslClientConfig::default(), true),
         Some(Mechanism::ScramSha1)
     );
     // What a server built on this layer offers, the client can use.
@@ -763,5 +765,5 @@ fn preference_reads_the_ehlo_capabilities() {
     assert!(
         !offered.contains(&Mechanism::Plain) && so.mechanisms(true).contains(&Mechanism::Login)
     );
-    assert!(!ServerOptions::default().mechanisms(true).contains(&Mechanism::ScramSha256Plus));
+    assert!(!SaslServerConfig::default().mechanisms(true).contains(&Mechanism::ScramSha256Plus));
 }

@@ -5,7 +5,7 @@
 use arbitrary::Arbitrary;
 use esmtp::Mechanism;
 use esmtp::sasl::{
-    ChannelBinding, DeterministicRandom, Secret, ServerExchange, ServerOptions, ServerStep,
+    ChannelBinding, DeterministicRandom, Secret, ServerExchange, SaslServerConfig, ServerStep,
     StoredCredentials, TokenVerdict,
 };
 
@@ -22,7 +22,7 @@ pub struct Input {
 
 pub fn drive(mechanisms: &[Mechanism], input: &Input) {
     let mechanism = &mechanisms[usize::from(input.variant) % mechanisms.len()];
-    let mut options = ServerOptions::default();
+    let mut options = SaslServerConfig::default();
     if input.with_binding || mechanism.uses_channel_binding() {
         options.channel_bindings = vec![
             ChannelBinding::tls_exporter([7; 32]),

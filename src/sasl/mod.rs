@@ -31,16 +31,16 @@
 //! ```
 //! use esmtp::Mechanism;
 //! use esmtp::sasl::{
-//!     ClientExchange, ClientOptions, Credentials, DeterministicRandom, ServerExchange,
-//!     ServerOptions, ServerStep, StoredCredentials, ScramAlgorithm,
+//!     ClientExchange, SaslClientConfig, Credentials, DeterministicRandom, ServerExchange,
+//!     SaslServerConfig, ServerStep, StoredCredentials, ScramAlgorithm,
 //! };
 //!
 //! let mut rng = DeterministicRandom::new(7); // OsRandom outside tests
 //! let creds = Credentials::password("user", "pencil");
 //! let mut client =
-//!     ClientExchange::new(&Mechanism::ScramSha256, creds, &ClientOptions::default(), &mut rng)?;
+//!     ClientExchange::new(&Mechanism::ScramSha256, creds, &SaslClientConfig::default(), &mut rng)?;
 //! let mut server =
-//!     ServerExchange::new(&Mechanism::ScramSha256, &ServerOptions::default(), &mut rng)?;
+//!     ServerExchange::new(&Mechanism::ScramSha256, &SaslServerConfig::default(), &mut rng)?;
 //!
 //! // AUTH SCRAM-SHA-256 <client-first>: the server asks for the user's stored credentials.
 //! let first = client.initial_response().expect("SCRAM sends an initial response");
@@ -387,10 +387,10 @@ impl Credentials {
     }
 }
 
-/// Client-side settings.
+/// Client-side settings of the SASL exchanges (the `Client` machine will hold one).
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ClientOptions {
+pub struct SaslClientConfig {
     /// Channel binding data of this connection, when the TLS stack gives it. With it the
     /// client prefers `-PLUS` mechanisms, and on a plain SCRAM mechanism says `y`
     /// ("I could bind, the server seems not to", RFC 5802 §6) instead of `n`.
@@ -407,9 +407,9 @@ pub struct ClientOptions {
     pub oauth_port: Option<u16>,
 }
 
-impl Default for ClientOptions {
+impl Default for SaslClientConfig {
     fn default() -> Self {
-        ClientOptions {
+        SaslClientConfig {
             channel_binding: None,
             min_iterations: 4096,
             max_iterations: 10_000_000,
@@ -419,10 +419,10 @@ impl Default for ClientOptions {
     }
 }
 
-/// Server-side settings.
+/// Server-side settings of the SASL exchanges, for one connection.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ServerOptions {
+pub struct SaslServerConfig {
     /// The host name in CRAM-MD5 challenges (`<unique.stamp@hostname>`, RFC 2195 §2).
     /// Default `localhost`.
     pub hostname: String,
@@ -433,13 +433,13 @@ pub struct ServerOptions {
     pub channel_bindings: Vec<ChannelBinding>,
 }
 
-impl Default for ServerOptions {
+impl Default for SaslServerConfig {
     fn default() -> Self {
-        ServerOptions { hostname: "localhost".into(), channel_bindings: Vec::new() }
+        SaslServerConfig { hostname: "localhost".into(), channel_bindings: Vec::new() }
     }
 }
 
-impl ServerOptions {
+impl SaslServerConfig {
     /// The mechanisms this layer serves, strongest first, for the EHLO `AUTH` keyword: the
     /// `-PLUS` ones only when there is channel binding data; PLAIN and LOGIN only when
     /// `plaintext` (the machine passes whether the session is under TLS or configured to
@@ -466,7 +466,7 @@ impl ServerOptions {
 pub fn choose_mechanism(
     offered: &[Mechanism],
     credentials: &Credentials,
-    options: &ClientOptions,
+    options: &SaslClientConfig,
     allow_plaintext: bool,
 ) -> Option<Mechanism> {
     let order: &[Mechanism] = match credentials.kind {
@@ -493,7 +493,7 @@ pub fn choose_mechanism(
 pub fn preferred_mechanism(
     capabilities: &Capabilities,
     credentials: &Credentials,
-    options: &ClientOptions,
+    options: &SaslClientConfig,
     allow_plaintext: bool,
 ) -> Option<Mechanism> {
     choose_mechanism(capabilities.auth_mechanisms(), credentials, options, allow_plaintext)
@@ -528,12 +528,12 @@ impl ClientExchange {
     /// Fails with [`SaslError::UnsupportedMechanism`] for a mechanism this crate has no
     /// exchange for or that does not fit the credentials' kind,
     /// [`SaslError::ChannelBindingRequired`] for a `-PLUS` mechanism without
-    /// [`ClientOptions::channel_binding`], [`SaslError::Prohibited`] when SCRAM's SASLprep
+    /// [`SaslClientConfig::channel_binding`], [`SaslError::Prohibited`] when SCRAM's SASLprep
     /// refuses the name or password.
     pub fn new(
         mechanism: &Mechanism,
         credentials: Credentials,
-        options: &ClientOptions,
+        options: &SaslClientConfig,
         rng: &mut dyn Randomness,
     ) -> Result<ClientExchange, SaslError> {
         let unsupported = || SaslError::UnsupportedMechanism(mechanism.clone());
@@ -773,7 +773,7 @@ impl ServerExchange {
     /// serve, or a `-PLUS` one when `options` has no channel binding data.
     pub fn new(
         mechanism: &Mechanism,
-        options: &ServerOptions,
+        options: &SaslServerConfig,
         rng: &mut dyn Randomness,
     ) -> Result<ServerExchange, SaslError> {
         let inner = match mechanism {

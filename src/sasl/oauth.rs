@@ -14,7 +14,7 @@
 use crate::types::Mechanism;
 
 use super::{
-    ClientOptions, Credentials, Gs2Flag, Gs2Header, Outcome, SaslError, Secret, ServerStep,
+    Credentials, Gs2Flag, Gs2Header, Outcome, SaslClientConfig, SaslError, Secret, ServerStep,
     TokenCheck, TokenVerdict, utf8,
 };
 
@@ -58,7 +58,7 @@ impl OAuthClient {
     pub(super) fn new(
         mechanism: &Mechanism,
         credentials: Credentials,
-        options: &ClientOptions,
+        options: &SaslClientConfig,
     ) -> OAuthClient {
         OAuthClient {
             kind: Kind::of(mechanism),

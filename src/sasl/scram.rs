@@ -33,9 +33,9 @@ use crate::error::ValidationError;
 use crate::types::Mechanism;
 
 use super::{
-    ChannelBinding, ClientOptions, Credentials, Gs2Flag, Gs2Header, Outcome, Randomness, SaslError,
-    ScramLookup, Secret, ServerOptions, ServerStep, decode_saslname, encode_saslname, is_printable,
-    saslprep, utf8,
+    ChannelBinding, Credentials, Gs2Flag, Gs2Header, Outcome, Randomness, SaslClientConfig,
+    SaslError, SaslServerConfig, ScramLookup, Secret, ServerStep, decode_saslname, encode_saslname,
+    is_printable, saslprep, utf8,
 };
 
 /// The hash function of a SCRAM mechanism.
@@ -340,7 +340,7 @@ impl ScramClient {
     pub(super) fn new(
         mechanism: &Mechanism,
         credentials: Credentials,
-        options: &ClientOptions,
+        options: &SaslClientConfig,
         rng: &mut dyn Randomness,
     ) -> Result<ScramClient, SaslError> {
         let (algorithm, plus) = ScramAlgorithm::of(mechanism)
@@ -539,7 +539,7 @@ pub(super) struct ScramServer {
 impl ScramServer {
     pub(super) fn new(
         mechanism: &Mechanism,
-        options: &ServerOptions,
+        options: &SaslServerConfig,
         rng: &mut dyn Randomness,
     ) -> Result<ScramServer, SaslError> {
         let unsupported = || SaslError::UnsupportedMechanism(mechanism.clone());
