@@ -452,7 +452,9 @@ impl ScramClient {
         let keys = Keys::derive(self.algorithm, self.password.expose(), &salt, iterations);
         let without_proof = format!("c={},r={nonce}", STANDARD.encode(&self.cbind_input));
         let auth_message = format!("{},{server_first},{without_proof}", self.client_first_bare);
-        let client_signature = self.algorithm.hmac(&keys.stored_key, auth_message.as_bytes());
+        // With the proof, which goes on the wire, the signature gives ClientKey: wipe it.
+        let client_signature =
+            Zeroizing::new(self.algorithm.hmac(&keys.stored_key, auth_message.as_bytes()));
         let proof = xor(&keys.client_key, &client_signature);
         let server_signature = self.algorithm.hmac(&keys.server_key, auth_message.as_bytes());
         self.state = ClientState::SentFinal { server_signature };
@@ -731,7 +733,7 @@ impl ScramServer {
         }
         let auth_message = format!("{},{server_first},{without_proof}", first.bare);
         let client_signature =
-            self.algorithm.hmac(&credentials.stored_key, auth_message.as_bytes());
+            Zeroizing::new(self.algorithm.hmac(&credentials.stored_key, auth_message.as_bytes()));
         let client_key = Zeroizing::new(xor(&proof, &client_signature));
         if !bool::from(self.algorithm.hash(&client_key).ct_eq(&credentials.stored_key)) {
             return Err(SaslError::AuthenticationFailed);
