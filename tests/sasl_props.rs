@@ -767,3 +767,17 @@ fn preference_reads_the_ehlo_capabilities() {
     );
     assert!(!SaslServerConfig::default().mechanisms(true).contains(&Mechanism::ScramSha256Plus));
 }
+
+/// The exchanges and what they hand out can move between threads and tasks (a server
+/// hands a decision to another task, as with MAIL and RCPT).
+#[test]
+fn exchange_types_are_send_and_sync() {
+    fn check<T: Send + Sync + 'static>() {}
+    check::<ClientExchange>();
+    check::<ServerExchange>();
+    check::<ServerStep>();
+    check::<SaslError>();
+    check::<StoredCredentials>();
+    check::<Credentials>();
+    check::<Secret>();
+}
