@@ -146,8 +146,11 @@ pub struct DotUnstuffer {
     line_start: bool,
     /// The last chunk ended with a CR whose next octet was not there yet.
     cr_pending: bool,
-    /// Octets of the current line seen so far (only with `max_line`).
+    /// Octets of the current text line seen so far (only with `max_line`), without a
+    /// transparency dot.
     line_len: usize,
+    /// The last octet counted into `line_len` was a CR.
+    line_cr: bool,
     size: u64,
     eight_bit: bool,
     nul: bool,
@@ -173,6 +176,7 @@ impl DotUnstuffer {
             line_start: true,
             cr_pending: false,
             line_len: 0,
+            line_cr: false,
             size: 0,
             eight_bit: false,
             nul: false,
@@ -249,9 +253,9 @@ impl DotUnstuffer {
                 }
                 self.line_start = false;
                 if buf.get(1) != Some(&b'\n') {
-                    // A transparency dot (RFC 5321 §4.5.2): drop it.
+                    // A transparency dot (RFC 5321 §4.5.2): drop it. It does not count
+                    // toward the line limit (§4.5.3.1.6).
                     buf.advance(1);
-                    self.line_len = 1;
                     continue;
                 }
             }
@@ -287,12 +291,7 @@ impl DotUnstuffer {
             // With a transparency dot, the cut is after the dot, which is then left out of
             // the chunk: one cut for both. A dot is never the buffer's last octet.
             let chunk = cut(buf, take, take + usize::from(dot));
-            let yielded = self.account(&chunk);
-            if dot {
-                // The dropped dot began the next line.
-                self.line_len = 1;
-            }
-            if yielded {
+            if self.account(&chunk) {
                 return Some(chunk);
             }
         }
@@ -512,16 +511,26 @@ impl DotUnstuffer {
         }
     }
 
+    /// Adds `chunk` to the length of the current text line; says whether a line grew past
+    /// `max`. Only CRLF ends a line (RFC 5321 §2.3.8): a bare LF accepted as content is an
+    /// octet of the line. A chunk's first LF may end a CRLF whose CR ended the last chunk.
     fn line_too_long(&mut self, chunk: &[u8], max: usize) -> bool {
-        let mut rest = chunk;
-        while let Some(lf) = memchr::memchr(b'\n', rest) {
-            if self.line_len + lf + 1 > max {
-                return true;
+        let mut start = 0;
+        for lf in memchr::memchr_iter(b'\n', chunk) {
+            let crlf = match lf.checked_sub(1) {
+                Some(cr) => chunk[cr] == b'\r',
+                None => self.line_cr,
+            };
+            if crlf {
+                if self.line_len + (lf + 1 - start) > max {
+                    return true;
+                }
+                self.line_len = 0;
+                start = lf + 1;
             }
-            self.line_len = 0;
-            rest = &rest[lf + 1..];
         }
-        self.line_len += rest.len();
+        self.line_len += chunk.len() - start;
+        self.line_cr = chunk.last() == Some(&b'\r');
         self.line_len > max
     }
 
