@@ -6,6 +6,7 @@ use esmtp::data::{
     BareLineEndings, BdatDecoder, BdatWriter, DataConfig, DataEvent, DataOutcome, DataSummary,
     DotStuffer, DotUnstuffer, LineEndingPolicy,
 };
+use esmtp::types::{EnhancedStatusCode, ReplyCode};
 use proptest::prelude::*;
 
 #[path = "common/normalized.rs"]
@@ -271,9 +272,37 @@ fn size_limit_drains_and_reports() {
     buf.extend_from_slice(b".\r\n");
     let Some(DataEvent::End(end)) = u.decode(&mut buf) else { panic!("no end") };
     assert_eq!(end.outcome, DataOutcome::TooBig);
-    assert_eq!(end.outcome.reply_code(), 552);
+    let reply = end.outcome.reply();
+    assert_eq!(
+        (reply.code(), reply.enhanced_code()),
+        (ReplyCode::EXCEEDED_STORAGE, Some(EnhancedStatusCode::MESSAGE_TOO_BIG))
+    );
     assert_eq!(end.size, 80_000);
     assert!(yielded <= 100 + 80, "yielded {yielded}");
+}
+
+/// Each outcome gives the reply a server sends after the end of data, with its enhanced
+/// code (RFC 3463), whose class is the reply code's: 250 2.0.0, 552 5.3.4 (RFC 1870 §6.2),
+/// 554 5.6.0.
+#[test]
+fn outcome_replies() {
+    for (outcome, code, enhanced) in [
+        (DataOutcome::Ok, ReplyCode::OK, EnhancedStatusCode::OK),
+        (DataOutcome::TooBig, ReplyCode::EXCEEDED_STORAGE, EnhancedStatusCode::MESSAGE_TOO_BIG),
+        (DataOutcome::LineTooLong, ReplyCode::TRANSACTION_FAILED, EnhancedStatusCode::OTHER_MEDIA),
+        (
+            DataOutcome::BareLineEnding,
+            ReplyCode::TRANSACTION_FAILED,
+            EnhancedStatusCode::OTHER_MEDIA,
+        ),
+    ] {
+        let reply = outcome.reply();
+        assert_eq!((reply.code(), reply.enhanced_code()), (code, Some(enhanced)), "{outcome:?}");
+        assert!(!reply.is_multiline() && !reply.first_line().as_str().is_empty(), "{outcome:?}");
+    }
+    let mut wire = BytesMut::new();
+    DataOutcome::TooBig.reply().encode(&mut wire);
+    assert_eq!(&wire[..], b"552 5.3.4 Message too big for system\r\n");
 }
 
 /// RFC 5321 §4.5.3.1.6: 1000 octets per text line including CRLF, when asked for.
