@@ -62,7 +62,7 @@ fn empty_message_and_one_dot_line() {
     // A message whose one line is a single dot is sent stuffed as "..".
     let (content, end, _) = unstuff(b"..\r\n.\r\n");
     assert_eq!(content, b".\r\n");
-    assert!(end.is_some());
+    assert_eq!(end.map(|e| (e.outcome, e.size)), Some((DataOutcome::Ok, 3)));
     let (content, _, _) = unstuff(b"..leading\r\n...two\r\nmid.dle\r\n.\r\n");
     assert_eq!(content, b".leading\r\n..two\r\nmid.dle\r\n");
 }
@@ -109,24 +109,26 @@ fn crlf_dot_lf_keeps_its_dot() {
 #[test]
 fn dots_at_read_boundaries() {
     let input = b"x\r\n..y\r\n.\r\nQUIT\r\n";
-    let (want, _, want_rest) = unstuff(input);
+    let (want, want_end, want_rest) = unstuff(input);
     assert_eq!(want, b"x\r\n.y\r\n");
+    let want_end = want_end.expect("end found");
+    assert_eq!((want_end.outcome, want_end.size), (DataOutcome::Ok, 7));
     let reads: [&[u8]; 3] = [b"x\r", b"\n.", b".y\r\n.\r\nQUIT\r\n"];
     assert_eq!(unstuff_reads(DataConfig::default(), &reads).0, want);
     let reads: [&[u8]; 4] = [b"x\r\n..y", b"\r", b"\n.", b"\r\nQUIT\r\n"];
     let (c, end, rest) = unstuff_reads(DataConfig::default(), &reads);
     assert_eq!((c, rest), (want.clone(), want_rest.clone()));
-    assert!(end.is_some());
+    assert_eq!(end, Some(want_end));
     for cut in 0..=input.len() {
         let (c, end, rest) = unstuff_reads(DataConfig::default(), &[&input[..cut], &input[cut..]]);
         assert_eq!((&c, &rest), (&want, &want_rest), "cut at {cut}");
-        assert!(end.is_some());
+        assert_eq!(end, Some(want_end), "cut at {cut}");
     }
     // One octet at a time.
     let bytes: Vec<&[u8]> = input.chunks(1).collect();
     let (c, end, rest) = unstuff_reads(DataConfig::default(), &bytes);
     assert_eq!((c, rest), (want, want_rest));
-    assert!(end.is_some());
+    assert_eq!(end, Some(want_end));
 }
 
 #[test]
