@@ -7,6 +7,7 @@ use bytes::{Buf, Bytes, BytesMut};
 use super::scan::{Scanner, Want};
 use super::{BareLineEndings, DataConfig, DataEvent, DataOutcome, DataSummary, reclaim};
 
+/// Receives DATA content: removes the transparency dots and finds the end of data
 /// (RFC 5321 §4.5.2, §4.1.1.4).
 ///
 /// Feed it the buffer holding what followed the 354 reply; call [`decode`](Self::decode)
@@ -21,6 +22,8 @@ use super::{BareLineEndings, DataConfig, DataEvent, DataOutcome, DataSummary, re
 /// anyway.
 ///
 /// When the end reports an outcome other than [`DataOutcome::Ok`], discard what was
+/// yielded: after the first problem nothing more is yielded, but chunks before it were.
+/// [`DataOutcome::reply`] is the reply to send.
 #[derive(Clone, Debug)]
 pub struct DotUnstuffer {
     config: DataConfig,
@@ -87,7 +90,7 @@ impl DotUnstuffer {
     /// line, which may yet become the end marker. When it is used up and this returns
     /// `None` or the end, the buffer is moved back to the front of its allocation, with all
     /// of it as spare capacity, if the chunks have been dropped by then
-    /// ([`BytesMut::try_reclaim`]): the next read goes to the same memory, still in cache.
+    /// ([`BytesMut::try_reclaim`]): the next read goes to the same memory.
     /// Chunks still held keep their memory, and the buffer keeps the spare capacity it had.
     pub fn decode(&mut self, buf: &mut BytesMut) -> Option<DataEvent> {
         let was_done = self.done;
@@ -99,8 +102,7 @@ impl DotUnstuffer {
     }
 
     /// [`decode`](Self::decode) itself: the next chunk, or `None` when more input is
-    /// needed or the end marker was just consumed (then `done` is set). The chunk alone
-    /// is returned, not an event, so the common return carries nothing but it.
+    /// needed or the end marker was just consumed (then `done` is set).
     fn next_chunk(&mut self, buf: &mut BytesMut) -> Option<Bytes> {
         loop {
             if self.done || buf.is_empty() {
@@ -191,8 +193,6 @@ impl DotUnstuffer {
         self.outcome() == DataOutcome::Ok
     }
 
-    /// Finds the first `\r\n.` in `s` (its CR is always before `limit`) and records what
-    /// the octets before it, or before `limit` if there is none, hold: a bare CR or LF
     /// Finds the first `\r\n.` in `s` (its CR is always before `limit`) and records what
     /// the octets before it, or before `limit` if there is none, hold: a bare CR or LF
     /// (RFC 5321 §2.3.8), a NUL, an octet with the high bit set. Returns the position of the
