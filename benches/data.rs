@@ -10,10 +10,9 @@
 //!
 //! Each contender reads from its own copy of the message, placed at the same offset modulo
 //! 64 as the buffer it copies reads into, so that all pay the same for the read copy: how
-//! fast `memcpy` (`rep movsb`) copies 16 KiB depends on where its destination lies against
-//! its source, by a factor of up to 1.8 on the Ice Lake server measured (26k against 48k
-//! cycles per MiB), and wherever the allocator happened to put each buffer would otherwise
-//! decide part of each ratio.
+//! fast a 16 KiB copy runs depends on where its destination lies against its source, and
+//! wherever the allocator happened to put each buffer would otherwise decide part of each
+//! ratio.
 //!
 //! `cargo bench --bench data`
 

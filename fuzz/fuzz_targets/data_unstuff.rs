@@ -1,25 +1,30 @@
-//! `DotUnstuffer` on arbitrary input cut into arbitrary reads: never panics, finds the end
-//! at the same place whatever the cuts, never ends before a real `<CRLF>.<CRLF>`, and holds
-//! nothing back but a `.` or `.<CR>` at a line start.
+//! `DotUnstuffer` on arbitrary input cut into arbitrary reads: never panics, holds nothing
+//! back but a `.` or `.<CR>` at a line start, and agrees with a plain unstuffer written
+//! here, one octet at a time, on everything: the content it yields, where the end of data
+//! is, and the summary (properties, size, and the outcome under the size and line limits).
 #![no_main]
 
 use bytes::BytesMut;
-use esmtp::data::{BareLineEndings, DataConfig, DataEvent, DataSummary, DotUnstuffer};
+use esmtp::data::{BareLineEndings, DataConfig, DataEvent, DataOutcome, DataSummary, DotUnstuffer};
 use libfuzzer_sys::fuzz_target;
 
 mod reads;
 
-fn run(config: &DataConfig, input: &[u8], cuts: &[u8]) -> (Option<DataSummary>, usize, usize) {
+/// What the unstuffer gives for `input` cut by `cuts`: the content yielded, the summary if
+/// the end was found, and the octets it consumed.
+fn run(config: &DataConfig, input: &[u8], cuts: &[u8]) -> (Vec<u8>, Option<DataSummary>, usize) {
     let mut u = DotUnstuffer::new(config.clone());
     let mut buf = BytesMut::new();
+    let mut content = Vec::new();
     let mut consumed = 0;
     let mut end = None;
     for read in reads::reads(input, cuts) {
         buf.extend_from_slice(read);
         let before = buf.len();
         while let Some(ev) = u.decode(&mut buf) {
-            if let DataEvent::End(s) = ev {
-                end = Some(s);
+            match ev {
+                DataEvent::Chunk(c) => content.extend_from_slice(&c),
+                DataEvent::End(s) => end = Some(s),
             }
         }
         consumed += before - buf.len();
@@ -28,34 +33,113 @@ fn run(config: &DataConfig, input: &[u8], cuts: &[u8]) -> (Option<DataSummary>, 
             assert!(matches!(&buf[..], b"" | b"." | b".\r"), "held {:?}", &buf[..]);
         }
     }
-    (end, consumed, buf.len())
+    (content, end, consumed)
 }
 
-fuzz_target!(|input: (Vec<u8>, Vec<u8>, bool, Option<u16>)| {
-    let (data, cuts, accept, max) = input;
+/// The unstuffer written plainly (RFC 5321 §4.5.2), one octet at a time on the whole
+/// input: the content and the octets up to the end of the end marker; `None` when there is
+/// no end marker.
+fn reference(wire: &[u8]) -> Option<(Vec<u8>, usize)> {
+    let mut out = Vec::new();
+    let mut k = 0;
+    // The data starts a line: the DATA command's CRLF precedes it.
+    let mut line_start = true;
+    loop {
+        if line_start && wire[k..].starts_with(b".\r\n") {
+            return Some((out, k + 3));
+        }
+        let &b = wire.get(k)?;
+        if line_start && b == b'.' && wire.get(k + 1) != Some(&b'\n') {
+            // A transparency dot; a dot before a bare LF is kept.
+            k += 1;
+            line_start = false;
+            continue;
+        }
+        out.push(b);
+        // Only CRLF starts a line (RFC 5321 §2.3.8).
+        line_start = b == b'\n' && k > 0 && wire[k - 1] == b'\r';
+        k += 1;
+    }
+}
+
+/// Whether `out[i]` is the LF of a CRLF.
+fn crlf_at(out: &[u8], i: usize) -> bool {
+    out[i] == b'\n' && i > 0 && out[i - 1] == b'\r'
+}
+
+/// The longest text line of the content: lines end with CRLF, and their length counts it
+/// (RFC 5321 §4.5.3.1.6; a transparency dot is not in the content).
+fn longest_line(out: &[u8]) -> usize {
+    let (mut line, mut longest) = (0, 0);
+    for i in 0..out.len() {
+        line += 1;
+        longest = longest.max(line);
+        if crlf_at(out, i) {
+            line = 0;
+        }
+    }
+    longest
+}
+
+/// What the summary of the content `out` must say, under `config`.
+fn summary(config: &DataConfig, out: &[u8]) -> DataSummary {
+    let bare_cr = (0..out.len()).any(|i| out[i] == b'\r' && out.get(i + 1) != Some(&b'\n'));
+    let bare_lf = (0..out.len()).any(|i| out[i] == b'\n' && !crlf_at(out, i));
+    let size = out.len() as u64;
+    let outcome = if (bare_cr || bare_lf) && config.bare_line_endings == BareLineEndings::Reject {
+        DataOutcome::BareLineEnding
+    } else if config.max_size.is_some_and(|max| size > max) {
+        DataOutcome::TooBig
+    } else if config.max_line.is_some_and(|max| longest_line(out) > max) {
+        DataOutcome::LineTooLong
+    } else {
+        DataOutcome::Ok
+    };
+    DataSummary {
+        size,
+        eight_bit: out.iter().any(|&b| b >= 0x80),
+        nul: out.contains(&0),
+        bare_cr,
+        bare_lf,
+        outcome,
+    }
+}
+
+fuzz_target!(|input: (Vec<u8>, Vec<u8>, bool, Option<u16>, Option<u8>)| {
+    let (data, cuts, accept, max_size, max_line) = input;
     let mut config = DataConfig::default();
     if accept {
         config.bare_line_endings = BareLineEndings::Accept;
     }
-    config.max_size = max.map(u64::from);
+    config.max_size = max_size.map(u64::from);
+    let want = reference(&data);
+    // A line limit near the longest line, one under, at or over it, so that lines at the
+    // limit are common; without an end marker, any.
+    config.max_line = max_line.map(|m| match &want {
+        Some((out, _)) => (longest_line(out) + usize::from(m % 3)).saturating_sub(1),
+        None => usize::from(m),
+    });
     let whole = run(&config, &data, &[]);
     let pieces = run(&config, &data, &cuts);
-    assert_eq!(whole, pieces);
-    if let (Some(summary), consumed, _) = whole {
-        // The end marker is the last thing consumed, and it is a real CRLF . CRLF (or the
-        // first line is ".\r\n").
-        let head = &data[..consumed];
-        assert!(head.ends_with(b".\r\n"));
-        assert!(consumed == 3 || head.ends_with(b"\r\n.\r\n"), "ended early: {head:?}");
-        // What the summary says of the content holds of the octets before the marker's
-        // dot, checked one by one here (the scan finds it a block at a time, in whichever
-        // build this CPU runs). A dropped transparency dot changes none of it.
-        let wire = &head[..consumed - 3];
-        assert_eq!(summary.nul, wire.contains(&0), "NUL");
-        assert_eq!(summary.eight_bit, wire.iter().any(|&c| c >= 0x80), "8-bit");
-        let bare_cr = (0..wire.len()).any(|k| wire[k] == b'\r' && wire.get(k + 1) != Some(&b'\n'));
-        let bare_lf = (0..wire.len()).any(|k| wire[k] == b'\n' && (k == 0 || wire[k - 1] != b'\r'));
-        assert_eq!(summary.bare_cr, bare_cr, "bare CR");
-        assert_eq!(summary.bare_lf, bare_lf, "bare LF");
+    let (content, end, consumed) = &pieces;
+    match want {
+        Some((want, want_consumed)) => {
+            let summary = summary(&config, &want);
+            assert_eq!(*end, Some(summary));
+            assert_eq!(*consumed, want_consumed, "the end is where the marker ends");
+            if summary.outcome == DataOutcome::Ok {
+                assert_eq!(*content, want);
+            } else {
+                // Nothing is yielded after the first problem; what came before is the
+                // content's beginning (how much of it depends on the reads).
+                assert_eq!(content[..], want[..content.len()]);
+            }
+        }
+        None => assert_eq!(*end, None),
+    }
+    // Cut or whole, the same end and summary; the same content when it is all yielded.
+    assert_eq!((whole.1, whole.2), (pieces.1, pieces.2));
+    if whole.1.is_some_and(|s| s.outcome == DataOutcome::Ok) {
+        assert_eq!(whole.0, pieces.0);
     }
 });
