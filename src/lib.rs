@@ -58,4 +58,5 @@ pub mod sasl;
 pub mod types;
 
 pub use error::{DecodeError, DecodeErrorKind, Error, ValidationError};
+pub use codec::{DEFAULT_MAX_REPLY_LINE, DEFAULT_MAX_REPLY_LINES, ReplyConfig, ReplyDecoder};
 pub use types::*;

@@ -11,6 +11,7 @@
 pub(crate) mod address;
 pub(crate) mod command;
 pub(crate) mod params;
+pub(crate) mod ehlo;
 pub(crate) mod reply;
 
 use crate::error::{DecodeError, DecodeErrorKind};
