@@ -104,7 +104,11 @@ impl Assembler {
     /// Adds one line (without its line end). `Ok(Some)` when it was the last line of its
     /// reply. On `Err` the partial reply is dropped, and the `bool` says whether the failed
     /// reply goes on past this line (so that its remaining lines are dropped too).
-    fn push(&mut self, line: Bytes, max_lines: usize) -> Result<Option<Reply>, (DecodeError, bool)> {
+    fn push(
+        &mut self,
+        line: Bytes,
+        max_lines: usize,
+    ) -> Result<Option<Reply>, (DecodeError, bool)> {
         let in_reply = self.partial.is_some();
         let parsed = match p::reply_line(&line) {
             Ok(parsed) => parsed,

@@ -15,12 +15,12 @@
 //! not follow the syntax its RFC gives them is kept as [`Extension::Other`], as sent.
 
 use bytes::Bytes;
+use nom::Parser;
 use nom::bytes::complete::{tag, take_till1, take_while, take_while_m_n};
 use nom::character::complete::satisfy;
 use nom::combinator::{all_consuming, opt, recognize};
 use nom::multi::{many0, separated_list1};
 use nom::sequence::{pair, preceded, terminated};
-use nom::Parser;
 
 use crate::parse::{PError, PResult, parse_u64, share};
 use crate::types::{Extension, Mechanism, Text};
@@ -34,11 +34,8 @@ const fn is_wsp(c: u8) -> bool {
 /// leniently: any octets up to SP, HT or the "=" of the legacy `AUTH=` form (an "=" first
 /// is part of the keyword), so that an odd keyword is kept rather than lost.
 pub(crate) fn ehlo_keyword(input: &[u8]) -> PResult<'_, &[u8]> {
-    recognize(pair(
-        satisfy(|c| !is_wsp(c as u8)),
-        take_while(|c| !is_wsp(c) && c != b'='),
-    ))
-    .parse(input)
+    recognize(pair(satisfy(|c| !is_wsp(c as u8)), take_while(|c| !is_wsp(c) && c != b'=')))
+        .parse(input)
 }
 
 /// `ehlo-param = 1*(%d33-126)` (RFC 5321 §4.1.1.1), read leniently: any run of octets
@@ -71,8 +68,7 @@ fn whole<'a, O>(
 /// `sasl-mech = 1*20mech-char`, `mech-char = UPPER-ALPHA / DIGIT / HYPHEN / UNDERSCORE`
 /// (RFC 4422 §3.1), in either case (RFC 4954 §8 compares names case-insensitively).
 pub(crate) fn sasl_mech(input: &[u8]) -> PResult<'_, &[u8]> {
-    take_while_m_n(1, 20, |c: u8| c.is_ascii_alphanumeric() || c == b'-' || c == b'_')
-        .parse(input)
+    take_while_m_n(1, 20, |c: u8| c.is_ascii_alphanumeric() || c == b'-' || c == b'_').parse(input)
 }
 
 /// A whole SASL mechanism name (RFC 4422 §3.1 `sasl-mech`), as offered with AUTH
@@ -108,8 +104,8 @@ pub(crate) fn min_by_time(input: &[u8]) -> PResult<'_, u64> {
 /// seconds.
 pub(crate) fn future_release_integer(input: &[u8]) -> PResult<'_, u64> {
     let first = satisfy(|c| ('1'..='9').contains(&c));
-    let (rest, number) = recognize(pair(first, take_while_m_n(0, 8, |c: u8| c.is_ascii_digit())))
-        .parse(input)?;
+    let (rest, number) =
+        recognize(pair(first, take_while_m_n(0, 8, |c: u8| c.is_ascii_digit()))).parse(input)?;
     match parse_u64(number) {
         Some(n) => Ok((rest, n)),
         None => PError::fail("number too large"),

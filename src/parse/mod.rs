@@ -10,8 +10,8 @@
 
 pub(crate) mod address;
 pub(crate) mod command;
-pub(crate) mod params;
 pub(crate) mod ehlo;
+pub(crate) mod params;
 pub(crate) mod reply;
 
 use crate::error::{DecodeError, DecodeErrorKind};

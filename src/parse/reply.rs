@@ -74,7 +74,9 @@ pub(crate) fn reply_line(line: &[u8]) -> Result<ReplyLine<'_>, PError> {
         let e = flatten(e);
         match e.reason {
             "syntax error" if line.len() < 3 => PError::new("reply line shorter than a reply code"),
-            "syntax error" => PError::new("reply line does not start with a reply code and a separator"),
+            "syntax error" => {
+                PError::new("reply line does not start with a reply code and a separator")
+            }
             _ => e,
         }
     })?;
@@ -88,7 +90,8 @@ pub(crate) fn reply_line(line: &[u8]) -> Result<ReplyLine<'_>, PError> {
 /// the end of a reply it drops after an error, also from the first octets of a line it
 /// has not got whole (RFC 5321 §4.2.1: the last line is the one without "-").
 pub(crate) fn continues(start: &[u8]) -> Option<bool> {
-    let goes_on = alt((value(true, tag(&b"-"[..])), value(false, one_of(" \r\n")), value(false, eof)));
+    let goes_on =
+        alt((value(true, tag(&b"-"[..])), value(false, one_of(" \r\n")), value(false, eof)));
     (reply_code, goes_on).parse(start).ok().map(|(_, (_, more))| more)
 }
 

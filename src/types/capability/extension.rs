@@ -114,7 +114,6 @@ impl Extension {
             Extension::Vrfy => "VRFY",
         }
     }
-
 }
 
 impl fmt::Display for Extension {
