@@ -2,7 +2,7 @@
 //! and `FromStr` for [`Reply`], [`ReplyCode`] and [`EnhancedStatusCode`].
 //!
 //! One path for every reply: the line framer ([`LineFramer`]) splits a line off at its
-//! CRLF within the line limit, the grammar ([`reply_line`](crate::parse::reply)) reads its
+//! CRLF within the line limit, the grammar (`parse::reply::reply_line`) reads its
 //! code, separator and text, and the assembler puts the lines of one reply together,
 //! checking that they carry one code (RFC 5321 §4.2.1) and that there are not too many.
 
