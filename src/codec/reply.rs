@@ -75,18 +75,19 @@ impl ReplyConfig {
     }
 }
 
-/// Reply text from the wire as [`Text`], shared with the input when it is valid.
+/// Reply text from the wire as [`Text`]: `text`, a part of `line`, shared with it when it
+/// is valid.
 ///
 /// Policy for what real servers send outside `textstring` (RFC 5321 §4.2): the reply code
 /// is what a client acts on, so text never makes a reply fail. Invalid UTF-8 sequences and
 /// control characters other than HT are each replaced by U+FFFD; only then is the text
 /// copied.
-fn wire_text(text: Bytes) -> Text {
+fn wire_text(line: &Bytes, text: &[u8]) -> Text {
     let controls = text.iter().any(|&c| c != b'\t' && (c < 0x20 || c == 0x7f));
-    if !controls && let Ok(text) = Text::from_utf8(text.clone()) {
+    if !controls && let Ok(text) = Text::from_utf8(line.slice_ref(text)) {
         return text;
     }
-    let cleaned: String = String::from_utf8_lossy(&text)
+    let cleaned: String = String::from_utf8_lossy(text)
         .chars()
         .map(|c| if c.is_ascii_control() && c != '\t' { '\u{FFFD}' } else { c })
         .collect();
@@ -126,7 +127,7 @@ impl Assembler {
                 Some((enhanced, text)) => (Some(enhanced), text),
                 None => (None, parsed.text),
             };
-            let reply = Reply::from_parts(code, enhanced, wire_text(line.slice_ref(text)));
+            let reply = Reply::from_parts(code, enhanced, wire_text(&line, text));
             return match (last, max_lines) {
                 (true, _) => Ok(Some(reply)),
                 (false, 0 | 1) => Err((TOO_MANY_LINES, true)),
@@ -149,7 +150,7 @@ impl Assembler {
             (Some(same), Some((enhanced, text))) if same == enhanced => text,
             _ => parsed.text,
         };
-        reply.push_text(wire_text(line.slice_ref(text)));
+        reply.push_text(wire_text(&line, text));
         if last {
             Ok(self.partial.take())
         } else if reply.line_count() >= max_lines {
@@ -195,10 +196,10 @@ pub struct ReplyDecoder {
     asm: Assembler,
     /// Dropping the rest of a failed reply.
     skipping: bool,
-    /// Whether the line the framer is working on says its reply goes on (`xyz-`), read
-    /// from its first octets before the framer could drop them as part of an over-long
-    /// line.
-    line_goes_on: Option<bool>,
+    /// The first octets of the line the framer is working on, kept before the framer
+    /// could drop them as part of an over-long line: they say whether its reply goes on
+    /// (`xyz-`).
+    line_start: Option<[u8; 4]>,
 }
 
 impl Default for ReplyDecoder {
@@ -215,7 +216,7 @@ impl ReplyDecoder {
             max_lines: config.max_lines.max(1),
             asm: Assembler::default(),
             skipping: false,
-            line_goes_on: None,
+            line_start: None,
         }
     }
 
@@ -225,7 +226,7 @@ impl ReplyDecoder {
         self.framer.reset();
         self.asm = Assembler::default();
         self.skipping = false;
-        self.line_goes_on = None;
+        self.line_start = None;
     }
 
     /// Whether the decoder is inside a reply: a multi-line reply has started but not ended,
@@ -242,8 +243,8 @@ impl ReplyDecoder {
     ///   resynchronises); call again for the next.
     pub fn decode(&mut self, buf: &mut BytesMut) -> Result<Option<Reply>, DecodeError> {
         loop {
-            if !self.framer.is_discarding() && buf.len() >= 4 {
-                self.line_goes_on = p::continues(&buf[..4]);
+            if !self.framer.is_discarding() {
+                self.line_start = buf.first_chunk::<4>().copied();
             }
             let line = match self.framer.next_line(buf) {
                 Ok(Some(line)) => line,
@@ -252,7 +253,8 @@ impl ReplyDecoder {
                     // An over-long line or a bare line end: the line is gone, and the
                     // failed reply goes on if the line said so.
                     let in_reply = self.asm.partial.take().is_some() || self.skipping;
-                    let goes_on = self.line_goes_on.take().unwrap_or(in_reply);
+                    let start = self.line_start.take();
+                    let goes_on = start.and_then(|s| p::continues(&s)).unwrap_or(in_reply);
                     let was_skipping = self.skipping;
                     self.skipping = goes_on;
                     if was_skipping {
@@ -261,7 +263,7 @@ impl ReplyDecoder {
                     return Err(e);
                 }
             };
-            self.line_goes_on = None;
+            self.line_start = None;
             if self.skipping {
                 if p::continues(&line) == Some(false) {
                     self.skipping = false;

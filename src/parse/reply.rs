@@ -19,8 +19,9 @@
 
 use nom::branch::alt;
 use nom::bytes::complete::{tag, take_while_m_n};
-use nom::character::complete::{one_of, satisfy};
-use nom::combinator::{all_consuming, eof, map, rest, value};
+use nom::character::complete::one_of;
+use nom::number::complete::be_u8;
+use nom::combinator::{all_consuming, eof, map, rest, value, verify};
 use nom::sequence::{separated_pair, terminated};
 use nom::{AsChar, Parser};
 
@@ -29,11 +30,10 @@ use crate::types::{EnhancedStatusCode, ReplyCode, StatusClass};
 
 /// `Reply-code = %x32-35 %x30-35 %x30-39` (RFC 5321 §4.2).
 pub(crate) fn reply_code(input: &[u8]) -> PResult<'_, ReplyCode> {
-    let digit = |range: std::ops::RangeInclusive<char>| {
-        map(satisfy(move |c| range.contains(&c)), |c| c as u16 - u16::from(b'0'))
-    };
-    let (rest, (a, b, c)) = (digit('2'..='5'), digit('0'..='5'), digit('0'..='9')).parse(input)?;
-    match ReplyCode::new(a * 100 + b * 10 + c) {
+    let digit = |lo: u8, hi: u8| map(verify(be_u8, move |c| (lo..=hi).contains(c)), |c| c - b'0');
+    let (rest, (a, b, c)) =
+        (digit(b'2', b'5'), digit(b'0', b'5'), digit(b'0', b'9')).parse(input)?;
+    match ReplyCode::new(u16::from(a) * 100 + u16::from(b) * 10 + u16::from(c)) {
         Ok(code) => Ok((rest, code)),
         Err(_) => PError::fail("reply code out of range"),
     }

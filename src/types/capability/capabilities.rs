@@ -56,7 +56,13 @@ impl Extension {
     /// Whether two extensions have the same keyword (case-insensitive, RFC 5321 §2.4):
     /// they cannot both be in one set.
     pub(crate) fn same_keyword(&self, other: &Extension) -> bool {
-        self.keyword().eq_ignore_ascii_case(other.keyword())
+        match (self, other) {
+            (Extension::Other { .. }, _) | (_, Extension::Other { .. }) => {
+                self.keyword().eq_ignore_ascii_case(other.keyword())
+            }
+            // Each typed variant has its keyword.
+            _ => std::mem::discriminant(self) == std::mem::discriminant(other),
+        }
     }
 }
 
