@@ -20,8 +20,8 @@
 use nom::branch::alt;
 use nom::bytes::complete::{tag, take_while_m_n};
 use nom::character::complete::one_of;
-use nom::number::complete::be_u8;
 use nom::combinator::{all_consuming, eof, map, rest, value, verify};
+use nom::number::complete::be_u8;
 use nom::sequence::{separated_pair, terminated};
 use nom::{AsChar, Parser};
 
