@@ -166,9 +166,9 @@ fn zero_copy_floor(input: &[u8], parts: &[&str], kept: fn(&str) -> usize) {
     }
 }
 
-/// The shares of the input a `Capabilities` read from this EHLO reply keeps: the
-/// reply's lines (read into extensions when asked for), the domain, and the greeting when
-/// the first line has one.
+/// A lower bound on the shares of the input a `Capabilities` read from this EHLO reply
+/// keeps: one for its lines, the domain, and the greeting when the first line has one
+/// (the extensions' parameters kept as text add more).
 fn capabilities_shares(reply: &str) -> usize {
     let first = reply.split("\r\n").next().unwrap_or_default();
     2 + usize::from(first.contains(' '))
