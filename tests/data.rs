@@ -38,7 +38,7 @@ fn unstuff(input: &[u8]) -> (Vec<u8>, Option<DataSummary>, Vec<u8>) {
 
 fn accept() -> DataConfig {
     let mut c = DataConfig::default();
-    c.bare_line_endings = BareLineEndings::Accept;
+    c.bare_line_endings = BareLineEndings::Keep;
     c
 }
 

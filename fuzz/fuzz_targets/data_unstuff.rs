@@ -109,7 +109,7 @@ fuzz_target!(|input: (Vec<u8>, Vec<u8>, bool, Option<u16>, Option<u8>)| {
     let (data, cuts, accept, max_size, max_line) = input;
     let mut config = DataConfig::default();
     if accept {
-        config.bare_line_endings = BareLineEndings::Accept;
+        config.bare_line_endings = BareLineEndings::Keep;
     }
     config.max_size = max_size.map(u64::from);
     let want = reference(&data);
