@@ -456,8 +456,7 @@ mod tests {
                 BareLineEndings::Keep,
             ]),
         ) {
-            let mut config = DataConfig::default();
-            config.bare_line_endings = policy;
+            let config = DataConfig { bare_line_endings: policy, ..DataConfig::default() };
             let mut wire = wire;
             wire.extend_from_slice(b"\r\n.\r\n");
             let portable =
