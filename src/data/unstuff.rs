@@ -177,10 +177,10 @@ impl DotUnstuffer {
             // (see `decode`) rather than grow after a held-back tail.
             let cr_last = buf[buf.len() - 1] == b'\r';
             let limit = buf.len() - usize::from(cr_last);
-            // `dot`: the chunk ends with a line end whose next line starts with a
-            // transparency dot, known as one already: it is dropped with the chunk, without
-            // another pass through the line start.
-            // `skip`: octets cut after the chunk and left out of it.
+            // `skip`: octets cut after the chunk and left out of it. A transparency dot (the
+            // chunk ends with a line end whose next line starts with one, known as one
+            // already) is dropped with the chunk, without another pass through the line
+            // start; so is a bare LF under `Normalize`.
             let (take, skip) = match self.scan(buf, limit) {
                 // What follows the dot of `\r\n.` is there and is neither the CR of the end
                 // marker nor an LF that keeps the dot: the dot is a transparency dot (RFC
