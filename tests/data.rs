@@ -38,8 +38,23 @@ fn unstuff(input: &[u8]) -> (Vec<u8>, Option<DataSummary>, Vec<u8>) {
 
 fn accept() -> DataConfig {
     let mut c = DataConfig::default();
-    c.bare_line_endings = BareLineEndings::Accept;
+    c.bare_line_endings = BareLineEndings::Keep;
     c
+}
+
+fn normalize() -> DataConfig {
+    let mut c = DataConfig::default();
+    c.bare_line_endings = BareLineEndings::Normalize;
+    c
+}
+
+/// Each bare line ending policy.
+fn policy() -> impl Strategy<Value = BareLineEndings> {
+    prop::sample::select(vec![
+        BareLineEndings::Reject,
+        BareLineEndings::Normalize,
+        BareLineEndings::Keep,
+    ])
 }
 
 #[test]
@@ -103,6 +118,186 @@ fn crlf_dot_lf_keeps_its_dot() {
     assert!(end.bare_lf);
     let (_, end, _) = unstuff(b"a\r\n.\nb\r\n.\r\n");
     assert_eq!(end.unwrap().outcome, DataOutcome::BareLineEnding);
+}
+
+/// `BareLineEndings::Normalize` (Postfix 3.9's default): a line ending in a bare LF is
+/// stored as a CRLF line. The content before the LF is a slice of the input, the CRLF a
+/// chunk of its own; the summary still reports the bare LF, and the size is the stored one.
+#[test]
+fn normalize_stores_lf_lines_as_crlf_lines() {
+    let wire = b"Subject: x\n\nbody\nline\r\n.\r\nQUIT\r\n";
+    let mut u = DotUnstuffer::new(normalize());
+    let mut buf = BytesMut::from(&wire[..]);
+    let (base, len) = (buf.as_ptr() as usize, buf.len());
+    let mut chunks = Vec::new();
+    let end = loop {
+        match u.decode(&mut buf) {
+            Some(DataEvent::Chunk(c)) => chunks.push(c),
+            Some(DataEvent::End(s)) => break s,
+            None => panic!("no end"),
+        }
+    };
+    let texts: Vec<&[u8]> = chunks.iter().map(|c| &c[..]).collect();
+    let want: [&[u8]; 6] = [b"Subject: x", b"\r\n", b"\r\n", b"body", b"\r\n", b"line\r\n"];
+    assert_eq!(texts, want);
+    for c in &chunks {
+        let inside = (base..base + len).contains(&(c.as_ptr() as usize));
+        assert_eq!(inside, &c[..] != b"\r\n", "{c:?}: only the CRLFs are not input slices");
+    }
+    assert_eq!(&buf[..], b"QUIT\r\n");
+    assert_eq!(
+        (end.outcome, end.size, end.bare_lf, end.bare_cr),
+        (DataOutcome::Ok, 26, true, false)
+    );
+
+    // Mixed CRLF and LF lines, an empty LF line after a CRLF, and an LF line at the start.
+    let (content, end, _) = unstuff_reads(normalize(), &[b"\na\r\nb\nc\r\n\nd\n\ne\r\n.\r\n"]);
+    assert_eq!(content, b"\r\na\r\nb\r\nc\r\n\r\nd\r\n\r\ne\r\n");
+    let end = end.unwrap();
+    assert_eq!((end.outcome, end.size, end.bare_lf), (DataOutcome::Ok, 21, true));
+    // Only CRLF lines: as under the other policies, nothing reported.
+    let (content, end, _) = unstuff_reads(normalize(), &[b"a\r\n..b\r\n.\r\n"]);
+    assert_eq!(content, b"a\r\n.b\r\n");
+    let end = end.unwrap();
+    assert_eq!((end.outcome, end.bare_lf, end.bare_cr), (DataOutcome::Ok, false, false));
+}
+
+/// Under `Normalize` a line after a bare LF is a line for the transparency rule (RFC 5321
+/// §4.5.2): its leading dot is dropped, as after a CRLF. But it never starts the end
+/// marker: `.<CRLF>` there is content and keeps its dot, as `.<LF>` does anywhere.
+#[test]
+fn normalize_dots_after_a_bare_lf() {
+    for (wire, want) in [
+        (&b"a\n..b\r\n.\r\n"[..], &b"a\r\n.b\r\n"[..]),
+        (b"a\n.b\r\n.\r\n", b"a\r\nb\r\n"),
+        (b"a\n.\r\nb\r\n.\r\n", b"a\r\n.\r\nb\r\n"),
+        (b"a\n.\nb\r\n.\r\n", b"a\r\n.\r\nb\r\n"),
+        (b"a\r\n.\nb\r\n.\r\n", b"a\r\n.\r\nb\r\n"),
+        (b".\n.\r\n..\r\n.\r\n", b".\r\n.\r\n.\r\n"),
+    ] {
+        let (content, end, rest) = unstuff_reads(normalize(), &[wire]);
+        let name = String::from_utf8_lossy(wire);
+        assert_eq!(content, want, "{name:?}");
+        let end = end.unwrap_or_else(|| panic!("{name:?}: no end"));
+        assert_eq!((end.outcome, end.size), (DataOutcome::Ok, want.len() as u64), "{name:?}");
+        assert!(rest.is_empty(), "{name:?}");
+    }
+}
+
+/// SMTP smuggling (CVE-2023-51764/51765/51766) under `Normalize`: `\n.\n`, `\r\n.\n` and
+/// `\n.\r\n` never end the data, though each is stored as a dot line; only the real
+/// `<CRLF>.<CRLF>` does, and what follows the fake one is the message's content.
+#[test]
+fn normalize_smuggling_sequences_never_end_data() {
+    let smuggled = b"MAIL FROM:<evil@example.org>\r\nRCPT TO:<victim@example.com>\r\nDATA\r\n";
+    for fake in [&b"\n.\n"[..], b"\r\n.\n", b"\n.\r\n", b"\n..\n", b"\n.\n.\r\n"] {
+        let name = String::from_utf8_lossy(fake);
+        let msg = [&b"a"[..], fake, smuggled].concat();
+        let (_, end, rest) = unstuff_reads(normalize(), &[&msg]);
+        assert!(end.is_none(), "{name:?} ended the data");
+        assert!(rest.is_empty(), "{name:?}");
+        let msg = [&msg[..], b"\r\n.\r\nQUIT\r\n"].concat();
+        for cut in 0..=msg.len() {
+            let (content, end, rest) = unstuff_reads(normalize(), &[&msg[..cut], &msg[cut..]]);
+            let end = end.unwrap_or_else(|| panic!("{name:?}, cut at {cut}: no end"));
+            assert_eq!((end.outcome, end.bare_lf), (DataOutcome::Ok, true), "{name:?}");
+            assert_eq!(rest, b"QUIT\r\n", "{name:?}, cut at {cut}");
+            assert!(content.starts_with(b"a\r\n.\r\n"), "{name:?}, cut at {cut}");
+            assert!(content.ends_with(&[&smuggled[..], b"\r\n"].concat()), "{name:?}");
+        }
+    }
+}
+
+/// A bare LF cut from what is around it at every place, in two reads and three, and one
+/// octet at a time: the same content, end and summary.
+#[test]
+fn normalize_bare_lf_at_read_boundaries() {
+    let input = b"ab\n..c\n\nd\n.\r\n\r\n.\r\nQUIT\r\n";
+    let want: &[u8] = b"ab\r\n.c\r\n\r\nd\r\n.\r\n\r\n";
+    let (content, end, rest) = unstuff_reads(normalize(), &[input]);
+    assert_eq!((&content[..], &rest[..]), (want, &b"QUIT\r\n"[..]));
+    let end = end.expect("end found");
+    assert_eq!((end.outcome, end.size), (DataOutcome::Ok, want.len() as u64));
+    for a in 0..=input.len() {
+        for b in a..=input.len() {
+            let reads = [&input[..a], &input[a..b], &input[b..]];
+            let (c, e, r) = unstuff_reads(normalize(), &reads);
+            assert_eq!((&c[..], e, &r[..]), (want, Some(end), &b"QUIT\r\n"[..]), "cut {a} {b}");
+        }
+    }
+    let bytes: Vec<&[u8]> = input.chunks(1).collect();
+    assert_eq!(
+        unstuff_reads(normalize(), &bytes),
+        (want.to_vec(), Some(end), b"QUIT\r\n".to_vec())
+    );
+}
+
+/// Under `Normalize` a bare CR is refused as under `Reject` (RFC 5321 §2.3.8): 554 5.6.0,
+/// nothing yielded from it on, drained to the real end. Wherever the reads are cut.
+#[test]
+fn normalize_refuses_bare_cr() {
+    // Each message, and the most of it that may be yielded: the stored content up to the
+    // bare CR.
+    for (wire, most) in [
+        (&b"a\rb\r\n.\r\nQUIT\r\n"[..], &b"a\r"[..]),
+        (b"a\nb\r\r\n.\r\nQUIT\r\n", b"a\r\nb\r"),
+        (b"a\n\rb\r\n.\r\nQUIT\r\n", b"a\r\n\r"),
+        (b".\rx\r\n.\r\nQUIT\r\n", b"\r"),
+        (b"a\r.\r\n.\r\nQUIT\r\n", b"a\r"),
+        (b"a\r\n\r.\r\n.\r\nQUIT\r\n", b"a\r\n\r"),
+    ] {
+        let name = String::from_utf8_lossy(wire);
+        for cut in 0..=wire.len() {
+            let (content, end, rest) = unstuff_reads(normalize(), &[&wire[..cut], &wire[cut..]]);
+            let end = end.unwrap_or_else(|| panic!("{name:?}, cut at {cut}: no end"));
+            assert_eq!((end.outcome, end.bare_cr), (DataOutcome::BareLineEnding, true), "{name:?}");
+            assert!(most.starts_with(&content), "{name:?}, cut at {cut}: {content:?}");
+            assert_eq!(rest, b"QUIT\r\n", "{name:?}, cut at {cut}");
+        }
+    }
+}
+
+/// Under `Normalize` the limits are on the content as stored: each bare LF counts two
+/// octets toward `max_size` (RFC 1870) and ends a text line, counted as its CRLF, for
+/// `max_line` (RFC 5321 §4.5.3.1.6).
+#[test]
+fn normalize_limits_count_the_stored_content() {
+    // Ten `x<LF>` lines and an empty CRLF line: 22 octets sent, 32 stored.
+    let wire = [b"x\n".repeat(10), b"\r\n.\r\n".to_vec()].concat();
+    for (max, want) in [(31, DataOutcome::TooBig), (32, DataOutcome::Ok)] {
+        let mut config = normalize();
+        config.max_size = Some(max);
+        for cut in 0..=wire.len() {
+            let end = unstuff_reads(config.clone(), &[&wire[..cut], &wire[cut..]]).1.unwrap();
+            assert_eq!((end.outcome, end.size), (want, 32), "max {max}, cut at {cut}");
+        }
+    }
+    let mut config = normalize();
+    config.max_line = Some(1000);
+    let cases = [
+        ([vec![b'a'; 998], b"\n".to_vec()].concat(), DataOutcome::Ok),
+        ([vec![b'a'; 999], b"\n".to_vec()].concat(), DataOutcome::LineTooLong),
+        // One line of 1203 octets under `Keep`; two lines here.
+        (
+            [vec![b'a'; 600], b"\n".to_vec(), vec![b'b'; 600], b"\n".to_vec()].concat(),
+            DataOutcome::Ok,
+        ),
+        (
+            [vec![b'a'; 500], b"\n".to_vec(), vec![b'b'; 998], b"\r\n".to_vec()].concat(),
+            DataOutcome::Ok,
+        ),
+        (
+            [vec![b'a'; 500], b"\n".to_vec(), vec![b'b'; 999], b"\r\n".to_vec()].concat(),
+            DataOutcome::LineTooLong,
+        ),
+    ];
+    for (text, want) in cases {
+        let wire = [&text[..], b"\r\n.\r\n"].concat();
+        for cut in 0..=wire.len() {
+            let end = unstuff_reads(config.clone(), &[&wire[..cut], &wire[cut..]]).1.unwrap();
+            assert_eq!(end.outcome, want, "{} octets, cut at {cut}", text.len());
+        }
+    }
 }
 
 /// Dots and line ends split across reads: `\r` | `\n.` | `\r\n`, and every other cut.
@@ -546,9 +741,10 @@ proptest! {
     fn any_cut_gives_the_same_result(
         wire in proptest::collection::vec(prop_oneof![any::<u8>(), Just(b'.'), Just(b'\r'), Just(b'\n')], 0..300),
         reads in proptest::collection::vec(1usize..40, 1..10),
-        bare in any::<bool>(),
+        policy in policy(),
     ) {
-        let config = if bare { accept() } else { DataConfig::default() };
+        let mut config = DataConfig::default();
+        config.bare_line_endings = policy;
         let whole = unstuff_reads(config.clone(), &[&wire]);
         let read_vecs = cut(&wire, &reads);
         let read_refs: Vec<&[u8]> = read_vecs.iter().map(|v| &v[..]).collect();
@@ -625,30 +821,44 @@ fn outcome_does_not_depend_on_cuts() {
 /// The unstuffer written plainly, octet by octet, on the whole input: the content, the
 /// summary (if the end is there) and where the end marker ends. Limits are checked on the
 /// whole content at the end.
+///
+/// Under `Normalize` a bare LF is stored as CRLF and starts a line, where a dot is a
+/// transparency dot, but `.<CRLF>` there does not end the data and keeps its dot.
 fn reference(config: &DataConfig, wire: &[u8]) -> Option<(Vec<u8>, DataSummary, usize)> {
-    let mut out = Vec::new();
+    let normalize = config.bare_line_endings == BareLineEndings::Normalize;
+    // `raw`: the content unstuffed but not normalized, where bare line ends are judged.
+    let (mut out, mut raw) = (Vec::new(), Vec::new());
     let mut k = 0;
-    let mut line_start = true;
+    let (mut line_start, mut after_bare_lf) = (true, false);
     loop {
-        if line_start && wire[k..].starts_with(b".\r\n") {
+        if line_start && !after_bare_lf && wire[k..].starts_with(b".\r\n") {
             k += 3;
             break;
         }
         let &b = wire.get(k)?;
-        if line_start && b == b'.' && wire.get(k + 1) != Some(&b'\n') {
-            // A transparency dot (a dot before LF is kept).
+        let rest = &wire[k + 1..];
+        if line_start && b == b'.' && !rest.starts_with(b"\n") && !rest.starts_with(b"\r\n") {
+            // A transparency dot (a dot before a line end is kept).
             k += 1;
             line_start = false;
             continue;
         }
-        out.push(b);
-        line_start = b == b'\n' && k > 0 && wire[k - 1] == b'\r';
+        let crlf = b == b'\n' && raw.last() == Some(&b'\r');
+        let bare_lf = b == b'\n' && !crlf;
+        raw.push(b);
+        if normalize && bare_lf {
+            out.extend_from_slice(b"\r\n");
+        } else {
+            out.push(b);
+        }
+        line_start = crlf || (normalize && bare_lf);
+        after_bare_lf = normalize && bare_lf;
         k += 1;
     }
     let bare_cr =
-        out.iter().enumerate().any(|(i, &b)| b == b'\r' && out.get(i + 1) != Some(&b'\n'));
+        raw.iter().enumerate().any(|(i, &b)| b == b'\r' && raw.get(i + 1) != Some(&b'\n'));
     let bare_lf =
-        out.iter().enumerate().any(|(i, &b)| b == b'\n' && (i == 0 || out[i - 1] != b'\r'));
+        raw.iter().enumerate().any(|(i, &b)| b == b'\n' && (i == 0 || raw[i - 1] != b'\r'));
     let size = out.len() as u64;
     // RFC 5321 §4.5.3.1.6 and §2.3.8: text lines end with CRLF only, and their length
     // counts the CRLF but not a transparency dot (already dropped from `out`).
@@ -663,7 +873,12 @@ fn reference(config: &DataConfig, wire: &[u8]) -> Option<(Vec<u8>, DataSummary, 
             long
         })
     });
-    let outcome = if (bare_cr || bare_lf) && config.bare_line_endings == BareLineEndings::Reject {
+    let refused = match config.bare_line_endings {
+        BareLineEndings::Reject => bare_cr || bare_lf,
+        BareLineEndings::Normalize => bare_cr,
+        _ => false,
+    };
+    let outcome = if refused {
         DataOutcome::BareLineEnding
     } else if config.max_size.is_some_and(|max| size > max) {
         DataOutcome::TooBig
@@ -696,6 +911,7 @@ fn sparse_wire() -> impl Strategy<Value = Vec<u8>> {
         1 => Just(b"\r".to_vec()),
         1 => Just(b"\n".to_vec()),
         1 => Just(b"\n.".to_vec()),
+        1 => Just(b"\n..".to_vec()),
         1 => Just(vec![0]),
         1 => (0x80u8..=0xff).prop_map(|b| vec![b]),
     ];
@@ -710,11 +926,12 @@ proptest! {
     fn unstuffer_matches_reference(
         wire in sparse_wire(),
         reads in proptest::collection::vec(1usize..300, 1..10),
-        bare in any::<bool>(),
+        policy in policy(),
         max in proptest::option::of(0u64..2000),
         max_line in proptest::option::of(2usize..200),
     ) {
-        let mut config = if bare { accept() } else { DataConfig::default() };
+        let mut config = DataConfig::default();
+        config.bare_line_endings = policy;
         config.max_size = max;
         config.max_line = max_line;
         let read_vecs = cut(&wire, &reads);

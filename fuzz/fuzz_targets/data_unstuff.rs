@@ -1,7 +1,8 @@
-//! `DotUnstuffer` on arbitrary input cut into arbitrary reads: never panics, holds nothing
-//! back but a `.` or `.<CR>` at a line start, and agrees with a plain unstuffer written
-//! here, one octet at a time, on everything: the content it yields, where the end of data
-//! is, and the summary (properties, size, and the outcome under the size and line limits).
+//! `DotUnstuffer` on arbitrary input cut into arbitrary reads, under each bare line ending
+//! policy: never panics, holds nothing back but a `.` or `.<CR>` at a line start, and
+//! agrees with a plain unstuffer written here, one octet at a time, on everything: the
+//! content it yields, where the end of data is, and the summary (properties, size, and the
+//! outcome under the size and line limits).
 #![no_main]
 
 use bytes::BytesMut;
@@ -36,28 +37,47 @@ fn run(config: &DataConfig, input: &[u8], cuts: &[u8]) -> (Vec<u8>, Option<DataS
     (content, end, consumed)
 }
 
+/// What the plain unstuffer gives: the content as stored, the content unstuffed but not
+/// normalized (where bare line ends are judged), and the octets up to the end of the end
+/// marker.
+struct Want {
+    out: Vec<u8>,
+    raw: Vec<u8>,
+    consumed: usize,
+}
+
 /// The unstuffer written plainly (RFC 5321 §4.5.2), one octet at a time on the whole
-/// input: the content and the octets up to the end of the end marker; `None` when there is
-/// no end marker.
-fn reference(wire: &[u8]) -> Option<(Vec<u8>, usize)> {
-    let mut out = Vec::new();
+/// input; `None` when there is no end marker. With `normalize`
+/// (`BareLineEndings::Normalize`), a bare LF is stored as CRLF and starts a line, where a
+/// dot is a transparency dot, but `.<CRLF>` there is content with its dot, not the end.
+fn reference(wire: &[u8], normalize: bool) -> Option<Want> {
+    let (mut out, mut raw) = (Vec::new(), Vec::new());
     let mut k = 0;
     // The data starts a line: the DATA command's CRLF precedes it.
-    let mut line_start = true;
+    let (mut line_start, mut after_bare_lf) = (true, false);
     loop {
-        if line_start && wire[k..].starts_with(b".\r\n") {
-            return Some((out, k + 3));
+        if line_start && !after_bare_lf && wire[k..].starts_with(b".\r\n") {
+            return Some(Want { out, raw, consumed: k + 3 });
         }
         let &b = wire.get(k)?;
-        if line_start && b == b'.' && wire.get(k + 1) != Some(&b'\n') {
-            // A transparency dot; a dot before a bare LF is kept.
+        let rest = &wire[k + 1..];
+        if line_start && b == b'.' && !rest.starts_with(b"\n") && !rest.starts_with(b"\r\n") {
+            // A transparency dot; a dot before a line end is kept.
             k += 1;
             line_start = false;
             continue;
         }
-        out.push(b);
-        // Only CRLF starts a line (RFC 5321 §2.3.8).
-        line_start = b == b'\n' && k > 0 && wire[k - 1] == b'\r';
+        let crlf = b == b'\n' && raw.last() == Some(&b'\r');
+        let bare_lf = b == b'\n' && !crlf;
+        raw.push(b);
+        if normalize && bare_lf {
+            out.extend_from_slice(b"\r\n");
+        } else {
+            out.push(b);
+        }
+        // Only CRLF starts a line (RFC 5321 §2.3.8), or a bare LF under `Normalize`.
+        line_start = crlf || (normalize && bare_lf);
+        after_bare_lf = normalize && bare_lf;
         k += 1;
     }
 }
@@ -81,12 +101,18 @@ fn longest_line(out: &[u8]) -> usize {
     longest
 }
 
-/// What the summary of the content `out` must say, under `config`.
-fn summary(config: &DataConfig, out: &[u8]) -> DataSummary {
-    let bare_cr = (0..out.len()).any(|i| out[i] == b'\r' && out.get(i + 1) != Some(&b'\n'));
-    let bare_lf = (0..out.len()).any(|i| out[i] == b'\n' && !crlf_at(out, i));
+/// What the summary of the content `out` (stored) and `raw` (not normalized) must say,
+/// under `config`.
+fn summary(config: &DataConfig, out: &[u8], raw: &[u8]) -> DataSummary {
+    let bare_cr = (0..raw.len()).any(|i| raw[i] == b'\r' && raw.get(i + 1) != Some(&b'\n'));
+    let bare_lf = (0..raw.len()).any(|i| raw[i] == b'\n' && !crlf_at(raw, i));
     let size = out.len() as u64;
-    let outcome = if (bare_cr || bare_lf) && config.bare_line_endings == BareLineEndings::Reject {
+    let refused = match config.bare_line_endings {
+        BareLineEndings::Reject => bare_cr || bare_lf,
+        BareLineEndings::Normalize => bare_cr,
+        _ => false,
+    };
+    let outcome = if refused {
         DataOutcome::BareLineEnding
     } else if config.max_size.is_some_and(|max| size > max) {
         DataOutcome::TooBig
@@ -105,34 +131,37 @@ fn summary(config: &DataConfig, out: &[u8]) -> DataSummary {
     }
 }
 
-fuzz_target!(|input: (Vec<u8>, Vec<u8>, bool, Option<u16>, Option<u8>)| {
-    let (data, cuts, accept, max_size, max_line) = input;
+fuzz_target!(|input: (Vec<u8>, Vec<u8>, u8, Option<u16>, Option<u8>)| {
+    let (data, cuts, policy, max_size, max_line) = input;
     let mut config = DataConfig::default();
-    if accept {
-        config.bare_line_endings = BareLineEndings::Accept;
-    }
+    config.bare_line_endings = match policy % 3 {
+        0 => BareLineEndings::Reject,
+        1 => BareLineEndings::Normalize,
+        _ => BareLineEndings::Keep,
+    };
     config.max_size = max_size.map(u64::from);
-    let want = reference(&data);
+    let normalize = config.bare_line_endings == BareLineEndings::Normalize;
+    let want = reference(&data, normalize);
     // A line limit near the longest line, one under, at or over it, so that lines at the
     // limit are common; without an end marker, any.
     config.max_line = max_line.map(|m| match &want {
-        Some((out, _)) => (longest_line(out) + usize::from(m % 3)).saturating_sub(1),
+        Some(want) => (longest_line(&want.out) + usize::from(m % 3)).saturating_sub(1),
         None => usize::from(m),
     });
     let whole = run(&config, &data, &[]);
     let pieces = run(&config, &data, &cuts);
     let (content, end, consumed) = &pieces;
     match want {
-        Some((want, want_consumed)) => {
-            let summary = summary(&config, &want);
+        Some(want) => {
+            let summary = summary(&config, &want.out, &want.raw);
             assert_eq!(*end, Some(summary));
-            assert_eq!(*consumed, want_consumed, "the end is where the marker ends");
+            assert_eq!(*consumed, want.consumed, "the end is where the marker ends");
             if summary.outcome == DataOutcome::Ok {
-                assert_eq!(*content, want);
+                assert_eq!(*content, want.out);
             } else {
                 // Nothing is yielded after the first problem; what came before is the
                 // content's beginning (how much of it depends on the reads).
-                assert_eq!(content[..], want[..content.len()]);
+                assert_eq!(content[..], want.out[..content.len()]);
             }
         }
         None => assert_eq!(*end, None),

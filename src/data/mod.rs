@@ -4,7 +4,8 @@
 //! Receiving:
 //! - [`DotUnstuffer`] takes what follows a 354 reply, in reads of any size, and yields the
 //!   content as [`Bytes`] slices of the input with the transparency dot removed (RFC 5321
-//!   §4.5.2), then the end of data with a [`DataSummary`]. What follows the end marker
+//!   §4.5.2) (and, where [`BareLineEndings::Normalize`] asks for it, a CRLF chunk in place
+//!   of each bare LF), then the end of data with a [`DataSummary`]. What follows the end marker
 //!   stays in the buffer for the command decoder.
 //! - [`BdatDecoder`] takes exactly the octets a `BDAT n` announced (RFC 3030 §2), or
 //!   discards them when the chunk is refused.
@@ -37,7 +38,9 @@ pub use stuff::{DotStuffer, LineEndingPolicy};
 pub use unstuff::DotUnstuffer;
 
 /// What to do with a CR or LF that is not part of a CRLF pair in message content (RFC 5321
-/// §2.3.8: clients must not send them).
+/// §2.3.8: clients must not send them). Under every policy only `<CRLF>.<CRLF>` ends the
+/// data: `<LF>.<LF>`, `<CRLF>.<LF>` and `<LF>.<CRLF>` never do (SMTP smuggling,
+/// CVE-2023-51764, CVE-2023-51765, CVE-2023-51766).
 #[non_exhaustive]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum BareLineEndings {
@@ -46,9 +49,30 @@ pub enum BareLineEndings {
     /// answers 5xx and stores nothing. The default.
     #[default]
     Reject,
+    /// Store a line that ends in a bare LF as if it ended in CRLF (Postfix 3.9's default,
+    /// `smtpd_forbid_bare_newline = normalize`); refuse a bare CR as [`Reject`](Self::Reject)
+    /// does. The [`DotUnstuffer`] yields the content before each bare LF, then a CRLF
+    /// chunk of its own in place of the LF.
+    ///
+    /// The content is then CRLF lines, and every limit is on it as stored: the size
+    /// ([`DataConfig::max_size`]) counts two octets for each bare LF, and a bare LF ends
+    /// a text line for [`DataConfig::max_line`]. The [`DataSummary`] still reports
+    /// `bare_lf`.
+    ///
+    /// A line after a bare LF is a line for the transparency rule too (RFC 5321 §4.5.2):
+    /// its leading dot is dropped, as it would be had the LF been a CRLF. A client that
+    /// ends lines with LF and stuffs dots sends `..x` for `.x`, and keeping both dots would
+    /// change its content; Postfix, too, treats a bare-LF line as a line. The end marker
+    /// is the exception: `.<CRLF>` ends the data only after a real CRLF, so `<LF>.<CRLF>`
+    /// is content. Its dot is kept, as a dot before a line end always is when the line does
+    /// not end the data (see [`DotUnstuffer`]): a stuffing client never sends a dot alone
+    /// on a line, so this one is an end marker that does not count, and the stored
+    /// content shows it (a relay stuffs it as `..`).
+    Normalize,
     /// Keep them as data (they are still reported in the [`DataSummary`]). They end no
-    /// line: a bare LF is an octet of the text line that [`DataConfig::max_line`] bounds.
-    Accept,
+    /// line: a bare LF is an octet of the text line that [`DataConfig::max_line`] bounds,
+    /// and a dot after it is data.
+    Keep,
 }
 
 /// Limits and policies of a [`DotUnstuffer`]. The default follows RFC 5321: bare line ends
@@ -57,12 +81,14 @@ pub enum BareLineEndings {
 #[non_exhaustive]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct DataConfig {
-    /// Largest message in octets (after unstuffing), as advertised with SIZE (RFC 1870).
+    /// Largest message in octets (after unstuffing, and after normalizing under
+    /// [`BareLineEndings::Normalize`]), as advertised with SIZE (RFC 1870).
     /// Past it nothing more is yielded and the end reports [`DataOutcome::TooBig`] (552).
     /// `None` (the default): no limit.
     pub max_size: Option<u64>,
     /// Longest text line in octets including CRLF (RFC 5321 §4.5.3.1.6 sets 1000), not
-    /// counting a leading dot doubled for transparency. Only CRLF ends a line (§2.3.8).
+    /// counting a leading dot doubled for transparency. Only CRLF ends a line (§2.3.8), or
+    /// under [`BareLineEndings::Normalize`] a bare LF, counted as the CRLF it is stored as.
     /// `None` (the default): not checked.
     pub max_line: Option<usize>,
     /// Bare CR and bare LF policy.
@@ -70,11 +96,11 @@ pub struct DataConfig {
 }
 
 impl DataConfig {
-    /// Bare CR and LF kept as content ([`BareLineEndings::Accept`]), no limits: for a
+    /// Bare CR and LF kept as content ([`BareLineEndings::Keep`]), no limits: for a
     /// receiver that takes what old or hand-written clients send. Only `<CRLF>.<CRLF>`
     /// still ends the message.
     pub fn lenient() -> Self {
-        Self { bare_line_endings: BareLineEndings::Accept, ..Self::default() }
+        Self { bare_line_endings: BareLineEndings::Keep, ..Self::default() }
     }
 }
 
@@ -89,7 +115,8 @@ pub enum DataOutcome {
     /// A line longer than [`DataConfig::max_line`]. RFC 5321 §4.5.3.1.6 leaves the reply to
     /// the server; this crate answers 554 5.6.0 (the content is not acceptable as sent).
     LineTooLong,
-    /// A bare CR or LF under [`BareLineEndings::Reject`]: 554 5.6.0 (RFC 5321 §2.3.8).
+    /// A bare CR or LF under [`BareLineEndings::Reject`], or a bare CR under
+    /// [`BareLineEndings::Normalize`]: 554 5.6.0 (RFC 5321 §2.3.8).
     BareLineEnding,
 }
 
@@ -122,7 +149,8 @@ impl DataOutcome {
 /// What the unstuffer learned about a message, reported at its end.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct DataSummary {
-    /// Octets of content after unstuffing (counted even past the size limit).
+    /// Octets of content after unstuffing, and after normalizing under
+    /// [`BareLineEndings::Normalize`] (counted even past the size limit).
     pub size: u64,
     /// Whether any octet had the high bit set (needs BODY=8BITMIME, RFC 6152).
     pub eight_bit: bool,
@@ -130,7 +158,8 @@ pub struct DataSummary {
     pub nul: bool,
     /// Whether a CR not followed by LF was seen.
     pub bare_cr: bool,
-    /// Whether an LF not preceded by CR was seen.
+    /// Whether an LF not preceded by CR was seen (also under
+    /// [`BareLineEndings::Normalize`], which stored it as CRLF).
     pub bare_lf: bool,
     /// The outcome.
     pub outcome: DataOutcome,
@@ -139,7 +168,8 @@ pub struct DataSummary {
 /// One step of a [`DotUnstuffer`].
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum DataEvent {
-    /// Content, unstuffed; a slice of the input buffer.
+    /// Content, unstuffed; a slice of the input buffer, or under
+    /// [`BareLineEndings::Normalize`] the CRLF that stands for a bare LF.
     Chunk(Bytes),
     /// The end of data (`<CRLF>.<CRLF>` was consumed).
     End(DataSummary),

@@ -19,7 +19,12 @@ use super::{BareLineEndings, DataConfig, DataEvent, DataOutcome, DataSummary, re
 /// is kept as data rather than dropped as a transparency dot: a peer sending it did not
 /// stuff, and dropping the dot silently would hide an end marker from whoever reads the
 /// content with LF line ends. Under the default policy the bare LF refuses the message
-/// anyway.
+/// anyway. For the same reason, under [`BareLineEndings::Normalize`], where a bare LF
+/// ends a line, a `.<CRLF>` line after it is content with its dot (only a CRLF before it
+/// makes it the end marker).
+///
+/// Under [`BareLineEndings::Normalize`] each bare LF is yielded as a CRLF chunk of its own
+/// (not a slice of the input), after the content before it.
 ///
 /// When the end reports an outcome other than [`DataOutcome::Ok`], discard what was
 /// yielded: after the first problem nothing more is yielded, but chunks before it were.
@@ -29,6 +34,12 @@ pub struct DotUnstuffer {
     config: DataConfig,
     /// The next octet starts a line.
     line_start: bool,
+    /// The line that `line_start` says starts follows a bare LF (under
+    /// [`BareLineEndings::Normalize`]): `.<CRLF>` there is content, not the end marker.
+    after_bare_lf: bool,
+    /// A bare LF was just taken out of the buffer (under [`BareLineEndings::Normalize`]):
+    /// the CRLF that stands for it is the next chunk.
+    crlf_pending: bool,
     /// The last chunk ended with a CR whose next octet was not there yet.
     cr_pending: bool,
     /// Octets of the current text line seen so far (only with `max_line`), without a
@@ -59,6 +70,8 @@ impl DotUnstuffer {
         Self {
             config,
             line_start: true,
+            after_bare_lf: false,
+            crlf_pending: false,
             cr_pending: false,
             line_len: 0,
             line_cr: false,
@@ -105,6 +118,14 @@ impl DotUnstuffer {
     /// needed or the end marker was just consumed (then `done` is set).
     fn next_chunk(&mut self, buf: &mut BytesMut) -> Option<Bytes> {
         loop {
+            if self.crlf_pending {
+                // A bare LF under `Normalize`, stored as CRLF.
+                self.crlf_pending = false;
+                let crlf = Bytes::from_static(b"\r\n");
+                if self.account(&crlf) {
+                    return Some(crlf);
+                }
+            }
             if self.done || buf.is_empty() {
                 return None;
             }
@@ -116,6 +137,7 @@ impl DotUnstuffer {
                     // next octet starts one, with its own look at a dot.
                     let lf = cut(buf, 1, 1);
                     self.line_start = true;
+                    self.after_bare_lf = false;
                     if self.account(&lf) {
                         return Some(lf);
                     }
@@ -126,17 +148,21 @@ impl DotUnstuffer {
             }
             if self.line_start && buf[0] == b'.' {
                 match buf.get(1..3) {
-                    Some(b"\r\n") => {
+                    // Only after a CRLF (RFC 5321 §4.1.1.4): never after a bare LF.
+                    Some(b"\r\n") if !self.after_bare_lf => {
                         buf.advance(3);
                         self.done = true;
                         return None;
                     }
-                    // ".\r" and "." could still become the end marker: wait.
+                    // ".\r" and "." could still become the end marker, or a dot kept
+                    // before a line end: wait.
                     None if buf[1..] == b"\r\n"[..buf.len() - 1] => return None,
                     _ => {}
                 }
                 self.line_start = false;
-                if buf.get(1) != Some(&b'\n') {
+                // A dot before a line end that does not end the data is kept (see the
+                // type's documentation).
+                if buf[1] != b'\n' && !buf[1..].starts_with(b"\r\n") {
                     // A transparency dot (RFC 5321 §4.5.2): drop it. It does not count
                     // toward the line limit (§4.5.3.1.6).
                     buf.advance(1);
@@ -151,31 +177,45 @@ impl DotUnstuffer {
             // (see `decode`) rather than grow after a held-back tail.
             let cr_last = buf[buf.len() - 1] == b'\r';
             let limit = buf.len() - usize::from(cr_last);
-            // `dot`: the chunk ends with a line end whose next line starts with a
-            // transparency dot, known as one already: it is dropped with the chunk, without
-            // another pass through the line start.
-            let (take, dot) = match self.scan(buf, limit) {
+            // `skip`: octets cut after the chunk and left out of it. A transparency dot (the
+            // chunk ends with a line end whose next line starts with one, known as one
+            // already) is dropped with the chunk, without another pass through the line
+            // start; so is a bare LF under `Normalize`.
+            let (take, skip) = match self.scan(buf, limit) {
                 // What follows the dot of `\r\n.` is there and is neither the CR of the end
                 // marker nor an LF that keeps the dot: the dot is a transparency dot (RFC
                 // 5321 §4.5.2).
-                Some(p) if buf.get(p + 3).is_some_and(|&c| c != b'\r' && c != b'\n') => {
+                Some(Stop::CrlfDot(p))
+                    if buf.get(p + 3).is_some_and(|&c| c != b'\r' && c != b'\n') =>
+                {
                     self.line_start = false;
-                    (p + 2, true)
+                    (p + 2, 1)
                 }
-                Some(p) => {
+                Some(Stop::CrlfDot(p)) => {
                     self.line_start = true;
-                    (p + 2, false)
+                    self.after_bare_lf = false;
+                    (p + 2, 0)
+                }
+                // Under `Normalize`: the LF is left out, the CRLF that stands for it comes
+                // next, and a line starts after it.
+                Some(Stop::BareLf(p)) => {
+                    self.crlf_pending = true;
+                    self.line_start = true;
+                    self.after_bare_lf = true;
+                    (p, 1)
                 }
                 None => {
                     self.line_start = buf.ends_with(b"\r\n");
+                    self.after_bare_lf = false;
                     self.cr_pending = cr_last;
-                    (buf.len(), false)
+                    (buf.len(), 0)
                 }
             };
-            // With a transparency dot, the cut is after the dot, which is then left out of
-            // the chunk: one cut for both. A dot is never the buffer's last octet.
-            let chunk = cut(buf, take, take + usize::from(dot));
-            if self.account(&chunk) {
+            // With a transparency dot or a bare LF, the cut is after it, and it is then left
+            // out of the chunk: one cut for both. A dot is never the buffer's last octet.
+            let chunk = cut(buf, take, take + skip);
+            // The content before a bare LF may be empty.
+            if self.account(&chunk) && !chunk.is_empty() {
                 return Some(chunk);
             }
         }
@@ -193,10 +233,10 @@ impl DotUnstuffer {
         self.outcome() == DataOutcome::Ok
     }
 
-    /// Finds the first `\r\n.` in `s` (its CR is always before `limit`) and records what
+    /// Finds the first `\r\n.` in `s` (its CR is always before `limit`), or under
+    /// [`BareLineEndings::Normalize`] the first bare LF if it comes before, and records what
     /// the octets before it, or before `limit` if there is none, hold: a bare CR or LF
-    /// (RFC 5321 §2.3.8), a NUL, an octet with the high bit set. Returns the position of the
-    /// CR.
+    /// (RFC 5321 §2.3.8), a NUL, an octet with the high bit set.
     ///
     /// `limit` leaves out a last CR, so each CR before it has its next octet in `s`, and each
     /// LF has its previous octet in `s` unless it is the first, which follows a line start,
@@ -209,52 +249,72 @@ impl DotUnstuffer {
     /// message, say, does not stop the scan at each of its 8-bit octets.
     ///
     /// [`look`]: Self::look
-    fn scan(&mut self, s: &[u8], limit: usize) -> Option<usize> {
+    fn scan(&mut self, s: &[u8], limit: usize) -> Option<Stop> {
         if limit == 0 {
             return None;
         }
-        self.bare_lf |= s[0] == b'\n';
+        if s[0] == b'\n' {
+            self.bare_lf = true;
+            if self.normalize() {
+                return Some(Stop::BareLf(0));
+            }
+        }
         let mut from = 0;
         while let Some(k) = self.scanner.find(s, from, limit, self.want()) {
-            if self.look(s, k) {
-                return Some(k);
+            if let Some(stop) = self.look(s, k) {
+                return Some(stop);
             }
             from = k + 1;
         }
         None
     }
 
-    /// What the scan still has to stop for besides `\r\n.`: the properties not yet seen.
+    /// What the scan still has to stop for besides `\r\n.`: the properties not yet seen,
+    /// and under [`BareLineEndings::Normalize`] every bare LF.
     fn want(&self) -> Want {
-        Want { bare: !(self.bare_cr && self.bare_lf), nul: !self.nul, high: !self.eight_bit }
+        Want {
+            bare: self.normalize() || !(self.bare_cr && self.bare_lf),
+            nul: !self.nul,
+            high: !self.eight_bit,
+        }
     }
 
-    /// The exact test of position `k` (before the limit): whether `\r\n.` starts there;
-    /// otherwise records a bare CR at `k`, a bare LF at `k + 1`, a NUL or high-bit octet
-    /// at `k`.
-    fn look(&mut self, s: &[u8], k: usize) -> bool {
+    /// The exact test of position `k` (before the limit): records a NUL or high-bit octet
+    /// at `k`, a bare CR at `k`, a bare LF at `k + 1`; says whether `\r\n.` starts at `k`,
+    /// or under [`BareLineEndings::Normalize`] a bare LF is at `k + 1`.
+    fn look(&mut self, s: &[u8], k: usize) -> Option<Stop> {
         let a = s[k];
+        self.nul |= a == 0;
+        self.eight_bit |= a >= 0x80;
         let lf_next = s.get(k + 1) == Some(&b'\n');
         if a == b'\r' {
             if !lf_next {
                 self.bare_cr = true;
             } else if s.get(k + 2) == Some(&b'.') {
-                return true;
+                return Some(Stop::CrlfDot(k));
             }
         } else if lf_next {
             self.bare_lf = true;
+            if self.normalize() {
+                return Some(Stop::BareLf(k + 1));
+            }
         }
-        self.nul |= a == 0;
-        self.eight_bit |= a >= 0x80;
-        false
+        None
+    }
+
+    fn normalize(&self) -> bool {
+        self.config.bare_line_endings == BareLineEndings::Normalize
     }
 
     /// The outcome so far. It depends only on the content, never on how it was cut into
     /// reads: a refused line ending first, then the size, then the line length.
     fn outcome(&self) -> DataOutcome {
-        if (self.bare_cr || self.bare_lf)
-            && self.config.bare_line_endings == BareLineEndings::Reject
-        {
+        let refused = match self.config.bare_line_endings {
+            BareLineEndings::Reject => self.bare_cr || self.bare_lf,
+            BareLineEndings::Normalize => self.bare_cr,
+            BareLineEndings::Keep => false,
+        };
+        if refused {
             DataOutcome::BareLineEnding
         } else if self.config.max_size.is_some_and(|max| self.size > max) {
             DataOutcome::TooBig
@@ -266,8 +326,8 @@ impl DotUnstuffer {
     }
 
     /// Adds `chunk` to the length of the current text line; says whether a line grew past
-    /// `max`. Only CRLF ends a line (RFC 5321 §2.3.8): a bare LF accepted as content is an
-    /// octet of the line. A chunk's first LF may end a CRLF whose CR ended the last chunk.
+    /// `max`. Only CRLF ends a line (RFC 5321 §2.3.8): a bare LF kept as content is an
+    /// octet of the line (under `Normalize` it reaches here as a CRLF chunk). A chunk's first LF may end a CRLF whose CR ended the last chunk.
     fn line_too_long(&mut self, chunk: &[u8], max: usize) -> bool {
         let mut start = 0;
         for lf in memchr::memchr_iter(b'\n', chunk) {
@@ -298,6 +358,14 @@ impl DotUnstuffer {
             outcome: self.outcome(),
         }
     }
+}
+
+/// Where [`DotUnstuffer::scan`] stopped.
+enum Stop {
+    /// At the CR of a `\r\n.`.
+    CrlfDot(usize),
+    /// At a bare LF, under [`BareLineEndings::Normalize`].
+    BareLf(usize),
 }
 
 /// Splits the first `cut` octets off `buf` and returns the first `take` of them.
@@ -382,12 +450,13 @@ mod tests {
         fn every_scan_build_gives_the_same_events(
             wire in prop_oneof![dense_wire(), sparse_wire()],
             read in 1usize..700,
-            accept in any::<bool>(),
+            policy in prop::sample::select(vec![
+                BareLineEndings::Reject,
+                BareLineEndings::Normalize,
+                BareLineEndings::Keep,
+            ]),
         ) {
-            let mut config = DataConfig::default();
-            if accept {
-                config.bare_line_endings = BareLineEndings::Accept;
-            }
+            let config = DataConfig { bare_line_endings: policy, ..DataConfig::default() };
             let mut wire = wire;
             wire.extend_from_slice(b"\r\n.\r\n");
             let portable =
