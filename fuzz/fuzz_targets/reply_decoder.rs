@@ -15,11 +15,7 @@ struct Input {
     data: Vec<u8>,
 }
 
-fn run(
-    config: ReplyConfig,
-    data: &[u8],
-    chunks: &[u8],
-) -> Vec<Result<Reply, DecodeErrorKind>> {
+fn run(config: ReplyConfig, data: &[u8], chunks: &[u8]) -> Vec<Result<Reply, DecodeErrorKind>> {
     let mut dec = ReplyDecoder::new(config);
     let mut buf = BytesMut::new();
     let mut out = Vec::new();

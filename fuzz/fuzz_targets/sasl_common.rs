@@ -5,7 +5,7 @@
 use arbitrary::Arbitrary;
 use esmtp::Mechanism;
 use esmtp::sasl::{
-    ChannelBinding, DeterministicRandom, Secret, ServerExchange, SaslServerConfig, ServerStep,
+    ChannelBinding, DeterministicRandom, SaslServerConfig, Secret, ServerExchange, ServerStep,
     StoredCredentials, TokenVerdict,
 };
 
