@@ -78,7 +78,7 @@ mod secret;
 
 use std::fmt;
 
-use crate::types::{Capabilities, Mechanism};
+use crate::types::{Capabilities, EnhancedStatusCode, Mechanism, Reply, ReplyCode, replies};
 
 pub use random::{DeterministicRandom, OsRandom, Randomness};
 pub use scram::{ScramAlgorithm, StoredCredentials};
@@ -104,27 +104,23 @@ pub enum ReplyClass {
 }
 
 impl ReplyClass {
-    /// The basic reply code (RFC 4954 §6).
-    pub const fn code(self) -> u16 {
+    /// The reply a server sends (RFC 4954 §6), with its enhanced status code (RFC 3463).
+    pub const fn reply(self) -> Reply {
         match self {
-            ReplyClass::Malformed => 501,
-            ReplyClass::UnsupportedMechanism => 504,
-            ReplyClass::AuthenticationFailed => 535,
-            ReplyClass::MechanismTooWeak => 534,
-            ReplyClass::EncryptionRequired => 538,
-            ReplyClass::TemporaryFailure => 454,
-        }
-    }
-
-    /// The enhanced status code (RFC 4954 §6, RFC 3463) as `(class, subject, detail)`.
-    pub const fn enhanced_code(self) -> (u8, u16, u16) {
-        match self {
-            ReplyClass::Malformed => (5, 5, 2),
-            ReplyClass::UnsupportedMechanism => (5, 5, 4),
-            ReplyClass::AuthenticationFailed => (5, 7, 8),
-            ReplyClass::MechanismTooWeak => (5, 7, 9),
-            ReplyClass::EncryptionRequired => (5, 7, 11),
-            ReplyClass::TemporaryFailure => (4, 7, 0),
+            ReplyClass::Malformed => Reply::from_static_enhanced(
+                ReplyCode::PARAMETER_SYNTAX_ERROR,
+                EnhancedStatusCode::SYNTAX_ERROR,
+                "Malformed authentication response",
+            ),
+            ReplyClass::UnsupportedMechanism => Reply::from_static_enhanced(
+                ReplyCode::PARAMETER_NOT_IMPLEMENTED,
+                EnhancedStatusCode::INVALID_COMMAND_ARGUMENTS,
+                "Unrecognized authentication type",
+            ),
+            ReplyClass::AuthenticationFailed => replies::AUTH_CREDENTIALS_INVALID,
+            ReplyClass::MechanismTooWeak => replies::AUTH_MECHANISM_TOO_WEAK,
+            ReplyClass::EncryptionRequired => replies::ENCRYPTION_REQUIRED,
+            ReplyClass::TemporaryFailure => replies::TEMPORARY_AUTH_FAILURE,
         }
     }
 }
@@ -209,7 +205,12 @@ pub enum SaslError {
 }
 
 impl SaslError {
-    /// The RFC 4954 §6 reply a server sends for this error.
+    /// The reply a server sends for this error (RFC 4954 §6), ready to encode.
+    pub fn reply(&self) -> Reply {
+        self.reply_class().reply()
+    }
+
+    /// Which RFC 4954 §6 reply applies to this error.
     pub fn reply_class(&self) -> ReplyClass {
         match self {
             SaslError::Malformed(_) | SaslError::Prohibited => ReplyClass::Malformed,
@@ -1029,15 +1030,27 @@ mod tests {
 
     #[test]
     fn reply_classes_follow_rfc4954_section_6() {
-        assert_eq!(SaslError::Malformed("x").reply_class().code(), 501);
-        assert_eq!(SaslError::AuthenticationFailed.reply_class().code(), 535);
-        assert_eq!(SaslError::AuthenticationFailed.reply_class().enhanced_code(), (5, 7, 8));
-        assert_eq!(SaslError::MechanismTooWeak.reply_class().code(), 534);
-        assert_eq!(SaslError::EncryptionRequired.reply_class().code(), 538);
-        assert_eq!(SaslError::Randomness.reply_class().code(), 454);
+        let wire = |e: SaslError| e.reply().to_string();
         assert_eq!(
-            SaslError::UnsupportedMechanism(Mechanism::Ntlm).reply_class().enhanced_code(),
-            (5, 5, 4)
+            wire(SaslError::Malformed("x")),
+            "501 5.5.2 Malformed authentication response\r\n"
+        );
+        assert_eq!(
+            wire(SaslError::AuthenticationFailed),
+            "535 5.7.8 Authentication credentials invalid\r\n"
+        );
+        assert_eq!(
+            wire(SaslError::MechanismTooWeak),
+            "534 5.7.9 Authentication mechanism is too weak\r\n"
+        );
+        assert_eq!(
+            wire(SaslError::EncryptionRequired),
+            "538 5.7.11 Encryption required for requested authentication mechanism\r\n"
+        );
+        assert_eq!(wire(SaslError::Randomness), "454 4.7.0 Temporary authentication failure\r\n");
+        assert_eq!(
+            wire(SaslError::UnsupportedMechanism(Mechanism::Ntlm)),
+            "504 5.5.4 Unrecognized authentication type\r\n"
         );
     }
 
