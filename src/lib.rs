@@ -43,9 +43,9 @@
 //! Layering: `line` depends only on `error`, so every layer may use it; the decoders live
 //! beside the values they decode (`types`), the grammar in the crate-private `parse`.
 
-// `unsafe` is denied except in three audited places: `Text::as_str` (types/text.rs), the
-// call into the AVX2 build of the DATA scan after runtime detection (data.rs), and its
-// AVX-512VL hot loop (data/ternary.rs).
+// `unsafe` is denied except in audited places: `Text::as_str` (types/text.rs) and the
+// vector builds of the DATA scan, chosen after runtime detection (data/scan/avx2.rs,
+// data/scan/avx512.rs).
 #![deny(unsafe_code)]
 #![warn(missing_docs)]
 

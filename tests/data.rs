@@ -6,6 +6,7 @@ use esmtp::data::{
     BareLineEndings, BdatDecoder, BdatWriter, DataConfig, DataEvent, DataOutcome, DataSummary,
     DotStuffer, DotUnstuffer, LineEndingPolicy,
 };
+use esmtp::types::{EnhancedStatusCode, ReplyCode};
 use proptest::prelude::*;
 
 #[path = "common/normalized.rs"]
@@ -61,7 +62,7 @@ fn empty_message_and_one_dot_line() {
     // A message whose one line is a single dot is sent stuffed as "..".
     let (content, end, _) = unstuff(b"..\r\n.\r\n");
     assert_eq!(content, b".\r\n");
-    assert!(end.is_some());
+    assert_eq!(end.map(|e| (e.outcome, e.size)), Some((DataOutcome::Ok, 3)));
     let (content, _, _) = unstuff(b"..leading\r\n...two\r\nmid.dle\r\n.\r\n");
     assert_eq!(content, b".leading\r\n..two\r\nmid.dle\r\n");
 }
@@ -108,24 +109,26 @@ fn crlf_dot_lf_keeps_its_dot() {
 #[test]
 fn dots_at_read_boundaries() {
     let input = b"x\r\n..y\r\n.\r\nQUIT\r\n";
-    let (want, _, want_rest) = unstuff(input);
+    let (want, want_end, want_rest) = unstuff(input);
     assert_eq!(want, b"x\r\n.y\r\n");
+    let want_end = want_end.expect("end found");
+    assert_eq!((want_end.outcome, want_end.size), (DataOutcome::Ok, 7));
     let reads: [&[u8]; 3] = [b"x\r", b"\n.", b".y\r\n.\r\nQUIT\r\n"];
     assert_eq!(unstuff_reads(DataConfig::default(), &reads).0, want);
     let reads: [&[u8]; 4] = [b"x\r\n..y", b"\r", b"\n.", b"\r\nQUIT\r\n"];
     let (c, end, rest) = unstuff_reads(DataConfig::default(), &reads);
     assert_eq!((c, rest), (want.clone(), want_rest.clone()));
-    assert!(end.is_some());
+    assert_eq!(end, Some(want_end));
     for cut in 0..=input.len() {
         let (c, end, rest) = unstuff_reads(DataConfig::default(), &[&input[..cut], &input[cut..]]);
         assert_eq!((&c, &rest), (&want, &want_rest), "cut at {cut}");
-        assert!(end.is_some());
+        assert_eq!(end, Some(want_end), "cut at {cut}");
     }
     // One octet at a time.
     let bytes: Vec<&[u8]> = input.chunks(1).collect();
     let (c, end, rest) = unstuff_reads(DataConfig::default(), &bytes);
     assert_eq!((c, rest), (want, want_rest));
-    assert!(end.is_some());
+    assert_eq!(end, Some(want_end));
 }
 
 #[test]
@@ -271,9 +274,37 @@ fn size_limit_drains_and_reports() {
     buf.extend_from_slice(b".\r\n");
     let Some(DataEvent::End(end)) = u.decode(&mut buf) else { panic!("no end") };
     assert_eq!(end.outcome, DataOutcome::TooBig);
-    assert_eq!(end.outcome.reply_code(), 552);
+    let reply = end.outcome.reply();
+    assert_eq!(
+        (reply.code(), reply.enhanced_code()),
+        (ReplyCode::EXCEEDED_STORAGE, Some(EnhancedStatusCode::MESSAGE_TOO_BIG))
+    );
     assert_eq!(end.size, 80_000);
     assert!(yielded <= 100 + 80, "yielded {yielded}");
+}
+
+/// Each outcome gives the reply a server sends after the end of data, with its enhanced
+/// code (RFC 3463), whose class is the reply code's: 250 2.0.0, 552 5.3.4 (RFC 1870 §6.2),
+/// 554 5.6.0.
+#[test]
+fn outcome_replies() {
+    for (outcome, code, enhanced) in [
+        (DataOutcome::Ok, ReplyCode::OK, EnhancedStatusCode::OK),
+        (DataOutcome::TooBig, ReplyCode::EXCEEDED_STORAGE, EnhancedStatusCode::MESSAGE_TOO_BIG),
+        (DataOutcome::LineTooLong, ReplyCode::TRANSACTION_FAILED, EnhancedStatusCode::OTHER_MEDIA),
+        (
+            DataOutcome::BareLineEnding,
+            ReplyCode::TRANSACTION_FAILED,
+            EnhancedStatusCode::OTHER_MEDIA,
+        ),
+    ] {
+        let reply = outcome.reply();
+        assert_eq!((reply.code(), reply.enhanced_code()), (code, Some(enhanced)), "{outcome:?}");
+        assert!(!reply.is_multiline() && !reply.first_line().as_str().is_empty(), "{outcome:?}");
+    }
+    let mut wire = BytesMut::new();
+    DataOutcome::TooBig.reply().encode(&mut wire);
+    assert_eq!(&wire[..], b"552 5.3.4 Message too big for system\r\n");
 }
 
 /// RFC 5321 §4.5.3.1.6: 1000 octets per text line including CRLF, when asked for.
@@ -287,6 +318,64 @@ fn optional_line_limit() {
     let cut: Vec<&[u8]> = long.chunks(7).collect();
     assert_eq!(unstuff_reads(config, &cut).1.unwrap().outcome, DataOutcome::LineTooLong);
     assert_eq!(unstuff(&long).1.unwrap().outcome, DataOutcome::Ok, "off by default");
+}
+
+/// RFC 5321 §4.5.3.1.6: the 1000-octet limit of a text line does "not count the leading
+/// dot duplicated for transparency". A 1000-octet line (CRLF included) that begins with a
+/// dot goes on the wire as 1001 octets and is within the limit; one octet more is not.
+/// The line is tried first in the message and after another line, in one read and cut
+/// anywhere (the dot is dropped where a line starts a read, or inside a read).
+#[test]
+fn line_limit_does_not_count_the_transparency_dot() {
+    let mut config = DataConfig::default();
+    config.max_line = Some(1000);
+    for (text, want) in [(998, DataOutcome::Ok), (999, DataOutcome::LineTooLong)] {
+        // `text` octets before the CRLF, the first of them a dot.
+        let line = [b".".to_vec(), vec![b'a'; text - 1], b"\r\n".to_vec()].concat();
+        for before in [&b""[..], b"x\r\n"] {
+            let content = [before, &line].concat();
+            let mut s = DotStuffer::default();
+            let mut wire = BytesMut::new();
+            s.stuff(&content, &mut wire);
+            s.finish(&mut wire);
+            assert_eq!(wire.len(), content.len() + 1 + 3, "one transparency dot, then .CRLF");
+            for cut in 0..=wire.len() {
+                let (got, end, _) = unstuff_reads(config.clone(), &[&wire[..cut], &wire[cut..]]);
+                let end = end.expect("end found");
+                assert_eq!(end.outcome, want, "line of {} octets, cut at {cut}", text + 2);
+                if want == DataOutcome::Ok {
+                    assert_eq!(got, content);
+                }
+            }
+        }
+    }
+}
+
+/// RFC 5321 §2.3.8: only CRLF ends a line. Where bare LF is accepted as content, it does not
+/// end the text line the limit applies to: two 600-octet halves joined by a bare LF are one
+/// line of 1203 octets. A 1000-octet line with a bare LF inside is within the limit, and a
+/// CRLF cut between two reads still ends a line.
+#[test]
+fn bare_lf_does_not_restart_the_line_count() {
+    let mut config = accept();
+    config.max_line = Some(1000);
+    let cases = [
+        ([vec![b'a'; 600], b"\n".to_vec(), vec![b'b'; 600]].concat(), DataOutcome::LineTooLong),
+        ([vec![b'a'; 500], b"\n".to_vec(), vec![b'b'; 497]].concat(), DataOutcome::Ok),
+        ([vec![b'a'; 500], b"\n".to_vec(), vec![b'b'; 498]].concat(), DataOutcome::LineTooLong),
+        ([vec![b'a'; 998], b"\r\n".to_vec(), vec![b'b'; 998]].concat(), DataOutcome::Ok),
+    ];
+    for (text, want) in cases {
+        let wire = [&text[..], b"\r\n.\r\n"].concat();
+        for cut in 0..=wire.len() {
+            let (got, end, _) = unstuff_reads(config.clone(), &[&wire[..cut], &wire[cut..]]);
+            let end = end.expect("end found");
+            assert_eq!(end.outcome, want, "{} octets, cut at {cut}", text.len());
+            if want == DataOutcome::Ok {
+                assert_eq!(got, &wire[..wire.len() - 3]);
+            }
+        }
+    }
 }
 
 #[test]
@@ -534,7 +623,8 @@ fn outcome_does_not_depend_on_cuts() {
 }
 
 /// The unstuffer written plainly, octet by octet, on the whole input: the content, the
-/// summary (if the end is there) and where the end marker ends.
+/// summary (if the end is there) and where the end marker ends. Limits are checked on the
+/// whole content at the end.
 fn reference(config: &DataConfig, wire: &[u8]) -> Option<(Vec<u8>, DataSummary, usize)> {
     let mut out = Vec::new();
     let mut k = 0;
@@ -560,10 +650,25 @@ fn reference(config: &DataConfig, wire: &[u8]) -> Option<(Vec<u8>, DataSummary, 
     let bare_lf =
         out.iter().enumerate().any(|(i, &b)| b == b'\n' && (i == 0 || out[i - 1] != b'\r'));
     let size = out.len() as u64;
+    // RFC 5321 §4.5.3.1.6 and §2.3.8: text lines end with CRLF only, and their length
+    // counts the CRLF but not a transparency dot (already dropped from `out`).
+    let long_line = config.max_line.is_some_and(|max| {
+        let mut line = 0;
+        out.iter().enumerate().any(|(i, &b)| {
+            line += 1;
+            let long = line > max;
+            if b == b'\n' && i > 0 && out[i - 1] == b'\r' {
+                line = 0;
+            }
+            long
+        })
+    });
     let outcome = if (bare_cr || bare_lf) && config.bare_line_endings == BareLineEndings::Reject {
         DataOutcome::BareLineEnding
     } else if config.max_size.is_some_and(|max| size > max) {
         DataOutcome::TooBig
+    } else if long_line {
+        DataOutcome::LineTooLong
     } else {
         DataOutcome::Ok
     };
@@ -607,9 +712,11 @@ proptest! {
         reads in proptest::collection::vec(1usize..300, 1..10),
         bare in any::<bool>(),
         max in proptest::option::of(0u64..2000),
+        max_line in proptest::option::of(2usize..200),
     ) {
         let mut config = if bare { accept() } else { DataConfig::default() };
         config.max_size = max;
+        config.max_line = max_line;
         let read_vecs = cut(&wire, &reads);
         let read_refs: Vec<&[u8]> = read_vecs.iter().map(|v| &v[..]).collect();
         let (got, end, rest) = unstuff_reads(config.clone(), &read_refs);

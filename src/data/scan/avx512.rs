@@ -1,27 +1,17 @@
-//! The hot loop of [`DotUnstuffer`](super::DotUnstuffer)'s block scan written for AVX-512VL:
-//! the same test as [`marked`](super::marked), with the three line compares of a position
-//! joined by one three-input logic instruction (`vpternlogd`) instead of three two-input
-//! ones.
+//! The test of a block for AVX-512VL: the hot loop of the AVX2 build ([`Skip`]), with the
+//! three line compares of a position joined by one three-input logic instruction
+//! (`vpternlogd`) instead of three two-input ones, and the marks of a block OR-ed three at
+//! a time. The vectors stay 256 bits wide, as in the AVX2 build: no 512-bit instruction
+//! runs, so the core keeps its clock.
 //!
-//! Why: the scan is bound by the vector ALU ports, and the AVX2 build spends eight
-//! operations on each 32 octets (three compares, three logic operations, an OR into the
-//! block's accumulator and the NUL/high-bit minimum). Here it is five and a half: the
-//! three compares, one `vpternlogd` for `(cr ^ lf) | (lf & dot)`, the minimum, and half of
-//! one for the accumulator (a block's eight marks are OR-ed three at a time, with the
-//! NUL/high-bit test, in four). The vectors stay 256 bits wide: no 512-bit instruction
-//! runs, so the core keeps its clock and all three vector ports.
+//! Only this loop is written for AVX-512; the rest of the block scan is the AVX2 build.
+//! Compiling the whole scan for AVX-512 instead lets the compiler use 512-bit registers in
+//! the rarely run code and join only some of the logic operations, which measured slower
+//! than the AVX2 build (the figures are in the commit history).
 //!
-//! The block scan around it stays in the AVX2 build: only this loop is compiled with
-//! AVX-512F and AVX-512VL. With them enabled for the whole scan, LLVM joins only some of
-//! the logic operations and also uses 512-bit registers in the rarely run
-//! position-by-position code; measured on an Ice Lake server, that build was about 10%
-//! slower than the AVX2 one, where this loop is about 10% faster (the whole DATA receive
-//! path, 1 MiB in 16 KiB reads, best of 3000 passes).
-//!
-//! This module is one of the crate's three places with `unsafe`: calling a function built
-//! for CPU features is sound exactly when the CPU has them, which [`Ternary::detect`]
-//! establishes before a [`Ternary`] exists; and the unaligned loads read inside a slice
-//! whose length was checked.
+//! `unsafe` here: calling a function built for CPU features is sound exactly when the CPU
+//! has them, which [`Avx512::detect`] establishes before an [`Avx512`] exists; and the
+//! unaligned loads read inside a slice whose length was checked.
 
 #![allow(unsafe_code)]
 
@@ -31,15 +21,30 @@ use std::arch::x86_64::{
     _mm256_setzero_si256, _mm256_ternarylogic_epi32,
 };
 
-use super::{BLOCK, Odd, Skip, WINDOW, window};
+use super::Want;
+use super::avx2::{self, Avx2};
+use super::portable::{BLOCK, Odd, Skip, WINDOW, window};
+
+/// [`Scanner::find`](super::Scanner::find) in the AVX2 build with this block test.
+#[inline]
+pub(super) fn find(
+    avx2: Avx2,
+    cpu: Avx512,
+    s: &[u8],
+    from: usize,
+    limit: usize,
+    want: Want,
+) -> Option<usize> {
+    avx2::find_with(avx2, s, from, limit, want, cpu)
+}
 
 /// Proof that the running CPU has AVX2, AVX-512F and AVX-512VL: only
 /// [`detect`](Self::detect) makes one.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(super) struct Ternary(());
+pub(super) struct Avx512(());
 
-impl Ternary {
-    /// A `Ternary` if the running CPU has what its [`Skip`] is built for.
+impl Avx512 {
+    /// An `Avx512` if the running CPU has what its [`Skip`] is built for.
     pub(super) fn detect() -> Option<Self> {
         (std::arch::is_x86_feature_detected!("avx2")
             && std::arch::is_x86_feature_detected!("avx512f")
@@ -48,7 +53,7 @@ impl Ternary {
     }
 }
 
-impl Skip for Ternary {
+impl Skip for Avx512 {
     #[inline(always)]
     fn skip<const BARE: bool, const NUL: bool, const HIGH: bool>(
         self,
@@ -72,15 +77,14 @@ fn or3(a: __m256i, b: __m256i, c: __m256i) -> __m256i {
     _mm256_ternarylogic_epi32::<0xFE>(a, b, c)
 }
 
-/// [`Skip::skip`] for a [`Ternary`].
+/// [`Skip::skip`] for an [`Avx512`].
 #[target_feature(enable = "avx2,avx512f,avx512vl")]
 fn skip_blocks<const BARE: bool, const NUL: bool, const HIGH: bool>(
     s: &[u8],
     mut i: usize,
     last: usize,
 ) -> usize {
-    // Cut to the last window's end, so that each window's bounds are checked with one
-    // compare in the loop instead of two.
+    // Cut to the last window's end: each window is then inside `s` by the loop's test.
     let s = &s[..last.checked_add(WINDOW).expect("the windows are inside `s`")];
     let cr = _mm256_set1_epi8(b'\r' as i8);
     let lf = _mm256_set1_epi8(b'\n' as i8);
@@ -121,7 +125,7 @@ fn skip_blocks<const BARE: bool, const NUL: bool, const HIGH: bool>(
             (false, true) => odd,
             (false, false) => _mm256_setzero_si256(),
         };
-        // The eight marks and `found` OR-ed together three at a time: four operations.
+        // The eight marks and `found` OR-ed together three at a time.
         let [m0, m1, m2, m3, m4, m5, m6, m7] = marks;
         let any = or3(or3(m0, m1, m2), or3(m3, m4, m5), or3(m6, m7, found));
         if _mm256_movemask_epi8(any) != 0 {
