@@ -57,5 +57,6 @@ pub(crate) mod parse;
 pub mod sasl;
 pub mod types;
 
+pub use codec::{DEFAULT_MAX_REPLY_LINE, DEFAULT_MAX_REPLY_LINES, ReplyConfig, ReplyDecoder};
 pub use error::{DecodeError, DecodeErrorKind, Error, ValidationError};
 pub use types::*;

@@ -15,7 +15,7 @@ fn public_types_are_send_and_sync() {
     send_sync::<CommandConfig>();
     send_sync::<Reply>();
     send_sync::<ReplyDecoder>();
-    send_sync::<ReplyDecoderConfig>();
+    send_sync::<ReplyConfig>();
     send_sync::<Capabilities>();
     send_sync::<Extension>();
     send_sync::<Mechanism>();

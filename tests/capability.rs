@@ -1,11 +1,18 @@
 //! EHLO capabilities (RFC 5321 §4.1.1.1) from real servers (../shared/peers/ehlo-captures.txt)
 //! and replies written to look like the big mailbox providers'.
 
-use esmtp::{Capabilities, DecodeErrorKind, Extension, Mechanism, Reply, ReplyCode, Text};
+use esmtp::{
+    Capabilities, DecodeErrorKind, Extension, Mechanism, Reply, ReplyCode, Text, ValidationError,
+};
 use proptest::prelude::*;
 
 fn caps(wire: &str) -> Capabilities {
     Capabilities::from_ehlo(&Reply::parse(wire.as_bytes()).unwrap()).unwrap()
+}
+
+/// What a refused building call reports: what was being built.
+fn refused<T: std::fmt::Debug>(result: Result<T, ValidationError>) -> &'static str {
+    result.unwrap_err().what()
 }
 
 fn keywords(c: &Capabilities) -> Vec<String> {
@@ -253,14 +260,24 @@ fn server_side_construction() {
     round_trips(&c);
     assert_eq!(c.remove("prdr").map(|e| e.to_string()), Some("PRDR".into()));
     // Values that would not read back as themselves are refused.
-    assert!(c.insert(Extension::Other { keyword: "PIPELINING".into(), params: vec![] }).is_err());
-    assert!(c.insert(Extension::Other { keyword: "X-A B".into(), params: vec![] }).is_err());
-    assert!(c.insert(Extension::Burl(vec!["two words".into()])).is_err());
-    assert!(c.insert(Extension::Auth(vec![Mechanism::Plain, Mechanism::Plain])).is_err());
-    assert!(c.insert(Extension::NoSoliciting(vec!["".into()])).is_err());
-    assert!(Capabilities::new("bad domain", "").is_err());
-    assert!(Capabilities::new("x", "bad\r\n250 injected").is_err());
-    assert!(c.to_ehlo_reply("2.0.0", "x").is_err(), "would read as an enhanced code");
+    let before = c.clone();
+    for bad in [
+        Extension::Other { keyword: "PIPELINING".into(), params: vec![] },
+        Extension::Other { keyword: "X-A B".into(), params: vec![] },
+        Extension::Burl(vec!["two words".into()]),
+        Extension::Auth(vec![Mechanism::Plain, Mechanism::Plain]),
+        Extension::NoSoliciting(vec!["".into()]),
+        Extension::Other { keyword: "X-CTL".into(), params: vec!["a\x01".into()] },
+    ] {
+        assert_eq!(refused(c.insert(bad.clone())), "EHLO extension", "{bad:?}");
+    }
+    assert_eq!(c, before, "a refused extension is not added");
+    assert_eq!(refused(Capabilities::new("bad domain", "")), "EHLO domain");
+    assert_eq!(refused(Capabilities::new("", "")), "EHLO domain");
+    assert_eq!(refused(Capabilities::new("x", "bad\r\n250 injected")), "EHLO greeting");
+    // Would read as an enhanced code.
+    assert_eq!(refused(c.to_ehlo_reply("2.0.0", "x")), "EHLO domain");
+    assert_eq!(refused(c.to_ehlo_reply("x", "bad\r\n")), "EHLO greeting");
 }
 
 fn arb_param() -> impl Strategy<Value = String> {
@@ -313,16 +330,32 @@ proptest! {
         greeting in "[ -~]{0,30}",
     ) {
         let mut c = Capabilities::new(&domain, &greeting).unwrap();
+        // What the set must hold after the inserts: the last accepted extension of each
+        // keyword (a later insert replaces an earlier one of its keyword).
+        let mut expected: Vec<Extension> = Vec::new();
         for e in exts {
             // Some generated values are refused on purpose (e.g. an X- keyword with a
             // parameter holding "="); what is accepted must round-trip.
-            let _ = c.insert(e);
+            if c.insert(e.clone()).is_ok() {
+                match expected.iter().position(|x| x.keyword().eq_ignore_ascii_case(e.keyword())) {
+                    Some(i) => expected[i] = e,
+                    None => expected.push(e),
+                }
+            }
         }
         let reply = c.to_ehlo_reply(&domain, &greeting).unwrap();
         let back = Capabilities::from_ehlo(&reply).unwrap();
         prop_assert_eq!(&back, &c);
         let wire = Capabilities::from_ehlo(&Reply::parse(&reply.to_bytes()).unwrap()).unwrap();
         prop_assert_eq!(&wire, &c);
+        // Every extension inserted is there after the round trip, with its parameters,
+        // and nothing else is.
+        prop_assert_eq!(wire.len(), expected.len());
+        for e in &expected {
+            prop_assert_eq!(wire.get(e.keyword()), Some(e));
+        }
+        prop_assert_eq!(wire.iter().collect::<Vec<_>>(), expected.iter().collect::<Vec<_>>());
+        prop_assert_eq!((wire.domain().as_str(), wire.greeting().as_str()), (domain.as_str(), greeting.as_str()));
     }
 
     /// Any extension line parses, and its Display form parses to the same value.

@@ -5,9 +5,23 @@ use bytes::BytesMut;
 use esmtp::line::LineEnding;
 use esmtp::{
     DecodeError, DecodeErrorKind, EnhancedCodes, EnhancedStatusCode, Reply, ReplyCategory,
-    ReplyClass, ReplyCode, ReplyDecoder, ReplyDecoderConfig, StatusClass,
+    ReplyClass, ReplyCode, ReplyConfig, ReplyDecoder, StatusClass, ValidationError, replies,
 };
 use proptest::prelude::*;
+
+/// A decoder configuration with these limits (`ReplyConfig` is `#[non_exhaustive]`).
+fn config(max_line_len: usize, max_lines: usize) -> ReplyConfig {
+    let mut config = ReplyConfig::default();
+    config.max_line_len = max_line_len;
+    config.max_lines = max_lines;
+    config
+}
+
+/// The error of building reply text that holds a control character.
+fn text_error(result: Result<impl std::fmt::Debug, ValidationError>) {
+    let e = result.unwrap_err();
+    assert_eq!((e.what(), e.reason()), ("reply text", "holds CR, LF or another control character"));
+}
 
 fn lines(r: &Reply) -> Vec<&str> {
     r.lines().map(|l| l.as_str()).collect()
@@ -87,7 +101,11 @@ fn reply_code_range_class_and_category() {
     assert_eq!(ReplyCode::AUTH_CONTINUE.as_u16(), 334, "RFC 4954");
     assert_eq!(ReplyCode::AUTH_SUCCEEDED.as_u16(), 235, "RFC 4954");
     assert_eq!(ReplyCode::START_MAIL_INPUT.to_string(), "354");
-    assert!("25".parse::<ReplyCode>().is_err() && "2500".parse::<ReplyCode>().is_err());
+    for bad in ["25", "2500", "", "600", "2a0"] {
+        assert_eq!(bad.parse::<ReplyCode>().unwrap_err().kind(), DecodeErrorKind::ReplySyntax);
+    }
+    assert_eq!(ReplyCode::new(600).unwrap_err().what(), "reply code");
+    assert_eq!(ReplyCode::try_from(199).unwrap_err().what(), "reply code");
 }
 
 // --- EnhancedStatusCode -------------------------------------------------------------------
@@ -110,9 +128,12 @@ fn enhanced_codes_above_255_are_kept() {
     .unwrap();
     assert_eq!(r.enhanced_code().unwrap().to_string(), "4.7.650");
     for bad in ["3.0.0", "5.1", "5.1.1000", "5..1", "5.1.1.", "x.1.1", "5.1.1 ", ""] {
-        assert!(bad.parse::<EnhancedStatusCode>().is_err(), "{bad:?}");
+        let e = bad.parse::<EnhancedStatusCode>().unwrap_err();
+        assert_eq!(e.kind(), DecodeErrorKind::ReplySyntax, "{bad:?}");
     }
-    assert!(EnhancedStatusCode::new(StatusClass::Success, 1000, 0).is_err());
+    let e = EnhancedStatusCode::new(StatusClass::Success, 1000, 0).unwrap_err();
+    assert_eq!(e.what(), "enhanced status code");
+    assert_eq!(EnhancedStatusCode::new(StatusClass::Success, 0, 1000).unwrap_err(), e);
 }
 
 /// RFC 5248 §2.4 and the RFCs registering later codes: titles by subject and detail.
@@ -296,14 +317,18 @@ fn encode_forms() {
     let mut r = Reply::new(ReplyCode::HELP_MESSAGE, "Commands:").unwrap();
     r.push_line("HELO EHLO MAIL").unwrap();
     assert_eq!(r.to_string(), "214-Commands:\r\n214 HELO EHLO MAIL\r\n");
-    assert!(r.push_line("x\r\n250 injected").is_err());
-    assert!(Reply::new(ReplyCode::OK, "a\nb").is_err());
-    assert!(Reply::new(ReplyCode::OK, "bell\x07").is_err());
-    // Class must agree (RFC 2034 §4); 3xx takes none.
-    assert!(Reply::with_enhanced(ReplyCode::OK, EnhancedStatusCode::MAILBOX_FULL, "x").is_err());
-    assert!(
-        Reply::with_enhanced(ReplyCode::START_MAIL_INPUT, EnhancedStatusCode::OK, "x").is_err()
-    );
+    text_error(r.push_line("x\r\n250 injected"));
+    assert_eq!(r.line_count(), 2, "a refused line is not added");
+    text_error(Reply::new(ReplyCode::OK, "a\nb"));
+    text_error(Reply::new(ReplyCode::OK, "bell\x07"));
+    text_error(Reply::with_enhanced(ReplyCode::OK, EnhancedStatusCode::OK, "a\rb"));
+    text_error(Reply::from_lines(ReplyCode::OK, None, ["ok", "del\x7f"]));
+    // The enhanced code takes its class from the reply code (RFC 3463 §2, RFC 2034 §4);
+    // 3xx takes none.
+    let r = Reply::with_enhanced(ReplyCode::OK, EnhancedStatusCode::MAILBOX_FULL, "x").unwrap();
+    assert_eq!(r.to_string(), "250 2.2.2 x\r\n");
+    let r = Reply::with_enhanced(ReplyCode::START_MAIL_INPUT, EnhancedStatusCode::OK, "x").unwrap();
+    assert_eq!((r.enhanced_code(), r.to_string().as_str()), (None, "354 x\r\n"));
     // A leading code in the text is recognised by the constructor as by the parser.
     let r = Reply::new(ReplyCode::OK, "2.1.0 Sender ok").unwrap();
     assert_eq!(r.enhanced_code(), Some("2.1.0".parse().unwrap()));
@@ -398,7 +423,7 @@ fn decoder_overlong_continuation_resyncs_at_last_line() {
 /// following reply decodes.
 #[test]
 fn decoder_bounds_lines_per_reply() {
-    let mut dec = ReplyDecoder::new(ReplyDecoderConfig::default().with_max_lines(100));
+    let mut dec = ReplyDecoder::new(config(esmtp::DEFAULT_MAX_REPLY_LINE, 100));
     let mut buf = BytesMut::new();
     let mut errors = 0;
     for i in 0..10_000 {
@@ -418,7 +443,7 @@ fn decoder_bounds_lines_per_reply() {
     buf.extend_from_slice(b"250 last of the flood\r\n220 fresh\r\n");
     assert_eq!(dec.decode(&mut buf).unwrap().unwrap().code(), ReplyCode::READY);
     // Exactly at the limit is fine.
-    let mut dec = ReplyDecoder::new(ReplyDecoderConfig::default().with_max_lines(3));
+    let mut dec = ReplyDecoder::new(config(esmtp::DEFAULT_MAX_REPLY_LINE, 3));
     let out = decode_all(
         &mut dec,
         b"250-a\r\n250-b\r\n250 c\r\n250-a\r\n250-b\r\n250-c\r\n250 d\r\n221 x\r\n",
@@ -457,8 +482,8 @@ fn decoder_line_ending_policy() {
     let out = decode_all(&mut dec, b"250 bare\n220 ok\r\n");
     assert_eq!(out[0].as_ref().unwrap_err(), &DecodeErrorKind::BareLineEnding);
     assert_eq!(out[1].as_ref().unwrap().code(), ReplyCode::READY);
-    let mut dec =
-        ReplyDecoder::new(ReplyDecoderConfig::default().with_line_ending(LineEnding::CrlfOrLf));
+    let mut dec = ReplyDecoder::new(ReplyConfig::lenient());
+    assert_eq!(ReplyConfig::lenient().line_ending, LineEnding::CrlfOrLf);
     let out = decode_all(&mut dec, b"250-a\n250 b\r\n");
     assert_eq!(lines(out[0].as_ref().unwrap()), ["a", "b"]);
 }
@@ -639,9 +664,7 @@ proptest! {
         max_lines in 1usize..4,
     ) {
         let input = pieces.concat();
-        let config = ReplyDecoderConfig::default()
-            .with_max_line_len(max_line_len)
-            .with_max_lines(max_lines);
+        let config = config(max_line_len, max_lines);
         let by_octet = decode_chunked_with(ReplyDecoder::new(config), &input, &[1]);
         let whole = decode_all(&mut ReplyDecoder::new(config), &input);
         let chunked = decode_chunked_with(ReplyDecoder::new(config), &input, &sizes);
@@ -783,7 +806,7 @@ fn whole_and_line_by_line_replies_agree() {
 fn whole_reply_edits_keep_the_lines() {
     let input = b"550-5.7.1 first\r\n550-5.7.1 second\r\n550 5.7.1 third\r\n";
     let mut r = Reply::parse(input).unwrap();
-    r.set_enhanced_code(None).unwrap();
+    r.set_enhanced_code(None);
     assert_eq!(lines(&r), ["first", "second", "third"]);
     assert_eq!(r.to_string(), "550-first\r\n550-second\r\n550 third\r\n");
     let mut r = Reply::parse(input).unwrap();
@@ -791,8 +814,16 @@ fn whole_reply_edits_keep_the_lines() {
     assert_eq!(lines(&r), ["first", "second", "third", "fourth"]);
     assert_eq!(r.line(3).map(|l| l.as_str()), Some("fourth"));
     let mut r = Reply::parse(input).unwrap();
-    r.set_enhanced_code(Some(EnhancedStatusCode::MAILBOX_FULL)).unwrap();
+    r.set_enhanced_code(Some(EnhancedStatusCode::MAILBOX_FULL));
     assert_eq!(lines(&r), ["first", "second", "third"]);
+    assert_eq!(r.enhanced_code().map(|e| e.to_string()), Some("5.2.2".into()));
+    // The class follows the reply code; a 3xx reply keeps none.
+    let mut r = Reply::new(ReplyCode::INSUFFICIENT_STORAGE, "full").unwrap();
+    r.set_enhanced_code(Some(EnhancedStatusCode::MAILBOX_FULL));
+    assert_eq!(r.to_string(), "452 4.2.2 full\r\n");
+    let mut r = Reply::new(ReplyCode::START_MAIL_INPUT, "go").unwrap();
+    r.set_enhanced_code(Some(EnhancedStatusCode::OK));
+    assert_eq!(r.enhanced_code(), None);
 }
 
 /// The decoder reads a reply whole when it can and line by line when it cannot; the
@@ -801,16 +832,177 @@ fn whole_reply_edits_keep_the_lines() {
 fn decoder_whole_and_line_by_line_agree_at_the_limits() {
     let input = b"250-a\r\n250-b\r\n250 c\r\n250 next\r\n";
     for max_lines in 1..5 {
-        let config = ReplyDecoderConfig::default().with_max_lines(max_lines);
+        let config = config(esmtp::DEFAULT_MAX_REPLY_LINE, max_lines);
         let whole = decode_all(&mut ReplyDecoder::new(config), input);
         let by_byte = decode_chunked_with(ReplyDecoder::new(config), input, &[1]);
         assert_eq!(whole, by_byte, "max_lines {max_lines}");
     }
     for max_len in 8..16 {
-        let config = ReplyDecoderConfig::default().with_max_line_len(max_len);
+        let config = config(max_len, esmtp::DEFAULT_MAX_REPLY_LINES);
         let input = b"250-abcd\r\n250-abcdefgh\r\n250 x\r\n250 abcdefghi\r\n250 ok\r\n";
         let whole = decode_all(&mut ReplyDecoder::new(config), input);
         let chunked = decode_chunked_with(ReplyDecoder::new(config), input, &[3]);
         assert_eq!(whole, chunked, "max_line_len {max_len}");
     }
+}
+
+// --- Constructors for servers --------------------------------------------------------------
+
+/// RFC 3463 §2 / RFC 2034 §4: the class of the enhanced code is the first digit of the
+/// reply code, whatever class the constant was written with; 3xx replies carry none.
+#[test]
+fn with_enhanced_takes_the_class_of_the_reply_code() {
+    let cases = [
+        (ReplyCode::INSUFFICIENT_STORAGE, EnhancedStatusCode::MAILBOX_FULL, "452 4.2.2 x\r\n"),
+        (ReplyCode::EXCEEDED_STORAGE, EnhancedStatusCode::MAILBOX_FULL, "552 5.2.2 x\r\n"),
+        (ReplyCode::OK, EnhancedStatusCode::DESTINATION_ADDRESS_VALID, "250 2.1.5 x\r\n"),
+        (ReplyCode::LOCAL_ERROR, EnhancedStatusCode::DESTINATION_ADDRESS_VALID, "451 4.1.5 x\r\n"),
+        (ReplyCode::MAILBOX_UNAVAILABLE, EnhancedStatusCode::OK, "550 5.0.0 x\r\n"),
+        (ReplyCode::AUTH_SUCCEEDED, EnhancedStatusCode::OTHER_SECURITY, "235 2.7.0 x\r\n"),
+        (ReplyCode::START_MAIL_INPUT, EnhancedStatusCode::OTHER_SECURITY, "354 x\r\n"),
+        (ReplyCode::AUTH_CONTINUE, EnhancedStatusCode::OK, "334 x\r\n"),
+    ];
+    for (code, enhanced, wire) in cases {
+        let r = Reply::with_enhanced(code, enhanced, "x").unwrap();
+        assert_eq!(r.to_string(), wire);
+        assert_eq!(Reply::parse(wire.as_bytes()).unwrap(), r, "{wire:?} reads back");
+        let lines = Reply::from_lines(code, Some(enhanced), ["x"]).unwrap();
+        assert_eq!(lines, r);
+        let mut set = Reply::new(code, "x").unwrap();
+        set.set_enhanced_code(Some(enhanced));
+        assert_eq!(set, r);
+    }
+    let r =
+        Reply::with_enhanced(ReplyCode::LOCAL_ERROR, EnhancedStatusCode::MAILBOX_FULL, "").unwrap();
+    assert_eq!(r.to_string(), "451 4.2.2\r\n");
+}
+
+const QUEUED: Reply = Reply::from_static(ReplyCode::OK, "Queued");
+const QUEUED_CODED: Reply = Reply::from_static(ReplyCode::OK, "2.0.0 Queued");
+const FULL: Reply = Reply::from_static_enhanced(
+    ReplyCode::INSUFFICIENT_STORAGE,
+    EnhancedStatusCode::MAILBOX_FULL,
+    "Mailbox full",
+);
+const GO_AHEAD: Reply =
+    Reply::from_static_enhanced(ReplyCode::START_MAIL_INPUT, EnhancedStatusCode::OK, "Go ahead");
+
+/// The `const` constructors give what the checked ones give, in `const` items.
+#[test]
+fn static_constructors_agree_with_the_checked_ones() {
+    assert_eq!(QUEUED, Reply::new(ReplyCode::OK, "Queued").unwrap());
+    assert_eq!(QUEUED.to_string(), "250 Queued\r\n");
+    // A leading enhanced code of the reply's class is recognised, as by `new` and on input.
+    assert_eq!(QUEUED_CODED, Reply::new(ReplyCode::OK, "2.0.0 Queued").unwrap());
+    assert_eq!(QUEUED_CODED.enhanced_code(), Some(EnhancedStatusCode::OK));
+    assert_eq!(QUEUED_CODED.first_line(), "Queued");
+    assert_eq!(
+        FULL,
+        Reply::with_enhanced(
+            ReplyCode::INSUFFICIENT_STORAGE,
+            EnhancedStatusCode::MAILBOX_FULL,
+            "Mailbox full"
+        )
+        .unwrap()
+    );
+    assert_eq!(FULL.to_string(), "452 4.2.2 Mailbox full\r\n");
+    assert_eq!(GO_AHEAD.to_string(), "354 Go ahead\r\n");
+    for r in [QUEUED, QUEUED_CODED, FULL, GO_AHEAD] {
+        assert_eq!(Reply::parse(&r.to_bytes()).unwrap(), r);
+    }
+}
+
+/// Misuse of the `const` constructors at run time panics (in a `const` item it does not
+/// compile; see the doc tests of `Reply::from_static`).
+#[test]
+#[should_panic(expected = "reply text holds CR, LF or another control character")]
+fn static_constructor_refuses_a_line_break() {
+    let text: &'static str = Box::leak(String::from("Ok\r\n250 injected").into_boxed_str());
+    let _ = Reply::from_static(ReplyCode::OK, text);
+}
+
+/// Each ready-made reply, byte for byte, checked against the RFC that defines it; each
+/// reads back as itself, and the mode a server without ENHANCEDSTATUSCODES uses drops the
+/// enhanced code (RFC 2034 §3).
+#[test]
+fn ready_made_replies() {
+    let cases: &[(Reply, &str)] = &[
+        (replies::OK, "250 2.0.0 OK\r\n"),
+        (replies::MESSAGE_ACCEPTED, "250 2.0.0 Message accepted for delivery\r\n"),
+        (replies::SENDER_OK, "250 2.1.0 Sender OK\r\n"),
+        (replies::RECIPIENT_OK, "250 2.1.5 Recipient OK\r\n"),
+        (replies::BYE, "221 2.0.0 Bye\r\n"),
+        (replies::START_MAIL_INPUT, "354 Start mail input; end with <CRLF>.<CRLF>\r\n"),
+        (replies::HELP, "214 2.0.0 See RFC 5321\r\n"),
+        (
+            replies::CANNOT_VRFY,
+            "252 2.5.2 Cannot VRFY user, but will accept message and attempt delivery\r\n",
+        ),
+        (replies::READY_TO_START_TLS, "220 2.0.0 Ready to start TLS\r\n"),
+        (replies::AUTH_SUCCEEDED, "235 2.7.0 Authentication succeeded\r\n"),
+        (
+            replies::SERVICE_NOT_AVAILABLE,
+            "421 4.7.0 Service not available, closing transmission channel\r\n",
+        ),
+        (replies::TOO_MANY_RECIPIENTS, "452 4.5.3 Too many recipients\r\n"),
+        (replies::TLS_NOT_AVAILABLE, "454 4.7.0 TLS not available due to temporary reason\r\n"),
+        (replies::TEMPORARY_AUTH_FAILURE, "454 4.7.0 Temporary authentication failure\r\n"),
+        (replies::COMMAND_UNRECOGNIZED, "500 5.5.1 Command unrecognized\r\n"),
+        (replies::LINE_TOO_LONG, "500 5.5.2 Line too long\r\n"),
+        (replies::AUTH_LINE_TOO_LONG, "500 5.5.6 Authentication Exchange line is too long\r\n"),
+        (replies::SYNTAX_ERROR, "501 5.5.4 Syntax error in parameters or arguments\r\n"),
+        (replies::COMMAND_NOT_IMPLEMENTED, "502 5.5.1 Command not implemented\r\n"),
+        (replies::BAD_SEQUENCE, "503 5.5.1 Bad sequence of commands\r\n"),
+        (replies::PARAMETER_NOT_IMPLEMENTED, "504 5.5.4 Command parameter not implemented\r\n"),
+        (replies::AUTH_REQUIRED, "530 5.7.0 Authentication required\r\n"),
+        (replies::STARTTLS_REQUIRED, "530 5.7.0 Must issue a STARTTLS command first\r\n"),
+        (replies::AUTH_MECHANISM_TOO_WEAK, "534 5.7.9 Authentication mechanism is too weak\r\n"),
+        (replies::AUTH_CREDENTIALS_INVALID, "535 5.7.8 Authentication credentials invalid\r\n"),
+        (
+            replies::ENCRYPTION_REQUIRED,
+            "538 5.7.11 Encryption required for requested authentication mechanism\r\n",
+        ),
+        (replies::NO_SUCH_USER, "550 5.1.1 No such user\r\n"),
+        (replies::MESSAGE_TOO_BIG, "552 5.3.4 Message size exceeds fixed maximum message size\r\n"),
+        (replies::TRANSACTION_FAILED, "554 5.3.0 Transaction failed\r\n"),
+        (replies::NO_VALID_RECIPIENTS, "554 5.5.0 No valid recipients\r\n"),
+        (
+            replies::PARAMETERS_NOT_RECOGNIZED,
+            "555 5.5.4 MAIL FROM/RCPT TO parameters not recognized or not implemented\r\n",
+        ),
+    ];
+    for (reply, wire) in cases {
+        assert_eq!(reply.to_string(), *wire);
+        assert_eq!(&Reply::parse(wire.as_bytes()).unwrap(), reply, "{wire:?}");
+        let mut omitted = BytesMut::new();
+        reply.encode_with(&mut omitted, EnhancedCodes::Omit);
+        let plain = match reply.enhanced_code() {
+            Some(e) => wire.replacen(&format!(" {e}"), "", 1),
+            None => wire.to_string(),
+        };
+        assert_eq!(std::str::from_utf8(&omitted).unwrap(), plain);
+    }
+}
+
+/// `DecodeError::reply` gives the reply to send, with its enhanced code (RFC 3463).
+#[test]
+fn decode_error_gives_the_reply_to_send() {
+    let cases = [
+        (DecodeErrorKind::LineTooLong, "500 5.5.2"),
+        (DecodeErrorKind::BareLineEnding, "500 5.5.2"),
+        (DecodeErrorKind::UnknownCommand, "500 5.5.1"),
+        (DecodeErrorKind::Syntax, "501 5.5.4"),
+        (DecodeErrorKind::UnrecognizedParameter, "555 5.5.4"),
+        (DecodeErrorKind::SenderSyntax, "553 5.1.7"),
+        (DecodeErrorKind::MailboxSyntax, "553 5.1.3"),
+        (DecodeErrorKind::NonAsciiAddress, "553 5.6.7"),
+        (DecodeErrorKind::ReplySyntax, "500 5.5.2"),
+    ];
+    for (kind, head) in cases {
+        let reply = DecodeError::new(kind, "why").reply();
+        assert_eq!(reply.to_string(), format!("{head} why\r\n"), "{kind:?}");
+    }
+    // A reason that is not valid reply text is not sent as it is.
+    let reply = DecodeError::new(DecodeErrorKind::Syntax, "bad\r\n").reply();
+    assert_eq!(reply.to_string(), "501 5.5.4 syntax error\r\n");
 }

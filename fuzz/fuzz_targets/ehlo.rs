@@ -1,8 +1,7 @@
 //! `Capabilities::from_ehlo` on arbitrary replies: never panics, a set that can be
-//! written back reads back equal, and a reply read whole by `ReplyDecoder` (kept in wire
-//! form) gives the same reply and the same set, in the same order, as one held line by
-//! line, and answers every query alike (the first from the summary it fills while reading,
-//! the second from its list).
+//! written back reads back equal, and a reply decoded by `ReplyDecoder` from its wire
+//! form gives the same reply and the same set, in the same order, as the reply rebuilt
+//! from its lines, and answers every query alike.
 #![no_main]
 
 use bytes::BytesMut;
@@ -23,7 +22,6 @@ fn check_forms(reply: &Reply) {
     let (a, b) = (Capabilities::from_ehlo(&decoded), Capabilities::from_ehlo(&by_line));
     assert_eq!(a, b);
     if let (Ok(a), Ok(b)) = (a, b) {
-        // `a` answers from the summary it filled while reading; `b` from its list.
         assert_eq!(answers(&a), answers(&b));
         assert!(a.iter().eq(b.iter()), "same extensions in the same order");
     }

@@ -1,4 +1,5 @@
-//! Replies built through the public constructors encode to bytes that parse back equal.
+//! Replies built through the public constructors encode to bytes that parse back equal,
+//! with the enhanced code in the class of the reply code (RFC 3463 §2, RFC 2034 §4).
 #![no_main]
 
 use arbitrary::Arbitrary;
@@ -25,6 +26,12 @@ fuzz_target!(|input: Input| {
     };
     let again = Reply::parse(&reply.to_bytes()).expect("encoded reply must parse");
     assert_eq!(again, reply);
+    if let Some(e) = reply.enhanced_code() {
+        assert_eq!(Some(e.class()), reply.code().status_class());
+    }
+    if let (Some(e), Some(class)) = (enhanced, code.status_class()) {
+        assert_eq!(reply.enhanced_code(), Some(e.with_class(class)));
+    }
     let mode = match input.mode % 3 {
         0 => EnhancedCodes::AsIs,
         1 => EnhancedCodes::Omit,

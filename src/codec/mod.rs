@@ -2,9 +2,16 @@
 //!
 //! This layer puts the crate-private grammar (`parse`), [`line`](crate::line) (framing)
 //! and [`types`](crate::types) (the values) together. None of them names it.
+//!
+//! - `reply`: [`ReplyDecoder`] and [`ReplyConfig`], `Reply::parse`, `FromStr` for the
+//!   reply values;
+//! - `ehlo`: `Capabilities::from_ehlo`, `Extension::parse`, `Mechanism::parse`.
 
 mod command;
+mod ehlo;
 mod reply;
+
+pub use reply::{DEFAULT_MAX_REPLY_LINE, DEFAULT_MAX_REPLY_LINES, ReplyConfig, ReplyDecoder};
 
 use crate::error::DecodeError;
 use crate::types::Reply;

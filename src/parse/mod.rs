@@ -10,6 +10,7 @@
 
 pub(crate) mod address;
 pub(crate) mod command;
+pub(crate) mod ehlo;
 pub(crate) mod params;
 pub(crate) mod reply;
 
