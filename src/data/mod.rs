@@ -115,12 +115,7 @@ impl DataOutcome {
                 "Bare CR or LF in message content",
             ),
         };
-        // TODO(lead): use Reply::from_static, which cannot fail, and drop the fallbacks.
-        // The texts are plain and each enhanced code's class is its reply code's (a test
-        // checks every outcome), so the first form is what is built.
-        Reply::with_enhanced(code, enhanced, text)
-            .or_else(|_| Reply::from_lines(code, None, std::iter::empty::<&str>()))
-            .unwrap_or_else(Reply::from)
+        Reply::from_static_enhanced(code, enhanced, text)
     }
 }
 
