@@ -88,8 +88,7 @@ impl Server {
                 return None;
             }
         };
-        let mut exchange = match ServerExchange::new(mechanism, &self.config.sasl, &mut *self.rng)
-        {
+        let mut exchange = match ServerExchange::new(mechanism, &self.config.sasl, &mut *self.rng) {
             Ok(exchange) => exchange,
             Err(e) => {
                 self.write(&failure_reply(e.reply_class()));

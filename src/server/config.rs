@@ -21,7 +21,7 @@ pub struct ServerConfig {
     /// Offer SIZE (RFC 1870). Default on.
     pub size: bool,
     /// The largest message accepted, advertised with SIZE and enforced while content
-    /// streams (`552 5.3.4`). `None` (the default): no fixed limit (`SIZE 0`).
+    /// streams (`552 5.3.4`). `None` (the default): no fixed limit (a bare `SIZE`).
     pub max_message_size: Option<u64>,
     /// Offer PIPELINING (RFC 2920). Default on.
     pub pipelining: bool,
@@ -131,21 +131,21 @@ impl ServerConfig {
                 let _ = caps.insert(ext);
             }
         };
-        add(self.pipelining, Extension::Pipelining);
-        add(self.size, Extension::Size(Some(self.max_message_size.unwrap_or(0))));
         add(self.eight_bit_mime, Extension::EightBitMime);
+        add(self.size, Extension::Size(self.max_message_size));
+        add(self.dsn, Extension::Dsn);
+        add(self.pipelining, Extension::Pipelining);
         add(self.binary_mime_offered(), Extension::BinaryMime);
         add(self.chunking, Extension::Chunking);
         add(self.smtputf8, Extension::SmtpUtf8);
-        add(self.dsn, Extension::Dsn);
         add(self.enhanced_status_codes, Extension::EnhancedStatusCodes);
         add(self.starttls && !tls, Extension::StartTls);
         let mechs = self.auth_offered(tls);
         add(!mechs.is_empty(), Extension::Auth(mechs));
-        add(self.help, Extension::Help);
         add(self.vrfy, Extension::Vrfy);
         add(self.expn, Extension::Expn);
         add(self.etrn, Extension::Etrn);
+        add(self.help, Extension::Help);
         for ext in &self.extra_extensions {
             add(true, ext.clone());
         }

@@ -69,8 +69,7 @@ impl Server {
             return Some(Output::NeedInput);
         }
         let last = decoder.is_last();
-        let Phase::Bdat { refused, .. } = std::mem::replace(&mut self.phase, Phase::Command)
-        else {
+        let Phase::Bdat { refused, .. } = std::mem::replace(&mut self.phase, Phase::Command) else {
             return None;
         };
         self.decoder.reset();

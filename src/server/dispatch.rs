@@ -149,7 +149,10 @@ impl Server {
     }
 
     fn quit(&mut self) {
-        self.write(&replies::BYE);
+        // RFC 5321 §4.2: the 221 names the server.
+        let text = format!("{} Service closing transmission channel", self.config.hostname);
+        let bye = Reply::with_enhanced(ReplyCode::CLOSING, EnhancedStatusCode::OK, &text);
+        self.write(&bye.unwrap_or(replies::BYE));
         self.close();
     }
 
@@ -170,6 +173,7 @@ impl Server {
     fn hello(&mut self, host: crate::types::Host, extended: bool) -> Option<Output> {
         // RFC 5321 §4.1.4: EHLO and HELO reset the transaction.
         self.reset_transaction();
+        self.client_name = host.to_string();
         let id = self.ask(Decision::Hello { extended });
         self.emit(Event::Hello(HelloRequest { id, host, extended }))
     }
@@ -240,9 +244,7 @@ impl Server {
             Some(t) if t.bdat => replies::BAD_SEQUENCE,
             Some(_) if !dsn || !params.others().is_empty() => replies::PARAMETERS_NOT_RECOGNIZED,
             Some(t) if forward_path.needs_smtputf8() && !t.smtputf8 => NON_ASCII_ADDRESS,
-            Some(t) if t.recipients >= self.config.max_recipients => {
-                replies::TOO_MANY_RECIPIENTS
-            }
+            Some(t) if t.recipients >= self.config.max_recipients => replies::TOO_MANY_RECIPIENTS,
             Some(_) => {
                 let id = self.ask(Decision::Rcpt);
                 let req = RcptRequest { id, forward_path, params };
@@ -275,7 +277,9 @@ impl Server {
             return None;
         }
         let (started, taken) = match &self.session.transaction {
-            None => return self.refuse_command(&Command::Bdat { size, last }, replies::BAD_SEQUENCE),
+            None => {
+                return self.refuse_command(&Command::Bdat { size, last }, replies::BAD_SEQUENCE);
+            }
             Some(t) if t.recipients == 0 => {
                 self.drain_chunk(size, last, replies::NO_VALID_RECIPIENTS);
                 return None;
@@ -318,18 +322,17 @@ impl Server {
         self.phase = Phase::StartTls;
     }
 
-    /// Acts on the program's answer: `reply` is `None` when accepted.
-    pub(super) fn decided(&mut self, decision: Decision, reply: Option<Reply>) {
-        let accepted = reply.is_none();
+    /// Acts on the program's answer: `accepted`, with `reply` in place of the default one
+    /// when given.
+    pub(super) fn decided(&mut self, decision: Decision, accepted: bool, reply: Option<Reply>) {
         match decision {
-            Decision::Hello { extended } => match reply {
-                Some(reply) => self.write(&reply),
-                None => {
+            Decision::Hello { extended } => {
+                if accepted {
                     self.session.hello = Some(extended);
-                    let reply = self.hello_reply(extended);
-                    self.write_hello(&reply);
                 }
-            },
+                let reply = reply.unwrap_or_else(|| self.hello_reply(extended));
+                self.write_hello(&reply);
+            }
             Decision::Mail(transaction) => {
                 if accepted {
                     self.session.transaction = Some(transaction);
@@ -342,24 +345,24 @@ impl Server {
                 }
                 self.write(&reply.unwrap_or(replies::RECIPIENT_OK));
             }
-            Decision::DataStart { bdat: None } => match reply {
-                Some(reply) => self.write(&reply),
-                None => {
-                    self.write(&replies::START_MAIL_INPUT);
-                    self.phase = Phase::Data(Box::new(DotUnstuffer::new(self.config.data.clone())));
+            Decision::DataStart { bdat: None } => {
+                self.write(&reply.unwrap_or(replies::START_MAIL_INPUT));
+                if accepted {
+                    let unstuffer = DotUnstuffer::new(self.config.data.clone());
+                    self.phase = Phase::Data(Box::new(unstuffer));
                 }
-            },
-            Decision::DataStart { bdat: Some((size, last)) } => match reply {
-                Some(reply) => {
-                    // RFC 3030 §2: the refused transaction's chunk is still read.
-                    self.session.transaction = None;
-                    self.drain_chunk(size, last, reply);
-                }
-                None => {
+            }
+            Decision::DataStart { bdat: Some((size, last)) } => match (accepted, reply) {
+                (true, _) => {
                     if let Some(t) = self.session.transaction.as_mut() {
                         t.bdat = true;
                     }
                     self.take_chunk(size, last);
+                }
+                (false, reply) => {
+                    // RFC 3030 §2: the refused transaction's chunk is still read.
+                    self.session.transaction = None;
+                    self.drain_chunk(size, last, reply.unwrap_or(replies::TRANSACTION_FAILED));
                 }
             },
             Decision::MessageEnd => {
@@ -377,10 +380,11 @@ impl Server {
     /// The reply to an accepted HELO (`250 domain`) or EHLO (with the capabilities).
     fn hello_reply(&self, extended: bool) -> Reply {
         let host = &self.config.hostname;
+        let greets = format!("greets {}", self.client_name);
         let reply = if extended {
-            self.config.capabilities(self.session.tls).to_ehlo_reply(host, "Hello")
+            self.config.capabilities(self.session.tls).to_ehlo_reply(host, &greets)
         } else {
-            Reply::new(ReplyCode::OK, host)
+            Reply::new(ReplyCode::OK, &format!("{host} {greets}"))
         };
         reply.unwrap_or(Reply::from_static(ReplyCode::OK, "localhost"))
     }

@@ -27,8 +27,8 @@
 //!         Output::Close => break,
 //!     }
 //! }
-//! assert!(written.starts_with(b"220 localhost ESMTP ready\r\n250-localhost Hello\r\n"));
-//! assert!(written.ends_with(b"221 2.0.0 Bye\r\n"));
+//! assert!(written.starts_with(b"220 localhost ESMTP ready\r\n250-localhost greets client.example\r\n"));
+//! assert!(written.ends_with(b"221 2.0.0 localhost Service closing transmission channel\r\n"));
 //! ```
 //!
 //! - `handle_input` only buffers, and only when the machine asked for input (so the
@@ -69,8 +69,7 @@ pub use config::ServerConfig;
 pub use output::{Event, Output};
 pub use request::{
     AuthAnswer, AuthQuestion, AuthRequest, DataStartRequest, EtrnRequest, ExpnRequest,
-    HelloRequest, HelpRequest, MailRequest, MessageRequest, RcptRequest, Request,
-    VrfyRequest,
+    HelloRequest, HelpRequest, MailRequest, MessageRequest, RcptRequest, Request, VrfyRequest,
 };
 
 use crate::error::Error;
@@ -87,6 +86,9 @@ const DATA_BLOCK_TIMEOUT: Duration = Duration::from_secs(3 * 60);
 /// RFC 5321 §4.5.3.2.6: the client waits 10 minutes for the reply to the end of data.
 const DATA_TERMINATION_TIMEOUT: Duration = Duration::from_secs(10 * 60);
 
+/// The id of the next decision token, across all servers of the process.
+static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+
 /// One SMTP server connection, sans I/O. See the [module docs](self) for the loop.
 pub struct Server {
     config: ServerConfig,
@@ -102,12 +104,13 @@ pub struct Server {
     /// What `poll_output` returns after the `Transmit` that flushes `out`.
     after_flush: Option<Output>,
     pending: Option<(u64, Decision)>,
-    next_id: u64,
     /// The last `poll_output` returned `NeedInput`.
     want_input: bool,
     eof: bool,
     error: Option<Error>,
     bad_commands: usize,
+    /// The name the client gave in HELO/EHLO, for the reply's text.
+    client_name: String,
     /// Whether the session was refused at the greeting (RFC 5321 §3.1).
     refused: bool,
     auth: Option<ServerExchange>,
@@ -130,11 +133,9 @@ impl std::fmt::Debug for Server {
 impl Server {
     /// A session with its `220` greeting queued (RFC 5321 §3.1, §4.2).
     pub fn new(config: ServerConfig) -> Server {
-        let greeting = Reply::new(
-            ReplyCode::READY,
-            &format!("{} {}", config.hostname, config.greeting),
-        )
-        .unwrap_or(Reply::from_static(ReplyCode::READY, "ESMTP"));
+        let greeting =
+            Reply::new(ReplyCode::READY, &format!("{} {}", config.hostname, config.greeting))
+                .unwrap_or(Reply::from_static(ReplyCode::READY, "ESMTP"));
         Server::with_greeting(config, greeting, false)
     }
 
@@ -163,11 +164,11 @@ impl Server {
             events: VecDeque::new(),
             after_flush: None,
             pending: None,
-            next_id: 1,
             want_input: false,
             eof: false,
             error: None,
             bad_commands: 0,
+            client_name: String::new(),
             refused,
             auth: None,
             auth_framer,
@@ -330,7 +331,16 @@ impl Server {
     /// `req` is not the pending decision.
     pub fn accept<R: Request>(&mut self, req: R) -> Result<(), R> {
         let decision = self.take_pending(&req).ok_or(req)?;
-        self.decided(decision, None);
+        self.decided(decision, true, None);
+        Ok(())
+    }
+
+    /// Accepts a decision with the program's own positive `reply` (for example
+    /// `250 2.0.0 Queued as 4F2A` at the end of a message). `Err(req)` when `req` is not
+    /// the pending decision.
+    pub fn accept_with<R: Request>(&mut self, req: R, reply: Reply) -> Result<(), R> {
+        let decision = self.take_pending(&req).ok_or(req)?;
+        self.decided(decision, true, Some(reply));
         Ok(())
     }
 
@@ -338,7 +348,7 @@ impl Server {
     /// `Err(req)` when `req` is not the pending decision.
     pub fn reject<R: Request>(&mut self, req: R, reply: Reply) -> Result<(), R> {
         let decision = self.take_pending(&req).ok_or(req)?;
-        self.decided(decision, Some(reply));
+        self.decided(decision, false, Some(reply));
         Ok(())
     }
 
@@ -354,8 +364,8 @@ impl Server {
 
     /// Hands out a decision token: the next id, and the decision to remember.
     fn ask(&mut self, decision: Decision) -> u64 {
-        let id = self.next_id;
-        self.next_id += 1;
+        // Ids are unique in the process, so a token from another server never matches.
+        let id = NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         self.pending = Some((id, decision));
         id
     }

@@ -9,23 +9,25 @@
 
 use crate::data::DataSummary;
 use crate::sasl::{PasswordCheck, PasswordLookup, ScramLookup, TokenCheck};
-use crate::types::{Argument, Etrn, ForwardPath, Host, MailParameters, RcptParameters, ReversePath};
+use crate::types::{
+    Argument, Etrn, ForwardPath, Host, MailParameters, RcptParameters, ReversePath,
+};
 
 mod kind {
-/// Which question a token answers; the machine checks it against the pending one.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    Hello,
-    Mail,
-    Rcpt,
-    DataStart,
-    MessageEnd,
-    Vrfy,
-    Expn,
-    Help,
-    Etrn,
-    Auth,
-}
+    /// Which question a token answers; the machine checks it against the pending one.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub enum Kind {
+        Hello,
+        Mail,
+        Rcpt,
+        DataStart,
+        MessageEnd,
+        Vrfy,
+        Expn,
+        Help,
+        Etrn,
+        Auth,
+    }
 }
 pub(crate) use kind::Kind;
 

@@ -62,11 +62,15 @@ pub(crate) struct Transaction {
 /// The decision the program owes, with what the machine needs to act on the answer.
 #[derive(Debug)]
 pub(crate) enum Decision {
-    Hello { extended: bool },
+    Hello {
+        extended: bool,
+    },
     Mail(Transaction),
     Rcpt,
     /// `bdat`: the size and LAST of the first chunk.
-    DataStart { bdat: Option<(u64, bool)> },
+    DataStart {
+        bdat: Option<(u64, bool)>,
+    },
     MessageEnd,
     Vrfy,
     Expn,
