@@ -120,7 +120,8 @@ impl Server {
         };
         self.phase = Phase::Command;
         self.decoder.reset();
-        let Some(exchange) = self.auth.as_mut() else { return None };
+        // Without an exchange (it cannot happen) the line is simply dropped.
+        let exchange = self.auth.as_mut()?;
         if &line[..] == b"*" {
             self.auth = None;
             self.write(&CANCELLED);
