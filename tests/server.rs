@@ -3,7 +3,7 @@
 //! (RFC 3030), STARTTLS (RFC 3207) and AUTH (RFC 4954).
 
 use esmtp::server::{AuthAnswer, AuthQuestion, Event, Output, Server, ServerConfig};
-use esmtp::{Error, Reply, ReplyCode, replies};
+use esmtp::{Error, Mechanism, Reply, ReplyCode, replies};
 
 /// What a session produced.
 #[derive(Debug, Default)]
@@ -370,7 +370,7 @@ fn bdat_chunks_are_reassembled() {
     assert!(run.wire().contains("250-CHUNKING\r\n"));
     assert!(
         run.wire()
-            .contains("250 2.0.0 Chunk received\r\n250 2.0.0 Message accepted for delivery\r\n")
+            .contains("250 2.0.0 6 octets received\r\n250 2.0.0 Message accepted for delivery\r\n")
     );
     assert_eq!(run.content, b"Hello ");
     assert!(run.events.contains(&"message-end 6".to_string()));
@@ -463,7 +463,7 @@ fn tls_required_refuses_mail_with_530() {
 
 fn auth_config() -> ServerConfig {
     let mut c = plain();
-    c.auth_mechanisms = vec![esmtp::Mechanism::Plain, esmtp::Mechanism::Login];
+    c.auth_mechanisms = vec![Mechanism::Plain, Mechanism::Login];
     c.auth_plaintext_without_tls = true;
     c
 }
@@ -607,4 +607,169 @@ fn eof_in_data_aborts_the_message() {
         "EHLO x.example\r\nMAIL FROM:<>\r\nRCPT TO:<a@x.example>\r\nDATA\r\nhalf a message",
     );
     assert_eq!(run.events.last().unwrap(), "aborted");
+}
+
+#[test]
+fn rfc3030_pipelining_binarymime_replayed() {
+    // RFC 3030 §4.2, the server's texts given by the program where it chooses them.
+    let mut c = ServerConfig::default();
+    c.hostname = "cnri.reston.va.us".into();
+    c.greeting = "SMTP service ready".into();
+    c.binary_mime = true;
+    c.size = false;
+    c.eight_bit_mime = false;
+    c.smtputf8 = false;
+    c.dsn = false;
+    c.enhanced_status_codes = false;
+    c.help = false;
+    let first = vec![b'a'; 100_000];
+    let second = vec![b'b'; 324];
+    let mut input = b"EHLO ymir.claremont.edu\r\n\
+        MAIL FROM:<ned@ymir.claremont.edu> BODY=BINARYMIME\r\n\
+        RCPT TO:<gvaudre@cnri.reston.va.us>\r\nRCPT TO:<jstewart@cnri.reston.va.us>\r\n\
+        BDAT 100000\r\n"
+        .to_vec();
+    input.extend_from_slice(&first);
+    input.extend_from_slice(b"BDAT 324\r\n");
+    input.extend_from_slice(&second);
+    input.extend_from_slice(b"BDAT 0 LAST\r\nQUIT\r\n");
+    let mut policy = |e: &Event| match e {
+        Event::Hello(_) => Some(
+            Reply::from_lines(
+                ReplyCode::OK,
+                None,
+                ["cnri.reston.va.us says hello", "PIPELINING", "BINARYMIME", "CHUNKING"],
+            )
+            .unwrap(),
+        ),
+        Event::Mail(r) => {
+            Some(reply(250, &format!("{}... Sender and BINARYMIME ok", r.reverse_path())))
+        }
+        Event::Rcpt(r) => Some(reply(250, &format!("{}... Recipient ok", r.forward_path()))),
+        Event::MessageEnd(r) => {
+            Some(reply(250, &format!("Message OK, {} octets received", r.size())))
+        }
+        _ => None,
+    };
+    let run = drive(Server::new(c), &[&input], &mut policy);
+    let expected = "220 cnri.reston.va.us SMTP service ready\r\n\
+        250-cnri.reston.va.us says hello\r\n250-PIPELINING\r\n250-BINARYMIME\r\n250 CHUNKING\r\n\
+        250 <ned@ymir.claremont.edu>... Sender and BINARYMIME ok\r\n\
+        250 <gvaudre@cnri.reston.va.us>... Recipient ok\r\n\
+        250 <jstewart@cnri.reston.va.us>... Recipient ok\r\n\
+        250 100000 octets received\r\n250 324 octets received\r\n\
+        250 Message OK, 100324 octets received\r\n";
+    assert_eq!(
+        run.wire().strip_suffix("221 cnri.reston.va.us Service closing transmission channel\r\n"),
+        Some(expected)
+    );
+    assert_eq!(run.content.len(), 100_324);
+    assert!(run.content[..100_000].iter().all(|&b| b == b'a'));
+    // The same capabilities come from the configuration by default.
+    let c2 = {
+        let mut c2 = ServerConfig::default();
+        c2.hostname = "cnri.reston.va.us".into();
+        c2.binary_mime = true;
+        c2.size = false;
+        c2.eight_bit_mime = false;
+        c2.smtputf8 = false;
+        c2.dsn = false;
+        c2.enhanced_status_codes = false;
+        c2.help = false;
+        c2
+    };
+    let run = session(
+        c2,
+        "EHLO ymir.claremont.edu\r\nMAIL FROM:<a@b.example> BODY=BINARYMIME\r\nRCPT TO:<c@d.example>\r\nDATA\r\nQUIT\r\n",
+    );
+    assert!(
+        run.wire().contains("250-PIPELINING\r\n250-BINARYMIME\r\n250 CHUNKING\r\n"),
+        "{}",
+        run.wire()
+    );
+    // RFC 3030 §3: BINARYMIME content only by BDAT.
+    assert!(run.wire().contains("503 Bad sequence of commands\r\n"), "{}", run.wire());
+}
+
+#[test]
+fn auth_order_and_line_limit() {
+    let run = session(
+        auth_config(),
+        "HELO x.example\r\nAUTH PLAIN AHVzZXIAc2VjcmV0\r\nEHLO x.example\r\nMAIL FROM:<a@b.example>\r\n\
+         AUTH PLAIN AHVzZXIAc2VjcmV0\r\nRSET\r\nQUIT\r\n",
+    );
+    // RFC 4954 §4: AUTH after EHLO only, never inside a transaction.
+    assert_eq!(run.wire().matches("503 5.5.1").count(), 2, "{}", run.wire());
+    assert!(run.events.contains(&"reset".to_string()));
+    let long = "A".repeat(20_000);
+    let input = format!("EHLO x.example\r\nAUTH LOGIN\r\n{long}\r\nNOOP\r\nQUIT\r\n");
+    let run = drive(Server::new(auth_config()), &octet_reads(input.as_bytes()), &mut accept_all);
+    assert!(
+        run.wire()
+            .contains("500 5.5.6 Authentication Exchange line is too long\r\n250 2.0.0 OK\r\n"),
+        "{}",
+        run.wire()
+    );
+    assert!(run.max_buffered <= 12288, "{}", run.max_buffered);
+}
+
+#[test]
+fn auth_scram_asks_the_program_for_stored_credentials() {
+    use base64::Engine;
+    use esmtp::sasl::{
+        ClientExchange, Credentials, DeterministicRandom, SaslClientConfig, ScramAlgorithm,
+        StoredCredentials,
+    };
+    let b64 = base64::engine::general_purpose::STANDARD;
+    let mut c = plain();
+    c.auth_mechanisms = vec![Mechanism::ScramSha256];
+    let mut server = Server::new(c);
+    server.set_randomness(Box::new(DeterministicRandom::new(1)));
+    let mut rng = DeterministicRandom::new(2);
+    let mut client = ClientExchange::new(
+        &Mechanism::ScramSha256,
+        Credentials::password("user", "pencil"),
+        &SaslClientConfig::default(),
+        &mut rng,
+    )
+    .unwrap();
+    let first = b64.encode(client.initial_response().unwrap().expose());
+    let mut pending = format!("EHLO x.example\r\nAUTH SCRAM-SHA-256 {first}\r\n").into_bytes();
+    let mut wire = Vec::new();
+    let mut asked = false;
+    loop {
+        match server.poll_output() {
+            Output::Transmit(b) => {
+                wire.extend_from_slice(&b);
+                for line in b.split(|&c| c == b'\n') {
+                    if let Some(ch) = line.strip_prefix(b"334 ") {
+                        let ch = b64.decode(ch.strip_suffix(b"\r").unwrap()).unwrap();
+                        let resp = client.step(&ch).unwrap();
+                        pending.extend_from_slice(b64.encode(resp.expose()).as_bytes());
+                        pending.extend_from_slice(b"\r\n");
+                    }
+                }
+            }
+            Output::Event(Event::Hello(r)) => server.accept(r).unwrap(),
+            Output::Event(Event::Auth(r)) => {
+                let AuthQuestion::NeedScramCredentials(lookup) = r.question() else { panic!() };
+                assert_eq!(lookup.authcid, "user");
+                asked = true;
+                let stored =
+                    StoredCredentials::derive(ScramAlgorithm::Sha256, "pencil", b"salt", 4096)
+                        .unwrap();
+                server.answer_auth(r, AuthAnswer::ScramCredentials(Some(stored))).unwrap();
+            }
+            Output::Event(_) => {}
+            Output::NeedInput if !pending.is_empty() => {
+                server.handle_input(&pending).unwrap();
+                pending.clear();
+            }
+            Output::NeedInput => break,
+            other => panic!("{other:?}"),
+        }
+    }
+    assert!(asked);
+    assert!(String::from_utf8_lossy(&wire).ends_with("235 2.7.0 Authentication succeeded\r\n"));
+    assert!(server.is_authenticated());
 }

@@ -11,9 +11,13 @@ use super::Server;
 use super::output::{Event, Output};
 use super::session::Phase;
 
-/// `250 2.0.0 Chunk received`: a BDAT chunk other than the last was taken (RFC 3030 §2).
-const CHUNK_RECEIVED: Reply =
-    Reply::from_static_enhanced(ReplyCode::OK, EnhancedStatusCode::OK, "Chunk received");
+/// `250 2.0.0 <n> octets received`: a BDAT chunk other than the last was taken, as in
+/// the examples of RFC 3030 §4.
+fn chunk_received(size: u64) -> Reply {
+    let text = format!("{size} octets received");
+    Reply::with_enhanced(ReplyCode::OK, EnhancedStatusCode::OK, &text)
+        .unwrap_or(crate::types::replies::OK)
+}
 
 impl Server {
     /// DATA content: the next chunk, the end, or a need for input.
@@ -50,13 +54,13 @@ impl Server {
 
     /// Starts taking an accepted BDAT chunk (RFC 3030 §2).
     pub(super) fn take_chunk(&mut self, size: u64, last: bool) {
-        self.phase = Phase::Bdat { decoder: BdatDecoder::new(size, last), refused: None };
+        self.phase = Phase::Bdat { decoder: BdatDecoder::new(size, last), size, refused: None };
     }
 
     /// Drains a refused BDAT chunk; `reply` follows once it is read (RFC 3030 §2).
     pub(super) fn drain_chunk(&mut self, size: u64, last: bool, reply: Reply) {
-        self.phase =
-            Phase::Bdat { decoder: BdatDecoder::discarding(size, last), refused: Some(reply) };
+        let decoder = BdatDecoder::discarding(size, last);
+        self.phase = Phase::Bdat { decoder, size, refused: Some(reply) };
     }
 
     /// BDAT octets: the next piece, the end of the chunk, or a need for input.
@@ -69,7 +73,8 @@ impl Server {
             return Some(Output::NeedInput);
         }
         let last = decoder.is_last();
-        let Phase::Bdat { refused, .. } = std::mem::replace(&mut self.phase, Phase::Command) else {
+        let Phase::Bdat { refused, size, .. } = std::mem::replace(&mut self.phase, Phase::Command)
+        else {
             return None;
         };
         self.decoder.reset();
@@ -80,7 +85,7 @@ impl Server {
             }
             None if last => self.message_end(None),
             None => {
-                self.write(&CHUNK_RECEIVED);
+                self.write(&chunk_received(size));
                 None
             }
         }

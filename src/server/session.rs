@@ -15,7 +15,7 @@ pub(crate) enum Phase {
     Data(Box<DotUnstuffer>),
     /// The octets of one BDAT chunk. `refused`: they are drained and this reply follows
     /// (RFC 3030 §2: a refused chunk is still read, never executed as commands).
-    Bdat { decoder: BdatDecoder, refused: Option<Reply> },
+    Bdat { decoder: BdatDecoder, size: u64, refused: Option<Reply> },
     /// One line of an AUTH exchange (RFC 4954 §4).
     AuthResponse,
     /// The `220` to STARTTLS is out; the transport must start TLS.
