@@ -773,3 +773,30 @@ fn auth_scram_asks_the_program_for_stored_credentials() {
     assert!(String::from_utf8_lossy(&wire).ends_with("235 2.7.0 Authentication succeeded\r\n"));
     assert!(server.is_authenticated());
 }
+
+#[test]
+fn decision_answered_from_elsewhere_after_the_flush() {
+    // A program may hold the token while the replies so far go out, and answer later.
+    let mut server = Server::new(plain());
+    assert!(matches!(server.poll_output(), Output::Transmit(_)));
+    assert!(matches!(server.poll_output(), Output::NeedInput));
+    server.handle_input(b"EHLO x.example\r\nNOOP\r\n").unwrap();
+    let Output::Event(Event::Hello(req)) = server.poll_output() else { panic!() };
+    assert!(matches!(server.poll_output(), Output::AwaitingDecision));
+    assert!(matches!(server.poll_output(), Output::AwaitingDecision));
+    server.accept(req).unwrap();
+    let Output::Transmit(bytes) = server.poll_output() else { panic!() };
+    assert!(bytes.starts_with(b"250-mx.example greets x.example\r\n"));
+    assert!(bytes.ends_with(b"250 HELP\r\n250 2.0.0 OK\r\n"), "NOOP answered in the same write");
+    assert!(matches!(server.poll_output(), Output::NeedInput));
+    server.handle_eof();
+    assert!(matches!(server.poll_output(), Output::Close));
+}
+
+#[test]
+fn server_and_tokens_can_move_to_another_task() {
+    fn send<T: Send + 'static>() {}
+    send::<Server>();
+    send::<Event>();
+    send::<Output>();
+}

@@ -267,8 +267,11 @@ impl Server {
     /// The next thing to do. Call it until [`Output::NeedInput`] (then read) or
     /// [`Output::Close`].
     pub fn poll_output(&mut self) -> Output {
-        if let Some(next) = self.after_flush.take() {
-            return self.hand_out(next);
+        match self.after_flush.take() {
+            // The decision may have been answered since the flush.
+            Some(Output::AwaitingDecision) if self.pending.is_none() => {}
+            Some(next) => return self.hand_out(next),
+            None => {}
         }
         if let Some(event) = self.events.pop_front() {
             return Output::Event(event);
@@ -304,6 +307,10 @@ impl Server {
         }
         let need = match &self.phase {
             Phase::Closed => return Some(Output::Close),
+            Phase::StartTls if self.eof => {
+                self.close();
+                return Some(Output::Close);
+            }
             Phase::StartTls => return Some(Output::StartTls),
             Phase::Command => self.step_command()?,
             Phase::Data(_) => self.step_data()?,
