@@ -800,3 +800,29 @@ fn server_and_tokens_can_move_to_another_task() {
     send::<Event>();
     send::<Output>();
 }
+
+#[test]
+fn hostile_pipelined_recipients_and_endless_data_stay_bounded() {
+    // 10,000 pipelined RCPTs: 100 accepted (the default limit), the rest 452 4.5.3.
+    let mut input = String::from("EHLO x.example\r\nMAIL FROM:<a@b.example>\r\n");
+    for i in 0..10_000 {
+        input.push_str(&format!("RCPT TO:<r{i}@x.example>\r\n"));
+    }
+    input.push_str("QUIT\r\n");
+    let reads: Vec<&[u8]> = input.as_bytes().chunks(4096).collect();
+    let run = drive(Server::new(plain()), &reads, &mut accept_all);
+    assert_eq!(run.wire().matches("250 2.1.5").count(), 100);
+    assert_eq!(run.wire().matches("452 4.5.3 Too many recipients").count(), 9_900);
+    assert!(run.max_buffered <= 4096 + 2048, "{}", run.max_buffered);
+    // Endless DATA with no end marker: nothing held beyond one read.
+    let block = vec![b'x'; 4096];
+    let mut reads: Vec<&[u8]> =
+        vec![b"EHLO x.example\r\nMAIL FROM:<>\r\nRCPT TO:<a@x.example>\r\nDATA\r\n"];
+    reads.extend(std::iter::repeat_n(&block[..], 1000));
+    let mut c = plain();
+    c.max_message_size = Some(100_000);
+    let run = drive(Server::new(c), &reads, &mut accept_all);
+    assert!(run.max_buffered <= 4096 + 64, "{}", run.max_buffered);
+    assert!(run.content.len() <= 100_000);
+    assert_eq!(run.events.last().unwrap(), "aborted");
+}
