@@ -55,8 +55,10 @@ pub mod error;
 pub mod line;
 pub(crate) mod parse;
 pub mod sasl;
+pub mod server;
 pub mod types;
 
 pub use codec::{DEFAULT_MAX_REPLY_LINE, DEFAULT_MAX_REPLY_LINES, ReplyConfig, ReplyDecoder};
 pub use error::{DecodeError, DecodeErrorKind, Error, ValidationError};
+pub use server::{Event, Output, Request, Server, ServerConfig};
 pub use types::*;

@@ -1,0 +1,154 @@
+//! [`ServerConfig`]: what the server offers, its limits and its policies.
+
+use crate::data::DataConfig;
+use crate::sasl::SaslServerConfig;
+use crate::types::{Capabilities, CommandConfig, Extension, Mechanism};
+
+/// Configuration of a [`Server`](super::Server) session.
+///
+/// The default follows the RFCs: hostname `localhost`, PIPELINING, 8BITMIME,
+/// ENHANCEDSTATUSCODES, SMTPUTF8, CHUNKING, DSN, HELP and SIZE (no fixed limit) offered;
+/// VRFY answered with 252 but not advertised, EXPN and ETRN withheld; no TLS, no AUTH; 100
+/// recipients per message (RFC 5321 §4.5.3.1.8), 20 bad commands before `421`.
+#[non_exhaustive]
+#[derive(Debug, Clone)]
+pub struct ServerConfig {
+    /// The server's name, first word of the greeting and of the EHLO reply (RFC 5321
+    /// §4.2). Default `localhost`.
+    pub hostname: String,
+    /// The text after the hostname in the `220` greeting. Default `ESMTP ready`.
+    pub greeting: String,
+    /// Offer SIZE (RFC 1870). Default on.
+    pub size: bool,
+    /// The largest message accepted, advertised with SIZE and enforced while content
+    /// streams (`552 5.3.4`). `None` (the default): no fixed limit (a bare `SIZE`).
+    pub max_message_size: Option<u64>,
+    /// Offer PIPELINING (RFC 2920). Default on.
+    pub pipelining: bool,
+    /// Offer 8BITMIME (RFC 6152). Default on.
+    pub eight_bit_mime: bool,
+    /// Offer BINARYMIME (RFC 3030 §3); only takes effect with `chunking`. Default off.
+    pub binary_mime: bool,
+    /// Offer CHUNKING: the BDAT verb (RFC 3030). Default on.
+    pub chunking: bool,
+    /// Offer SMTPUTF8 (RFC 6531). Default on.
+    pub smtputf8: bool,
+    /// Offer DSN (RFC 3461): the RET, ENVID, NOTIFY and ORCPT parameters. Default on.
+    pub dsn: bool,
+    /// Offer ENHANCEDSTATUSCODES (RFC 2034) and write the codes in replies. Default on.
+    pub enhanced_status_codes: bool,
+    /// Offer HELP (RFC 5321 §4.1.1.8). HELP is answered either way (RFC 5321 §4.5.1
+    /// makes it mandatory). Default on.
+    pub help: bool,
+    /// Advertise VRFY. VRFY is answered either way (RFC 5321 §4.5.1). Default off.
+    pub vrfy: bool,
+    /// Offer and accept EXPN (RFC 5321 §4.1.1.7); withheld it is `502 5.5.1`. Default off.
+    pub expn: bool,
+    /// Offer and accept ETRN (RFC 1985); withheld it is `502 5.5.1`. Default off.
+    pub etrn: bool,
+    /// The caller's own EHLO keywords, advertised after the others.
+    pub extra_extensions: Vec<Extension>,
+    /// TLS is available: offer STARTTLS (RFC 3207) before TLS. Default off.
+    pub starttls: bool,
+    /// Refuse everything but EHLO, HELO, NOOP, RSET, STARTTLS and QUIT with `530 5.7.0`
+    /// until TLS is up (RFC 3207 §4). Default off.
+    pub tls_required: bool,
+    /// The AUTH mechanisms offered (RFC 4954); empty (the default) withholds AUTH. Only
+    /// mechanisms [`crate::sasl::ServerExchange`] serves make sense here.
+    pub auth_mechanisms: Vec<Mechanism>,
+    /// Offer and accept PLAIN and LOGIN before TLS. Default off: they get `538 5.7.11`
+    /// then and are not advertised.
+    pub auth_plaintext_without_tls: bool,
+    /// Refuse MAIL with `530 5.7.0` until the client has authenticated. Default off.
+    pub auth_required: bool,
+    /// Settings of the SASL exchanges (CRAM-MD5 host name, channel bindings).
+    pub sasl: SaslServerConfig,
+    /// Recipients accepted per message; more get `452 4.5.3` (RFC 5321 §4.5.3.1.10).
+    /// Default 100 (the minimum RFC 5321 §4.5.3.1.8 asks a server to accept).
+    pub max_recipients: usize,
+    /// Bad commands (unknown verbs, syntax errors) allowed per session; the next one gets
+    /// `421 4.7.0` and the session closes (DESIGN.md). Default 20.
+    pub max_bad_commands: usize,
+    /// The command parser's limits and leniency. Its `max_auth_line` also bounds AUTH
+    /// response lines (RFC 4954 §4: 12288).
+    pub commands: CommandConfig,
+    /// Content limits and the bare CR/LF policy of DATA. Its `max_size` is set from
+    /// `max_message_size`.
+    pub data: DataConfig,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        Self {
+            hostname: "localhost".into(),
+            greeting: "ESMTP ready".into(),
+            size: true,
+            max_message_size: None,
+            pipelining: true,
+            eight_bit_mime: true,
+            binary_mime: false,
+            chunking: true,
+            smtputf8: true,
+            dsn: true,
+            enhanced_status_codes: true,
+            help: true,
+            vrfy: false,
+            expn: false,
+            etrn: false,
+            extra_extensions: Vec::new(),
+            starttls: false,
+            tls_required: false,
+            auth_mechanisms: Vec::new(),
+            auth_plaintext_without_tls: false,
+            auth_required: false,
+            sasl: SaslServerConfig::default(),
+            max_recipients: 100,
+            max_bad_commands: 20,
+            commands: CommandConfig::default(),
+            data: DataConfig::default(),
+        }
+    }
+}
+
+impl ServerConfig {
+    /// The AUTH mechanisms offered now: PLAIN and LOGIN only under TLS or when configured.
+    pub(crate) fn auth_offered(&self, tls: bool) -> Vec<Mechanism> {
+        let plaintext = tls || self.auth_plaintext_without_tls;
+        self.auth_mechanisms.iter().filter(|m| plaintext || !m.is_plaintext()).cloned().collect()
+    }
+
+    /// Whether BINARYMIME is in effect (it needs CHUNKING, RFC 3030 §3).
+    pub(crate) fn binary_mime_offered(&self) -> bool {
+        self.binary_mime && self.chunking
+    }
+
+    /// The capability set of the EHLO reply, in the session's state.
+    pub(crate) fn capabilities(&self, tls: bool) -> Capabilities {
+        let mut caps = Capabilities::default();
+        let mut add = |on: bool, ext: Extension| {
+            if on {
+                // Typed extensions of fixed form always read back as themselves.
+                let _ = caps.insert(ext);
+            }
+        };
+        add(self.eight_bit_mime, Extension::EightBitMime);
+        add(self.size, Extension::Size(self.max_message_size));
+        add(self.dsn, Extension::Dsn);
+        add(self.pipelining, Extension::Pipelining);
+        add(self.binary_mime_offered(), Extension::BinaryMime);
+        add(self.chunking, Extension::Chunking);
+        add(self.smtputf8, Extension::SmtpUtf8);
+        add(self.enhanced_status_codes, Extension::EnhancedStatusCodes);
+        add(self.starttls && !tls, Extension::StartTls);
+        let mechs = self.auth_offered(tls);
+        add(!mechs.is_empty(), Extension::Auth(mechs));
+        add(self.vrfy, Extension::Vrfy);
+        add(self.expn, Extension::Expn);
+        add(self.etrn, Extension::Etrn);
+        add(self.help, Extension::Help);
+        for ext in &self.extra_extensions {
+            add(true, ext.clone());
+        }
+        caps
+    }
+}

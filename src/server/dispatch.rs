@@ -1,0 +1,401 @@
+//! Commands: order (RFC 5321 §4.1.4), which extensions are in effect, the decisions they
+//! raise, and what the answers to those decisions do.
+
+use crate::data::DotUnstuffer;
+use crate::error::Error;
+use crate::types::{
+    Body, Command, EnhancedStatusCode, MailParameters, RcptParameters, Reply, ReplyCode, replies,
+};
+
+use super::Server;
+use super::output::{Event, Output};
+use super::request::{
+    DataStartRequest, EtrnRequest, ExpnRequest, HelloRequest, HelpRequest, MailRequest,
+    MessageRequest, RcptRequest, VrfyRequest,
+};
+use super::session::{Decision, Phase, Transaction};
+
+/// `553 5.6.7`: a UTF-8 address in a transaction without SMTPUTF8 (RFC 6531 §3.7.4.2).
+const NON_ASCII_ADDRESS: Reply = Reply::from_static_enhanced(
+    ReplyCode::MAILBOX_NAME_NOT_ALLOWED,
+    EnhancedStatusCode::NON_ASCII_ADDRESS_NOT_PERMITTED,
+    "SMTPUTF8 required for this address",
+);
+
+/// `250 2.0.0 Queuing started`: ETRN accepted (RFC 1985 §5).
+const QUEUING_STARTED: Reply =
+    Reply::from_static_enhanced(ReplyCode::OK, EnhancedStatusCode::OK, "Queuing started");
+
+impl Server {
+    /// Reads and handles one command line. `Some` when the caller must act.
+    pub(super) fn step_command(&mut self) -> Option<Output> {
+        let cmd = match self.decoder.decode(&mut self.input) {
+            Ok(Some(cmd)) => cmd,
+            Ok(None) => return Some(Output::NeedInput),
+            Err(e) => {
+                let reply = if self.refused { replies::BAD_SEQUENCE } else { e.reply() };
+                self.bad_command(&reply);
+                return None;
+            }
+        };
+        self.command(cmd)
+    }
+
+    /// Counts a bad command (unknown verb, syntax error) and answers it; past the limit
+    /// the session ends with `421 4.7.0` (DESIGN.md).
+    pub(super) fn bad_command(&mut self, reply: &Reply) {
+        self.bad_commands += 1;
+        if self.bad_commands > self.config.max_bad_commands {
+            self.write(&replies::SERVICE_NOT_AVAILABLE);
+            self.fatal(Error::LimitExceeded("too many bad commands"));
+        } else {
+            self.write(reply);
+        }
+    }
+
+    fn command(&mut self, cmd: Command) -> Option<Output> {
+        if self.refused {
+            // RFC 5321 §3.1: after a 554 greeting, only QUIT is served.
+            match cmd {
+                Command::Quit => self.quit(),
+                _ => self.write(&replies::BAD_SEQUENCE),
+            }
+            return None;
+        }
+        let before_tls = self.config.tls_required && !self.session.tls;
+        if before_tls
+            && !matches!(
+                cmd,
+                Command::Ehlo(_)
+                    | Command::Helo(_)
+                    | Command::Noop(_)
+                    | Command::Rset
+                    | Command::Quit
+                    | Command::StartTls
+            )
+        {
+            // RFC 3207 §4: 530 until STARTTLS.
+            return self.refuse_command(&cmd, replies::STARTTLS_REQUIRED);
+        }
+        match cmd {
+            Command::Helo(host) => self.hello(host, false),
+            Command::Ehlo(host) => self.hello(host, true),
+            Command::Mail { reverse_path, params } => self.mail(reverse_path, params),
+            Command::Rcpt { forward_path, params } => self.rcpt(forward_path, params),
+            Command::Data => self.data(),
+            Command::Bdat { size, last } => self.bdat(size, last),
+            Command::Rset => {
+                self.reset_transaction();
+                self.write(&replies::OK);
+                None
+            }
+            Command::Noop(_) => {
+                self.write(&replies::OK);
+                None
+            }
+            Command::Quit => {
+                self.quit();
+                None
+            }
+            Command::Vrfy(argument) => {
+                let id = self.ask(Decision::Vrfy);
+                self.emit(Event::Vrfy(VrfyRequest { id, argument }))
+            }
+            Command::Expn(argument) if self.config.expn => {
+                let id = self.ask(Decision::Expn);
+                self.emit(Event::Expn(ExpnRequest { id, argument }))
+            }
+            Command::Help(topic) => {
+                let id = self.ask(Decision::Help);
+                self.emit(Event::Help(HelpRequest { id, topic }))
+            }
+            Command::Etrn(etrn) if self.config.etrn => {
+                if self.session.hello.is_none() || self.session.transaction.is_some() {
+                    // RFC 1985 §5: ETRN after EHLO, outside a transaction.
+                    self.write(&replies::BAD_SEQUENCE);
+                    return None;
+                }
+                let id = self.ask(Decision::Etrn);
+                self.emit(Event::Etrn(EtrnRequest { id, etrn }))
+            }
+            Command::StartTls => {
+                self.starttls();
+                None
+            }
+            Command::Auth { mechanism, initial_response } => {
+                self.auth_command(&mechanism, initial_response.as_ref())
+            }
+            // Verbs of extensions withheld: 502 5.5.1 (DESIGN.md).
+            Command::Expn(_) | Command::Etrn(_) | Command::Atrn(_) => {
+                self.write(&replies::COMMAND_NOT_IMPLEMENTED);
+                None
+            }
+            // LHLO belongs to LMTP (RFC 2033), which this session is not.
+            Command::Lhlo(_) | Command::Unknown(_) => {
+                self.bad_command(&replies::COMMAND_UNRECOGNIZED);
+                None
+            }
+        }
+    }
+
+    /// Answers a command with `reply` without running it; a BDAT's chunk is drained
+    /// first so its octets are never read as commands (RFC 3030 §2).
+    fn refuse_command(&mut self, cmd: &Command, reply: Reply) -> Option<Output> {
+        match *cmd {
+            Command::Bdat { size, last } => self.drain_chunk(size, last, reply),
+            _ => self.write(&reply),
+        }
+        None
+    }
+
+    fn quit(&mut self) {
+        // RFC 5321 §4.2: the 221 names the server.
+        let text = format!("{} Service closing transmission channel", self.config.hostname);
+        let bye = Reply::with_enhanced(ReplyCode::CLOSING, EnhancedStatusCode::OK, &text);
+        self.write(&bye.unwrap_or(replies::BYE));
+        self.close();
+    }
+
+    /// Queues an event; `step` hands it out next, after any queued before it.
+    pub(super) fn emit(&mut self, event: Event) -> Option<Output> {
+        self.events.push_back(event);
+        None
+    }
+
+    /// Drops the open transaction (RSET, EHLO, HELO, after a message); the program hears
+    /// of it when one was open.
+    pub(super) fn reset_transaction(&mut self) {
+        if self.session.transaction.take().is_some() {
+            self.events.push_back(Event::TransactionReset);
+        }
+    }
+
+    fn hello(&mut self, host: crate::types::Host, extended: bool) -> Option<Output> {
+        // RFC 5321 §4.1.4: EHLO and HELO reset the transaction.
+        self.reset_transaction();
+        self.client_name = host.to_string();
+        let id = self.ask(Decision::Hello { extended });
+        self.emit(Event::Hello(HelloRequest { id, host, extended }))
+    }
+
+    fn mail(
+        &mut self,
+        reverse_path: crate::types::ReversePath,
+        params: MailParameters,
+    ) -> Option<Output> {
+        let reply = if self.session.hello.is_none() || self.session.transaction.is_some() {
+            Some(replies::BAD_SEQUENCE)
+        } else if self.config.auth_required && !self.session.authenticated {
+            Some(replies::AUTH_REQUIRED)
+        } else if !self.mail_params_in_effect(&params) {
+            Some(replies::PARAMETERS_NOT_RECOGNIZED)
+        } else if matches!(
+            (params.size(), self.config.max_message_size),
+            (Some(size), Some(max)) if size > max
+        ) {
+            // RFC 1870 §6.1: the declared size is over the fixed limit.
+            Some(replies::MESSAGE_TOO_BIG)
+        } else {
+            None
+        };
+        if let Some(reply) = reply {
+            self.write(&reply);
+            return None;
+        }
+        let transaction = Transaction {
+            smtputf8: params.smtputf8(),
+            binary: params.body() == Some(Body::BinaryMime),
+            ..Transaction::default()
+        };
+        let id = self.ask(Decision::Mail(transaction));
+        self.emit(Event::Mail(MailRequest { id, reverse_path, params }))
+    }
+
+    /// Whether every parameter belongs to an extension in effect (offered, after EHLO);
+    /// anything else is `555 5.5.4` (DESIGN.md). Unknown parameters belong to none.
+    fn mail_params_in_effect(&self, p: &MailParameters) -> bool {
+        let c = &self.config;
+        let on = |offered: bool| self.session.extended() && offered;
+        let body = match p.body() {
+            None => true,
+            Some(Body::BinaryMime) => on(c.binary_mime_offered()),
+            Some(_) => on(c.eight_bit_mime),
+        };
+        body && (p.size().is_none() || on(c.size))
+            && (!p.smtputf8() || on(c.smtputf8))
+            && (p.ret().is_none() && p.envid().is_none() || on(c.dsn))
+            && (p.auth().is_none() || on(!c.auth_mechanisms.is_empty()))
+            && p.by().is_none()
+            && p.hold().is_none()
+            && p.mt_priority().is_none()
+            && !p.requiretls()
+            && p.others().is_empty()
+    }
+
+    fn rcpt(
+        &mut self,
+        forward_path: crate::types::ForwardPath,
+        params: RcptParameters,
+    ) -> Option<Output> {
+        let dsn = params.notify().is_none() && params.orcpt().is_none()
+            || self.session.extended() && self.config.dsn;
+        let reply = match &self.session.transaction {
+            None => replies::BAD_SEQUENCE,
+            Some(t) if t.bdat => replies::BAD_SEQUENCE,
+            Some(_) if !dsn || !params.others().is_empty() => replies::PARAMETERS_NOT_RECOGNIZED,
+            Some(t) if forward_path.needs_smtputf8() && !t.smtputf8 => NON_ASCII_ADDRESS,
+            Some(t) if t.recipients >= self.config.max_recipients => replies::TOO_MANY_RECIPIENTS,
+            Some(_) => {
+                let id = self.ask(Decision::Rcpt);
+                let req = RcptRequest { id, forward_path, params };
+                return self.emit(Event::Rcpt(req));
+            }
+        };
+        self.write(&reply);
+        None
+    }
+
+    fn data(&mut self) -> Option<Output> {
+        let reply = match &self.session.transaction {
+            // RFC 3030 §3: BINARYMIME content only by BDAT; no DATA after BDAT.
+            None => replies::BAD_SEQUENCE,
+            Some(t) if t.bdat || t.binary => replies::BAD_SEQUENCE,
+            Some(t) if t.recipients == 0 => replies::NO_VALID_RECIPIENTS,
+            Some(_) => {
+                let id = self.ask(Decision::DataStart { bdat: None });
+                return self.emit(Event::DataStart(DataStartRequest { id, bdat: false }));
+            }
+        };
+        self.write(&reply);
+        None
+    }
+
+    fn bdat(&mut self, size: u64, last: bool) -> Option<Output> {
+        if !self.config.chunking {
+            // DESIGN.md: a withheld verb is 502 and nothing after it is drained.
+            self.write(&replies::COMMAND_NOT_IMPLEMENTED);
+            return None;
+        }
+        let (started, taken) = match &self.session.transaction {
+            None => {
+                return self.refuse_command(&Command::Bdat { size, last }, replies::BAD_SEQUENCE);
+            }
+            Some(t) if t.recipients == 0 => {
+                self.drain_chunk(size, last, replies::NO_VALID_RECIPIENTS);
+                return None;
+            }
+            Some(t) => (t.bdat, t.size),
+        };
+        if let Some(max) = self.config.max_message_size
+            && taken.saturating_add(size) > max
+        {
+            // RFC 1870 §6.2, RFC 3030 §2: drain the chunk, refuse the message.
+            if started {
+                self.events.push_back(Event::MessageAborted);
+            }
+            self.session.transaction = None;
+            self.drain_chunk(size, last, replies::MESSAGE_TOO_BIG);
+            return None;
+        }
+        if started {
+            self.take_chunk(size, last);
+            return None;
+        }
+        let id = self.ask(Decision::DataStart { bdat: Some((size, last)) });
+        self.emit(Event::DataStart(DataStartRequest { id, bdat: true }))
+    }
+
+    fn starttls(&mut self) {
+        if !self.config.starttls || self.session.tls {
+            // Not offered (or already under TLS, RFC 3207 §4.2): 502 (DESIGN.md).
+            self.write(&replies::COMMAND_NOT_IMPLEMENTED);
+            return;
+        }
+        if !self.input.is_empty() {
+            // RFC 3207 §5, CVE-2011-0411: the client must wait for the 220; what it
+            // pipelined after STARTTLS would run as if it came over TLS.
+            self.fatal(Error::StartTlsInjection);
+            return;
+        }
+        self.reset_transaction();
+        self.write(&replies::READY_TO_START_TLS);
+        self.phase = Phase::StartTls;
+    }
+
+    /// Acts on the program's answer: `accepted`, with `reply` in place of the default one
+    /// when given.
+    pub(super) fn decided(&mut self, decision: Decision, accepted: bool, reply: Option<Reply>) {
+        match decision {
+            Decision::Hello { extended } => {
+                if accepted {
+                    self.session.hello = Some(extended);
+                }
+                let reply = reply.unwrap_or_else(|| self.hello_reply(extended));
+                self.write_hello(&reply);
+            }
+            Decision::Mail(transaction) => {
+                if accepted {
+                    self.session.transaction = Some(transaction);
+                }
+                self.write(&reply.unwrap_or(replies::SENDER_OK));
+            }
+            Decision::Rcpt => {
+                if let (true, Some(t)) = (accepted, self.session.transaction.as_mut()) {
+                    t.recipients += 1;
+                }
+                self.write(&reply.unwrap_or(replies::RECIPIENT_OK));
+            }
+            Decision::DataStart { bdat: None } => {
+                self.write(&reply.unwrap_or(replies::START_MAIL_INPUT));
+                if accepted {
+                    let unstuffer = DotUnstuffer::new(self.config.data.clone());
+                    self.phase = Phase::Data(Box::new(unstuffer));
+                }
+            }
+            Decision::DataStart { bdat: Some((size, last)) } => match (accepted, reply) {
+                (true, _) => {
+                    if let Some(t) = self.session.transaction.as_mut() {
+                        t.bdat = true;
+                    }
+                    self.take_chunk(size, last);
+                }
+                (false, reply) => {
+                    // RFC 3030 §2: the refused transaction's chunk is still read.
+                    self.session.transaction = None;
+                    self.drain_chunk(size, last, reply.unwrap_or(replies::TRANSACTION_FAILED));
+                }
+            },
+            Decision::MessageEnd => {
+                // RFC 5321 §4.1.1.4: the transaction ends with the reply either way.
+                self.session.transaction = None;
+                self.write(&reply.unwrap_or(replies::MESSAGE_ACCEPTED));
+            }
+            Decision::Vrfy | Decision::Expn => self.write(&reply.unwrap_or(replies::CANNOT_VRFY)),
+            Decision::Help => self.write(&reply.unwrap_or(replies::HELP)),
+            Decision::Etrn => self.write(&reply.unwrap_or(QUEUING_STARTED)),
+            Decision::Auth => {}
+        }
+    }
+
+    /// The reply to an accepted HELO (`250 domain`) or EHLO (with the capabilities).
+    fn hello_reply(&self, extended: bool) -> Reply {
+        let host = &self.config.hostname;
+        let greets = format!("greets {}", self.client_name);
+        let reply = if extended {
+            self.config.capabilities(self.session.tls).to_ehlo_reply(host, &greets)
+        } else {
+            Reply::new(ReplyCode::OK, &format!("{host} {greets}"))
+        };
+        reply.unwrap_or(Reply::from_static(ReplyCode::OK, "localhost"))
+    }
+
+    /// Asks the program about the end of a message.
+    pub(super) fn message_end(
+        &mut self,
+        summary: Option<crate::data::DataSummary>,
+    ) -> Option<Output> {
+        let size = self.session.transaction.as_ref().map_or(0, |t| t.size);
+        let id = self.ask(Decision::MessageEnd);
+        self.emit(Event::MessageEnd(MessageRequest { id, size, summary }))
+    }
+}

@@ -1,0 +1,408 @@
+//! The sans-IO SMTP server state machine.
+//!
+//! [`Server`] owns the protocol of one connection: command order (RFC 5321 §4.1.4),
+//! PIPELINING (RFC 2920), DATA and BDAT (RFC 3030), STARTTLS (RFC 3207), AUTH (RFC 4954),
+//! and the replies. It does no I/O, reads no clock and draws no randomness of its own (the
+//! SASL nonces come from a [`Randomness`] the caller may replace). The caller's loop:
+//!
+//! ```
+//! use esmtp::{Output, Event, Server, ServerConfig};
+//!
+//! let mut server = Server::new(ServerConfig::default()); // the 220 greeting is queued
+//! let mut script: &[&[u8]] = &[b"EHLO client.example\r\n", b"QUIT\r\n"];
+//! let mut written = Vec::new();
+//! loop {
+//!     match server.poll_output() {
+//!         Output::Transmit(bytes) => written.extend_from_slice(&bytes),
+//!         Output::Event(Event::Hello(req)) => server.accept(req).unwrap(),
+//!         Output::Event(other) => panic!("not in this script: {other:?}"),
+//!         Output::NeedInput => match script.split_first() {
+//!             Some((read, rest)) => {
+//!                 server.handle_input(read).unwrap();
+//!                 script = rest;
+//!             }
+//!             None => server.handle_eof(),
+//!         },
+//!         Output::StartTls | Output::AwaitingDecision => unreachable!(),
+//!         Output::Close => break,
+//!     }
+//! }
+//! assert!(written.starts_with(b"220 localhost ESMTP ready\r\n250-localhost greets client.example\r\n"));
+//! assert!(written.ends_with(b"221 2.0.0 localhost Service closing transmission channel\r\n"));
+//! ```
+//!
+//! - `handle_input` only buffers, and only when the machine asked for input (so the
+//!   buffer never holds more than an incomplete line and one read); parsing happens in
+//!   `poll_output`, which can stop at a STARTTLS boundary or at a decision.
+//! - Decisions are `#[must_use]` tokens in [`Event`]s, answered with [`Server::accept`] /
+//!   [`Server::reject`] (AUTH questions with [`Server::answer_auth`]). While one is
+//!   pending, no further command is parsed and `poll_output` returns
+//!   [`Output::AwaitingDecision`] (after writing out the replies so far), so a program
+//!   may answer from another task. A token that is not the pending one comes back in
+//!   the `Err`.
+//! - Replies collect in one buffer and are handed out as one [`Output::Transmit`] when
+//!   the machine needs input, starts TLS, closes or awaits a decision: the replies to a
+//!   pipelined group go out together, in command order (RFC 2920 §3.1).
+//! - A broken session (too many bad commands, input pipelined after STARTTLS) is a
+//!   sticky fatal [`Error`], see [`Server::error`]; the machine then writes what it
+//!   still has (`421` where a reply fits) and asks to close.
+//!
+//! One module per job: `config` (what is offered, limits), `output` (what the caller
+//! gets), `request` (decision tokens), `session` (state), `dispatch` (commands and the
+//! effects of decisions), `content` (DATA and BDAT), `auth` (the bridge to
+//! [`crate::sasl`]).
+
+mod auth;
+mod config;
+mod content;
+mod dispatch;
+mod output;
+mod request;
+mod session;
+
+use std::collections::VecDeque;
+use std::time::Duration;
+
+use bytes::BytesMut;
+
+pub use config::ServerConfig;
+pub use output::{Event, Output};
+pub use request::{
+    AuthAnswer, AuthQuestion, AuthRequest, DataStartRequest, EtrnRequest, ExpnRequest,
+    HelloRequest, HelpRequest, MailRequest, MessageRequest, RcptRequest, Request, VrfyRequest,
+};
+
+use crate::error::Error;
+use crate::line::LineFramer;
+use crate::sasl::{OsRandom, Randomness, ServerExchange};
+use crate::types::{CommandDecoder, EnhancedCodes, Reply, ReplyCode};
+use request::sealed::Sealed;
+use session::{Decision, Phase, Session};
+
+/// RFC 5321 §4.5.3.2.7: the server waits at least 5 minutes for the next command.
+const COMMAND_TIMEOUT: Duration = Duration::from_secs(5 * 60);
+/// RFC 5321 §4.5.3.2.5: 3 minutes for each block of content.
+const DATA_BLOCK_TIMEOUT: Duration = Duration::from_secs(3 * 60);
+/// RFC 5321 §4.5.3.2.6: the client waits 10 minutes for the reply to the end of data.
+const DATA_TERMINATION_TIMEOUT: Duration = Duration::from_secs(10 * 60);
+
+/// The id of the next decision token, across all servers of the process.
+static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+
+/// One SMTP server connection, sans I/O. See the [module docs](self) for the loop.
+pub struct Server {
+    config: ServerConfig,
+    decoder: CommandDecoder,
+    /// Input not yet consumed: at most an incomplete line (or content) and one read.
+    input: BytesMut,
+    /// Replies not yet handed out.
+    out: BytesMut,
+    phase: Phase,
+    session: Session,
+    /// Events produced outside `poll_output` (by `answer_auth`), handed out first.
+    events: VecDeque<Event>,
+    /// What `poll_output` returns after the `Transmit` that flushes `out`.
+    after_flush: Option<Output>,
+    pending: Option<(u64, Decision)>,
+    /// The last `poll_output` returned `NeedInput`.
+    want_input: bool,
+    eof: bool,
+    error: Option<Error>,
+    bad_commands: usize,
+    /// The name the client gave in HELO/EHLO, for the reply's text.
+    client_name: String,
+    /// Whether the session was refused at the greeting (RFC 5321 §3.1).
+    refused: bool,
+    auth: Option<ServerExchange>,
+    auth_framer: LineFramer,
+    rng: Box<dyn Randomness + Send>,
+}
+
+impl std::fmt::Debug for Server {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Server")
+            .field("phase", &self.phase)
+            .field("session", &self.session)
+            .field("pending", &self.pending)
+            .field("buffered", &self.input.len())
+            .field("error", &self.error)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Server {
+    /// A session with its `220` greeting queued (RFC 5321 §3.1, §4.2).
+    pub fn new(config: ServerConfig) -> Server {
+        let greeting =
+            Reply::new(ReplyCode::READY, &format!("{} {}", config.hostname, config.greeting))
+                .unwrap_or(Reply::from_static(ReplyCode::READY, "ESMTP"));
+        Server::with_greeting(config, greeting, false)
+    }
+
+    /// A session refused from the start (RFC 5321 §3.1): `reply` (a `554`, or a `421`
+    /// for a temporary refusal) is the greeting, then every command but QUIT gets
+    /// `503 5.5.1` and QUIT gets `221`. The connection is the caller's to close after a
+    /// while if the client never says QUIT.
+    pub fn refuse(config: ServerConfig, reply: Reply) -> Server {
+        Server::with_greeting(config, reply, true)
+    }
+
+    fn with_greeting(mut config: ServerConfig, greeting: Reply, refused: bool) -> Server {
+        config.data.max_size = config.max_message_size;
+        // RFC 6531 §3.7.4.2: without SMTPUTF8 a UTF-8 address is refused by the parser.
+        config.commands.utf8_addresses &= config.smtputf8;
+        let decoder = CommandDecoder::new(config.commands.clone());
+        let auth_framer =
+            LineFramer::new(config.commands.max_auth_line, config.commands.line_ending);
+        let mut server = Server {
+            config,
+            decoder,
+            input: BytesMut::new(),
+            out: BytesMut::new(),
+            phase: Phase::Command,
+            session: Session::default(),
+            events: VecDeque::new(),
+            after_flush: None,
+            pending: None,
+            want_input: false,
+            eof: false,
+            error: None,
+            bad_commands: 0,
+            client_name: String::new(),
+            refused,
+            auth: None,
+            auth_framer,
+            rng: Box::new(OsRandom),
+        };
+        server.write_hello(&greeting);
+        server
+    }
+
+    /// Replaces the source of the SASL nonces and challenges (default [`OsRandom`]).
+    pub fn set_randomness(&mut self, rng: Box<dyn Randomness + Send>) {
+        self.rng = rng;
+    }
+
+    /// The configuration in effect.
+    pub fn config(&self) -> &ServerConfig {
+        &self.config
+    }
+
+    /// Buffers octets read from the peer. Allowed only right after `poll_output` returned
+    /// [`Output::NeedInput`]: otherwise `Err(Error::Misuse)` (or the session's fatal
+    /// error, or [`Error::Closed`]) and nothing is buffered.
+    pub fn handle_input(&mut self, bytes: &[u8]) -> Result<(), Error> {
+        if let Some(e) = &self.error {
+            return Err(e.clone());
+        }
+        if matches!(self.phase, Phase::Closed) {
+            return Err(Error::Closed);
+        }
+        if !self.want_input {
+            return Err(Error::Misuse("handle_input without Output::NeedInput"));
+        }
+        self.want_input = false;
+        self.input.extend_from_slice(bytes);
+        Ok(())
+    }
+
+    /// The peer closed its side. Content being received is aborted
+    /// ([`Event::MessageAborted`]) and the machine asks to close.
+    pub fn handle_eof(&mut self) {
+        self.eof = true;
+        self.want_input = false;
+    }
+
+    /// The transport finished the TLS handshake after [`Output::StartTls`]. Everything
+    /// from before is forgotten (RFC 3207 §4.2): the client must say EHLO again, and
+    /// STARTTLS is no longer offered.
+    pub fn tls_established(&mut self) -> Result<(), Error> {
+        if !matches!(self.phase, Phase::StartTls) {
+            return Err(Error::Misuse("tls_established without Output::StartTls"));
+        }
+        self.session = Session { tls: true, ..Session::default() };
+        self.phase = Phase::Command;
+        self.decoder.reset();
+        Ok(())
+    }
+
+    /// Ends the session from the server's side: `reply` (usually `421 4.3.2`, RFC 5321
+    /// §3.8) is written and the machine asks to close. A pending decision is dropped.
+    pub fn shutdown(&mut self, reply: Reply) {
+        if matches!(self.phase, Phase::Closed) {
+            return;
+        }
+        self.pending = None;
+        self.write(&reply);
+        self.close();
+    }
+
+    /// How long the caller should wait for the peer now (RFC 5321 §4.5.3.2): 3 minutes
+    /// within content (a DATA block, a BDAT chunk), 10 minutes at most for the program's
+    /// answer to the end of a message (the client's wait for that reply, §4.5.3.2.6),
+    /// 5 minutes for the next command otherwise (§4.5.3.2.7).
+    pub fn read_timeout(&self) -> Duration {
+        match (&self.phase, &self.pending) {
+            (_, Some((_, Decision::MessageEnd))) => DATA_TERMINATION_TIMEOUT,
+            (Phase::Data(_) | Phase::Bdat { .. }, _) => DATA_BLOCK_TIMEOUT,
+            _ => COMMAND_TIMEOUT,
+        }
+    }
+
+    /// The fatal error that broke the session, if any (sticky).
+    pub fn error(&self) -> Option<&Error> {
+        self.error.as_ref()
+    }
+
+    /// Whether the client is under TLS.
+    pub fn is_tls(&self) -> bool {
+        self.session.tls
+    }
+
+    /// Whether the client has authenticated.
+    pub fn is_authenticated(&self) -> bool {
+        self.session.authenticated
+    }
+
+    /// The next thing to do. Call it until [`Output::NeedInput`] (then read) or
+    /// [`Output::Close`].
+    pub fn poll_output(&mut self) -> Output {
+        match self.after_flush.take() {
+            // The decision may have been answered since the flush.
+            Some(Output::AwaitingDecision) if self.pending.is_none() => {}
+            Some(next) => return self.hand_out(next),
+            None => {}
+        }
+        if let Some(event) = self.events.pop_front() {
+            return Output::Event(event);
+        }
+        loop {
+            if let Some(next) = self.step() {
+                if let Output::Event(_) = next {
+                    return next;
+                }
+                if !self.out.is_empty() {
+                    self.after_flush = Some(next);
+                    return Output::Transmit(self.out.split().freeze());
+                }
+                return self.hand_out(next);
+            }
+        }
+    }
+
+    fn hand_out(&mut self, next: Output) -> Output {
+        if matches!(next, Output::NeedInput) {
+            self.want_input = true;
+        }
+        next
+    }
+
+    /// One step: `Some` when the caller must act, `None` when progress was made.
+    fn step(&mut self) -> Option<Output> {
+        if let Some(event) = self.events.pop_front() {
+            return Some(Output::Event(event));
+        }
+        if self.pending.is_some() {
+            return Some(Output::AwaitingDecision);
+        }
+        let need = match &self.phase {
+            Phase::Closed => return Some(Output::Close),
+            Phase::StartTls if self.eof => {
+                self.close();
+                return Some(Output::Close);
+            }
+            Phase::StartTls => return Some(Output::StartTls),
+            Phase::Command => self.step_command()?,
+            Phase::Data(_) => self.step_data()?,
+            Phase::Bdat { .. } => self.step_bdat()?,
+            Phase::AuthResponse => self.step_auth()?,
+        };
+        if matches!(need, Output::NeedInput) && self.eof {
+            return self.on_eof();
+        }
+        Some(need)
+    }
+
+    /// The peer is gone: abort content in progress, then close.
+    fn on_eof(&mut self) -> Option<Output> {
+        let in_content = match &self.phase {
+            Phase::Data(_) => true,
+            Phase::Bdat { refused, .. } => refused.is_none(),
+            _ => self.session.transaction.as_ref().is_some_and(|t| t.bdat),
+        };
+        self.close();
+        in_content.then_some(Output::Event(Event::MessageAborted))
+    }
+
+    /// Accepts a decision with the default reply (see each [`Event`]). `Err(req)` when
+    /// `req` is not the pending decision.
+    pub fn accept<R: Request>(&mut self, req: R) -> Result<(), R> {
+        let decision = self.take_pending(&req).ok_or(req)?;
+        self.decided(decision, true, None);
+        Ok(())
+    }
+
+    /// Accepts a decision with the program's own positive `reply` (for example
+    /// `250 2.0.0 Queued as 4F2A` at the end of a message). `Err(req)` when `req` is not
+    /// the pending decision.
+    pub fn accept_with<R: Request>(&mut self, req: R, reply: Reply) -> Result<(), R> {
+        let decision = self.take_pending(&req).ok_or(req)?;
+        self.decided(decision, true, Some(reply));
+        Ok(())
+    }
+
+    /// Refuses a decision with `reply` (use a 4xx or 5xx reply; the session goes on).
+    /// `Err(req)` when `req` is not the pending decision.
+    pub fn reject<R: Request>(&mut self, req: R, reply: Reply) -> Result<(), R> {
+        let decision = self.take_pending(&req).ok_or(req)?;
+        self.decided(decision, false, Some(reply));
+        Ok(())
+    }
+
+    fn take_pending<R: Sealed>(&mut self, req: &R) -> Option<Decision> {
+        let (id, kind) = req.ticket();
+        match &self.pending {
+            Some((pending, decision)) if *pending == id && decision.kind() == kind => {
+                self.pending.take().map(|(_, d)| d)
+            }
+            _ => None,
+        }
+    }
+
+    /// Hands out a decision token: the next id, and the decision to remember.
+    fn ask(&mut self, decision: Decision) -> u64 {
+        // Ids are unique in the process, so a token from another server never matches.
+        let id = NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        self.pending = Some((id, decision));
+        id
+    }
+
+    /// Writes a reply, with enhanced codes when they are offered (RFC 2034).
+    fn write(&mut self, reply: &Reply) {
+        let mode = EnhancedCodes::for_server(self.config.enhanced_status_codes, false);
+        reply.encode_with(&mut self.out, mode);
+    }
+
+    /// Writes the greeting or a reply to HELO/EHLO: never an enhanced code (RFC 2034 §3).
+    fn write_hello(&mut self, reply: &Reply) {
+        reply.encode_with(&mut self.out, EnhancedCodes::Omit);
+    }
+
+    fn close(&mut self) {
+        self.phase = Phase::Closed;
+        self.pending = None;
+        self.auth = None;
+        self.input = BytesMut::new();
+    }
+
+    fn fatal(&mut self, error: Error) {
+        self.error = Some(error);
+        self.close();
+    }
+
+    /// Octets of input buffered and not yet consumed: never more than the line limit
+    /// (or a little content) plus one read.
+    pub fn buffered(&self) -> usize {
+        self.input.len()
+    }
+}
