@@ -15,38 +15,12 @@ use super::output::{Event, Output};
 use super::request::{AuthAnswer, AuthQuestion, AuthRequest};
 use super::session::{Decision, Phase};
 
-/// `501 5.5.2`: a response that is not base64 (RFC 4954 §4).
-const MALFORMED_RESPONSE: Reply = Reply::from_static_enhanced(
-    ReplyCode::PARAMETER_SYNTAX_ERROR,
-    EnhancedStatusCode::SYNTAX_ERROR,
-    "Malformed authentication response",
-);
-
 /// `501 5.7.0`: the client cancelled the exchange with `*` (RFC 4954 §4).
 const CANCELLED: Reply = Reply::from_static_enhanced(
     ReplyCode::PARAMETER_SYNTAX_ERROR,
     EnhancedStatusCode::OTHER_SECURITY,
     "Authentication cancelled",
 );
-
-/// `504 5.5.4`: a mechanism not offered (RFC 4954 §4).
-const UNKNOWN_MECHANISM: Reply = Reply::from_static_enhanced(
-    ReplyCode::PARAMETER_NOT_IMPLEMENTED,
-    EnhancedStatusCode::INVALID_COMMAND_ARGUMENTS,
-    "Unrecognized authentication type",
-);
-
-/// The RFC 4954 §6 reply for a failed exchange.
-fn failure_reply(class: ReplyClass) -> Reply {
-    match class {
-        ReplyClass::Malformed => MALFORMED_RESPONSE,
-        ReplyClass::UnsupportedMechanism => UNKNOWN_MECHANISM,
-        ReplyClass::AuthenticationFailed => replies::AUTH_CREDENTIALS_INVALID,
-        ReplyClass::MechanismTooWeak => replies::AUTH_MECHANISM_TOO_WEAK,
-        ReplyClass::EncryptionRequired => replies::ENCRYPTION_REQUIRED,
-        _ => replies::TEMPORARY_AUTH_FAILURE,
-    }
-}
 
 impl Server {
     /// `AUTH mechanism [initial-response]` (RFC 4954 §4).
@@ -72,7 +46,7 @@ impl Server {
         {
             Some(replies::ENCRYPTION_REQUIRED)
         } else if !c.auth_offered(self.session.tls).contains(mechanism) {
-            Some(UNKNOWN_MECHANISM)
+            Some(ReplyClass::UnsupportedMechanism.reply())
         } else {
             None
         };
@@ -84,14 +58,14 @@ impl Server {
             None => None,
             Some(Ok(octets)) => Some(octets),
             Some(Err(_)) => {
-                self.write(&MALFORMED_RESPONSE);
+                self.write(&ReplyClass::Malformed.reply());
                 return None;
             }
         };
         let mut exchange = match ServerExchange::new(mechanism, &self.config.sasl, &mut *self.rng) {
             Ok(exchange) => exchange,
             Err(e) => {
-                self.write(&failure_reply(e.reply_class()));
+                self.write(&e.reply());
                 return None;
             }
         };
@@ -112,7 +86,7 @@ impl Server {
                 let reply = match e.kind() {
                     // RFC 4954 §4: 500 5.5.6 for a line over 12288 octets.
                     DecodeErrorKind::LineTooLong => replies::AUTH_LINE_TOO_LONG,
-                    _ => MALFORMED_RESPONSE,
+                    _ => ReplyClass::Malformed.reply(),
                 };
                 self.write(&reply);
                 return None;
@@ -131,7 +105,7 @@ impl Server {
             Ok(response) => exchange.step(&response),
             Err(_) => {
                 self.auth = None;
-                self.write(&MALFORMED_RESPONSE);
+                self.write(&ReplyClass::Malformed.reply());
                 return None;
             }
         };
@@ -157,7 +131,7 @@ impl Server {
             }
             ServerStep::Failure(e) => {
                 self.auth = None;
-                self.write(&failure_reply(e.reply_class()));
+                self.write(&e.reply());
                 return None;
             }
             ServerStep::VerifyPassword(check) => AuthQuestion::VerifyPassword(check),
