@@ -57,5 +57,6 @@ pub(crate) mod parse;
 pub mod sasl;
 pub mod types;
 
+pub use codec::{CommandConfig, CommandDecoder};
 pub use error::{DecodeError, DecodeErrorKind, Error, ValidationError};
 pub use types::*;

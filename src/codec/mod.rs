@@ -6,6 +6,8 @@
 mod command;
 mod reply;
 
+pub use command::{CommandConfig, CommandDecoder};
+
 use crate::error::DecodeError;
 use crate::types::Reply;
 
