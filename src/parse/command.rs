@@ -41,30 +41,35 @@ impl Leniency {
     }
 }
 
-/// `command`: one of the rules below, picked by its verb (case-insensitive); any other
-/// verb of printable ASCII is kept as [`Command::Unknown`].
+/// `command`: one of the rules below, picked by its verb (case-insensitive, RFC 5321
+/// §2.4); any other verb of printable ASCII is kept as [`Command::Unknown`].
 pub(crate) fn command(i: Span<'_>, cfg: Leniency) -> SResult<'_, Command> {
-    alt((
-        |i| mail(i, cfg),
-        |i| rcpt(i, cfg),
-        ehlo,
-        helo,
-        lhlo,
-        data,
-        bdat,
-        rset,
-        vrfy,
-        expn,
-        help,
-        noop,
-        quit,
-        starttls,
-        auth,
-        etrn,
-        atrn,
-        unknown,
-    ))
-    .parse(i)
+    // The verb is the line up to its first SP; it names the one rule that can match.
+    let verb = i.split(|&c| c == b' ').next().unwrap_or_default();
+    let rule = match verb {
+        &[a, b, c, d] => match [a, b, c, d].map(|c| c.to_ascii_uppercase()) {
+            [b'M', b'A', b'I', b'L'] => return mail(i, cfg),
+            [b'R', b'C', b'P', b'T'] => return rcpt(i, cfg),
+            [b'E', b'H', b'L', b'O'] => ehlo,
+            [b'H', b'E', b'L', b'O'] => helo,
+            [b'L', b'H', b'L', b'O'] => lhlo,
+            [b'D', b'A', b'T', b'A'] => data,
+            [b'B', b'D', b'A', b'T'] => bdat,
+            [b'R', b'S', b'E', b'T'] => rset,
+            [b'V', b'R', b'F', b'Y'] => vrfy,
+            [b'E', b'X', b'P', b'N'] => expn,
+            [b'H', b'E', b'L', b'P'] => help,
+            [b'N', b'O', b'O', b'P'] => noop,
+            [b'Q', b'U', b'I', b'T'] => quit,
+            [b'A', b'U', b'T', b'H'] => auth,
+            [b'E', b'T', b'R', b'N'] => etrn,
+            [b'A', b'T', b'R', b'N'] => atrn,
+            _ => unknown,
+        },
+        _ if verb.eq_ignore_ascii_case(b"STARTTLS") => starttls,
+        _ => unknown,
+    };
+    rule(i)
 }
 
 /// A verb: matched case-insensitively, and only as a whole word (followed by SP or the end
@@ -80,18 +85,21 @@ fn end<'a>(reason: &'static str) -> impl Parser<Span<'a>, Output = Span<'a>, Err
 
 /// `ehlo = "EHLO" SP ( Domain / address-literal ) CRLF` (RFC 5321 §4.1.1.1).
 pub(crate) fn ehlo(i: Span<'_>) -> SResult<'_, Command> {
-    map(preceded(verb("EHLO"), hello_argument), Command::Ehlo).parse(i)
+    let (i, host) = preceded(verb("EHLO"), hello_argument).parse(i)?;
+    Ok((i, Command::Ehlo(host)))
 }
 
 /// `helo = "HELO" SP Domain CRLF` (RFC 5321 §4.1.1.1); an address literal is taken here
 /// too, as wherever a domain is.
 pub(crate) fn helo(i: Span<'_>) -> SResult<'_, Command> {
-    map(preceded(verb("HELO"), hello_argument), Command::Helo).parse(i)
+    let (i, host) = preceded(verb("HELO"), hello_argument).parse(i)?;
+    Ok((i, Command::Helo(host)))
 }
 
 /// `lhlo = "LHLO" SP ( Domain / address-literal ) CRLF` (RFC 2033 §4.1).
 pub(crate) fn lhlo(i: Span<'_>) -> SResult<'_, Command> {
-    map(preceded(verb("LHLO"), hello_argument), Command::Lhlo).parse(i)
+    let (i, host) = preceded(verb("LHLO"), hello_argument).parse(i)?;
+    Ok((i, Command::Lhlo(host)))
 }
 
 /// `SP ( Domain / address-literal )` and the end of the line.
@@ -109,12 +117,10 @@ fn hello_argument(i: Span<'_>) -> SResult<'_, crate::types::Host> {
 /// A reverse-path or parameter with UTF-8 needs the SMTPUTF8 parameter (RFC 6531 §3.4)
 /// and a configuration that takes UTF-8 addresses: 553 5.6.7 otherwise.
 pub(crate) fn mail(i: Span<'_>, cfg: Leniency) -> SResult<'_, Command> {
-    let from = (tag_no_case(" FROM:"), spaces_if(cfg.space_after_colon));
-    let path = with_kind(DecodeErrorKind::SenderSyntax, reverse_path);
-    let params = |i| mail_parameters(i, cfg.params());
-    let line = (preceded(expect("expected MAIL FROM:<address>", from), path), after_path(params));
-    let (rest, (reverse_path, params)) =
-        preceded(verb("MAIL"), expect("expected MAIL FROM:<address>", line)).parse(i)?;
+    let from = (verb("MAIL"), tag_no_case(" FROM:"), spaces_if(cfg.space_after_colon));
+    let (i, _) = expect("expected MAIL FROM:<address>", from).parse(i)?;
+    let (i, reverse_path) = with_kind(DecodeErrorKind::SenderSyntax, reverse_path).parse(i)?;
+    let (i, params) = after_path(i, |i| mail_parameters(i, cfg.params()))?;
     // RFC 6531 §3.4: UTF-8 only where SMTPUTF8 announces it.
     if !cfg.utf8_addresses || !params.smtputf8() {
         if reverse_path.needs_smtputf8() {
@@ -124,7 +130,7 @@ pub(crate) fn mail(i: Span<'_>, cfg: Leniency) -> SResult<'_, Command> {
             return PError::fail("UTF-8 parameter value without SMTPUTF8");
         }
     }
-    Ok((rest, Command::Mail { reverse_path, params }))
+    Ok((i, Command::Mail { reverse_path, params }))
 }
 
 /// `rcpt = "RCPT TO:" ( "<Postmaster@" Domain ">" / "<Postmaster>" / Forward-path )
@@ -133,12 +139,10 @@ pub(crate) fn mail(i: Span<'_>, cfg: Leniency) -> SResult<'_, Command> {
 /// Whether the transaction announced SMTPUTF8 is not known here: a server checks a UTF-8
 /// forward-path against its MAIL.
 pub(crate) fn rcpt(i: Span<'_>, cfg: Leniency) -> SResult<'_, Command> {
-    let to = (tag_no_case(" TO:"), spaces_if(cfg.space_after_colon));
-    let path = with_kind(DecodeErrorKind::MailboxSyntax, forward_path);
-    let params = |i| rcpt_parameters(i, cfg.params());
-    let line = (preceded(expect("expected RCPT TO:<address>", to), path), after_path(params));
-    let (rest, (forward_path, params)) =
-        preceded(verb("RCPT"), expect("expected RCPT TO:<address>", line)).parse(i)?;
+    let to = (verb("RCPT"), tag_no_case(" TO:"), spaces_if(cfg.space_after_colon));
+    let (i, _) = expect("expected RCPT TO:<address>", to).parse(i)?;
+    let (i, forward_path) = with_kind(DecodeErrorKind::MailboxSyntax, forward_path).parse(i)?;
+    let (i, params) = after_path(i, |i| rcpt_parameters(i, cfg.params()))?;
     if !cfg.utf8_addresses {
         if forward_path.needs_smtputf8() {
             return Err(nom::Err::Failure(NON_ASCII));
@@ -147,7 +151,7 @@ pub(crate) fn rcpt(i: Span<'_>, cfg: Leniency) -> SResult<'_, Command> {
             return PError::fail("UTF-8 parameter value without SMTPUTF8");
         }
     }
-    Ok((rest, Command::Rcpt { forward_path, params }))
+    Ok((i, Command::Rcpt { forward_path, params }))
 }
 
 const NON_ASCII: PError =
@@ -160,51 +164,62 @@ fn spaces_if<'a>(on: bool) -> impl Parser<Span<'a>, Output = Span<'a>, Error = P
 
 /// `[SP parameters]` and the end of the line, after a path.
 fn after_path<'a, T: Default>(
+    i: Span<'a>,
     params: impl Parser<Span<'a>, Output = T, Error = PError>,
-) -> impl Parser<Span<'a>, Output = T, Error = PError> {
-    let none = map(eof, |_| T::default());
-    let some = preceded(sp, terminated(params, end("malformed parameter")));
-    expect("expected SP between the address and its parameters", alt((none, some)))
+) -> SResult<'a, T> {
+    if i.is_empty() {
+        return Ok((i, T::default()));
+    }
+    let (i, _) = expect("expected SP between the address and its parameters", sp).parse(i)?;
+    terminated(params, end("malformed parameter")).parse(i)
 }
 
 /// `data = "DATA" CRLF` (RFC 5321 §4.1.1.4).
 pub(crate) fn data(i: Span<'_>) -> SResult<'_, Command> {
-    value(Command::Data, (verb("DATA"), end("DATA takes no argument"))).parse(i)
+    let (i, _) = (verb("DATA"), end("DATA takes no argument")).parse(i)?;
+    Ok((i, Command::Data))
 }
 
 /// `rset = "RSET" CRLF` (RFC 5321 §4.1.1.5).
 pub(crate) fn rset(i: Span<'_>) -> SResult<'_, Command> {
-    value(Command::Rset, (verb("RSET"), end("RSET takes no argument"))).parse(i)
+    let (i, _) = (verb("RSET"), end("RSET takes no argument")).parse(i)?;
+    Ok((i, Command::Rset))
 }
 
 /// `quit = "QUIT" CRLF` (RFC 5321 §4.1.1.10).
 pub(crate) fn quit(i: Span<'_>) -> SResult<'_, Command> {
-    value(Command::Quit, (verb("QUIT"), end("QUIT takes no argument"))).parse(i)
+    let (i, _) = (verb("QUIT"), end("QUIT takes no argument")).parse(i)?;
+    Ok((i, Command::Quit))
 }
 
 /// `"STARTTLS" CRLF` (RFC 3207 §4: 501 when parameters are given).
 pub(crate) fn starttls(i: Span<'_>) -> SResult<'_, Command> {
-    value(Command::StartTls, (verb("STARTTLS"), end("STARTTLS takes no argument"))).parse(i)
+    let (i, _) = (verb("STARTTLS"), end("STARTTLS takes no argument")).parse(i)?;
+    Ok((i, Command::StartTls))
 }
 
 /// `vrfy = "VRFY" SP String CRLF` (RFC 5321 §4.1.1.6).
 pub(crate) fn vrfy(i: Span<'_>) -> SResult<'_, Command> {
-    map(preceded(verb("VRFY"), required_string), Command::Vrfy).parse(i)
+    let (i, argument) = preceded(verb("VRFY"), required_string).parse(i)?;
+    Ok((i, Command::Vrfy(argument)))
 }
 
 /// `expn = "EXPN" SP String CRLF` (RFC 5321 §4.1.1.7).
 pub(crate) fn expn(i: Span<'_>) -> SResult<'_, Command> {
-    map(preceded(verb("EXPN"), required_string), Command::Expn).parse(i)
+    let (i, argument) = preceded(verb("EXPN"), required_string).parse(i)?;
+    Ok((i, Command::Expn(argument)))
 }
 
 /// `help = "HELP" [ SP String ] CRLF` (RFC 5321 §4.1.1.8).
 pub(crate) fn help(i: Span<'_>) -> SResult<'_, Command> {
-    map(preceded(verb("HELP"), optional_string), Command::Help).parse(i)
+    let (i, topic) = preceded(verb("HELP"), optional_string).parse(i)?;
+    Ok((i, Command::Help(topic)))
 }
 
 /// `noop = "NOOP" [ SP String ] CRLF` (RFC 5321 §4.1.1.9).
 pub(crate) fn noop(i: Span<'_>) -> SResult<'_, Command> {
-    map(preceded(verb("NOOP"), optional_string), Command::Noop).parse(i)
+    let (i, argument) = preceded(verb("NOOP"), optional_string).parse(i)?;
+    Ok((i, Command::Noop(argument)))
 }
 
 /// `String` as this crate takes it (see [`Argument`]): the rest of the line, non-empty,
@@ -235,11 +250,8 @@ pub(crate) fn bdat(i: Span<'_>) -> SResult<'_, Command> {
     let end_marker = opt(preceded(sp, tag_no_case("LAST")));
     let args = (preceded(sp, chunk_size), end_marker, eof);
     let args = expect("BDAT takes a chunk size of at most 20 digits and LAST", args);
-    map(preceded(verb("BDAT"), args), |(size, last, _)| Command::Bdat {
-        size,
-        last: last.is_some(),
-    })
-    .parse(i)
+    let (i, (size, last, _)) = preceded(verb("BDAT"), args).parse(i)?;
+    Ok((i, Command::Bdat { size, last: last.is_some() }))
 }
 
 /// ```text
@@ -274,18 +286,17 @@ pub(crate) fn etrn(i: Span<'_>) -> SResult<'_, Command> {
         map(terminated(domain, eof), Etrn::Node),
     ));
     let argument = expect("ETRN takes a node name, @domain or #queue", preceded(sp, argument));
-    map(preceded(verb("ETRN"), argument), Command::Etrn).parse(i)
+    let (i, argument) = preceded(verb("ETRN"), argument).parse(i)?;
+    Ok((i, Command::Etrn(argument)))
 }
 
 /// `atrn = "ATRN" [SP domain *("," domain)]` (RFC 2645 §5.2.1).
 pub(crate) fn atrn(i: Span<'_>) -> SResult<'_, Command> {
     let domains = terminated(separated_list1(tag(","), domain), eof);
     let argument = alt((map(eof, |_| Vec::new()), preceded(sp, domains)));
-    map(
-        preceded(verb("ATRN"), expect("ATRN takes domains separated by commas", argument)),
-        Command::Atrn,
-    )
-    .parse(i)
+    let argument = expect("ATRN takes domains separated by commas", argument);
+    let (i, domains) = preceded(verb("ATRN"), argument).parse(i)?;
+    Ok((i, Command::Atrn(domains)))
 }
 
 /// Any other verb of printable ASCII, with the rest of the line as its argument: kept, so

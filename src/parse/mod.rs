@@ -97,11 +97,13 @@ pub(crate) struct Span<'a> {
 
 impl<'a> Span<'a> {
     /// All of `line`.
+    #[inline]
     pub(crate) fn new(line: &'a Bytes) -> Self {
         Self { line, part: line }
     }
 
     /// The octets as a slice of the shared line (no copy).
+    #[inline]
     pub(crate) fn share(&self) -> Bytes {
         if self.part.is_empty() {
             return Bytes::new();
@@ -114,10 +116,12 @@ impl<'a> Span<'a> {
 
     /// The octets as text sharing the line. Every rule that ends in a `Text` admits only
     /// ASCII or checked UTF-8.
+    #[inline]
     pub(crate) fn text(&self) -> Text {
         Text::from_checked(self.share())
     }
 
+    #[inline]
     fn with(&self, part: &'a [u8]) -> Self {
         Self { line: self.line, part }
     }
@@ -125,18 +129,21 @@ impl<'a> Span<'a> {
 
 impl std::ops::Deref for Span<'_> {
     type Target = [u8];
+    #[inline]
     fn deref(&self) -> &[u8] {
         self.part
     }
 }
 
 impl std::fmt::Debug for Span<'_> {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "Span({:?})", String::from_utf8_lossy(self.part))
     }
 }
 
 impl PartialEq for Span<'_> {
+    #[inline]
     fn eq(&self, other: &Self) -> bool {
         self.part == other.part
     }
@@ -147,23 +154,28 @@ impl<'a> nom::Input for Span<'a> {
     type Iter = Copied<Iter<'a, u8>>;
     type IterIndices = Enumerate<Self::Iter>;
 
+    #[inline]
     fn input_len(&self) -> usize {
         self.part.len()
     }
 
+    #[inline]
     fn take(&self, index: usize) -> Self {
         self.with(&self.part[..index])
     }
 
+    #[inline]
     fn take_from(&self, index: usize) -> Self {
         self.with(&self.part[index..])
     }
 
+    #[inline]
     fn take_split(&self, index: usize) -> (Self, Self) {
         let (prefix, suffix) = self.part.split_at(index);
         (self.with(suffix), self.with(prefix))
     }
 
+    #[inline]
     fn position<P>(&self, predicate: P) -> Option<usize>
     where
         P: Fn(u8) -> bool,
@@ -171,38 +183,46 @@ impl<'a> nom::Input for Span<'a> {
         self.part.iter().position(|&c| predicate(c))
     }
 
+    #[inline]
     fn iter_elements(&self) -> Self::Iter {
         self.part.iter().copied()
     }
 
+    #[inline]
     fn iter_indices(&self) -> Self::IterIndices {
         self.iter_elements().enumerate()
     }
 
+    #[inline]
     fn slice_index(&self, count: usize) -> Result<usize, Needed> {
         if self.part.len() >= count { Ok(count) } else { Err(Needed::new(count - self.part.len())) }
     }
 }
 
 impl nom::Offset for Span<'_> {
+    #[inline]
     fn offset(&self, second: &Self) -> usize {
         second.part.as_ptr() as usize - self.part.as_ptr() as usize
     }
 }
 
 impl<'b> nom::Compare<&'b str> for Span<'_> {
+    #[inline]
     fn compare(&self, t: &'b str) -> CompareResult {
         self.part.compare(t)
     }
+    #[inline]
     fn compare_no_case(&self, t: &'b str) -> CompareResult {
         self.part.compare_no_case(t)
     }
 }
 
 impl<'b> nom::Compare<&'b [u8]> for Span<'_> {
+    #[inline]
     fn compare(&self, t: &'b [u8]) -> CompareResult {
         self.part.compare(t)
     }
+    #[inline]
     fn compare_no_case(&self, t: &'b [u8]) -> CompareResult {
         self.part.compare_no_case(t)
     }
