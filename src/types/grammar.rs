@@ -117,8 +117,15 @@ pub(crate) fn domain_limits(d: &[u8]) -> Result<(), &'static str> {
 
 /// `Domain = sub-domain *("." sub-domain)` (RFC 5321 §4.1.2) within its limits.
 pub(crate) fn check_domain(d: &[u8]) -> Result<(), &'static str> {
-    if !d.split(|&c| c == b'.').all(is_sub_domain) {
-        return Err("malformed domain label");
+    for label in d.split(|&c| c == b'.') {
+        if !is_sub_domain(label) {
+            return Err(match label {
+                [] => "empty domain label",
+                _ if label.len() > 63 => "domain label longer than 63 octets",
+                [b'-', ..] | [.., b'-'] => "domain label starts or ends with a hyphen",
+                _ => "domain label holds an octet that is not a letter, digit or hyphen",
+            });
+        }
     }
     domain_limits(d)
 }
