@@ -522,3 +522,15 @@ fn parameter_setters_chain() {
     let e = MailParameters::new().set_envid(Some(XText::encode(&[b'a'; 101]))).unwrap_err();
     assert_eq!(e.what(), "parameter");
 }
+
+/// `lax_spacing` forgives trailing spaces and tabs, nothing else: a trailing CR stays a bare
+/// line ending (RFC 5321 §2.3.8) and a trailing control character stays a syntax error.
+#[test]
+fn lax_spacing_trims_spaces_and_tabs_only() {
+    let lenient = CommandConfig::lenient();
+    assert_eq!(Command::parse_with(b"NOOP \t ", &lenient), Ok(Command::Noop(None)));
+    let e = Command::parse_with(b"NOOP \r", &lenient).unwrap_err();
+    assert_eq!(e.kind(), DecodeErrorKind::BareLineEnding);
+    let e = Command::parse_with(b"QUIT \x0c", &lenient).unwrap_err();
+    assert_eq!(e.kind(), DecodeErrorKind::Syntax);
+}

@@ -37,8 +37,9 @@ impl Command {
     pub fn parse_bytes_with(line: Bytes, config: &CommandConfig) -> Result<Command, DecodeError> {
         let mut text = Span::new(&line);
         if config.lax_spacing {
-            let trimmed = text.trim_ascii_end().len();
-            text = nom::Input::take(&text, trimmed);
+            // Trailing spaces and tabs only: a CR or LF is still a bare line ending.
+            let kept = text.iter().rposition(|&c| c != b' ' && c != b'\t').map_or(0, |n| n + 1);
+            text = nom::Input::take(&text, kept);
         }
         match command(text, config.leniency()) {
             Ok((rest, cmd)) => {
