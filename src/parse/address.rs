@@ -77,7 +77,7 @@ pub(crate) fn mailbox(i: Span<'_>) -> SResult<'_, Mailbox> {
 /// `Local-part = Dot-string / Quoted-string` (RFC 5321 §4.1.2), at most 64 octets
 /// (§4.5.3.1.1), kept in wire form; UTF-8 where RFC 6531 §3.3 allows it.
 pub(crate) fn local_part(i: Span<'_>) -> SResult<'_, LocalPart> {
-    let lp = check(alt((quoted_string, dot_string)), |lp| {
+    let lp = check(alt((dot_string, quoted_string)), |lp| {
         if lp.len() > MAX_LOCAL_PART_LEN {
             Err("local part longer than 64 octets")
         } else if !lp.is_ascii() && std::str::from_utf8(lp).is_err() {
@@ -113,7 +113,7 @@ pub(crate) fn quoted_string(i: Span<'_>) -> SResult<'_, Span<'_>> {
 /// `Domain / address-literal`: the argument of EHLO, HELO and LHLO and the part of a
 /// mailbox after "@" (RFC 5321 §4.1.1.1, §4.1.2).
 pub(crate) fn host(i: Span<'_>) -> SResult<'_, Host> {
-    alt((map(address_literal, Host::Literal), map(domain, Host::Domain))).parse(i)
+    alt((map(domain, Host::Domain), map(address_literal, Host::Literal))).parse(i)
 }
 
 /// `Domain = sub-domain *("." sub-domain)` (RFC 5321 §4.1.2), at most 255 octets
