@@ -76,10 +76,8 @@ fn main() -> ExitCode {
         match decoder.decode(&mut buf) {
             Ok(Some(command)) => describe(&command),
             Ok(None) => break,
-            Err(e) => {
-                let (c, s, d) = e.enhanced_code();
-                println!("error    -> {} {c}.{s}.{d} {}", e.reply_code(), e.reason());
-            }
+            // The reply a server sends for the bad line: code, enhanced code, reason.
+            Err(e) => println!("error    -> {}", e.reply().to_string().trim_end()),
         }
     }
     if !buf.is_empty() {

@@ -141,10 +141,6 @@ impl DecodeError {
     pub const fn enhanced_code(&self) -> (u8, u16, u16) {
         self.kind.enhanced_code()
     }
-
-    pub(crate) const fn syntax(reason: &'static str) -> Self {
-        Self::new(DecodeErrorKind::Syntax, reason)
-    }
 }
 
 /// A value could not be built: what a constructor was given breaks the value's grammar

@@ -7,8 +7,17 @@ use std::net::{Ipv4Addr, Ipv6Addr};
 
 use bytes::BytesMut;
 use common::address as strat;
-use esmtp::{AddressLiteral, Domain, ForwardPath, Host, LocalPart, Mailbox, ReversePath};
+use esmtp::{
+    AddressLiteral, DecodeErrorKind, Domain, ForwardPath, Host, LocalPart, Mailbox, ReversePath,
+    ValidationError,
+};
 use proptest::prelude::*;
+
+/// What a refused value was and why.
+fn refused<T: std::fmt::Debug>(r: Result<T, ValidationError>) -> (&'static str, &'static str) {
+    let e = r.expect_err("refused");
+    (e.what(), e.reason())
+}
 
 #[test]
 fn domains() {
@@ -19,19 +28,39 @@ fn domains() {
         assert_eq!(d.to_string(), ok);
         assert_eq!(d.needs_smtputf8(), !ok.is_ascii());
     }
-    for bad in
-        ["", "-a.example", "a-.example", "a..b", ".a", "a.", "a_b.example", "a b", "[1.2.3.4]"]
-    {
-        assert!(Domain::new(bad).is_err(), "{bad:?}");
+    const EMPTY: &str = "empty domain label";
+    const HYPHEN: &str = "domain label starts or ends with a hyphen";
+    const OCTET: &str = "domain label holds an octet that is not a letter, digit or hyphen";
+    for (bad, reason) in [
+        ("", EMPTY),
+        ("-a.example", HYPHEN),
+        ("a-.example", HYPHEN),
+        ("a..b", EMPTY),
+        (".a", EMPTY),
+        ("a.", EMPTY),
+        ("a_b.example", OCTET),
+        ("a b", OCTET),
+        ("[1.2.3.4]", OCTET),
+    ] {
+        assert_eq!(refused(Domain::new(bad)), ("domain", reason), "{bad:?}");
     }
     // RFC 1035: 63-octet labels; RFC 5321 §4.5.3.1.2: 255-octet names.
     assert!(Domain::new(&"a".repeat(63)).is_ok());
-    assert!(Domain::new(&"a".repeat(64)).is_err());
+    assert_eq!(
+        refused(Domain::new(&"a".repeat(64))),
+        ("domain", "domain label longer than 63 octets")
+    );
     let a63 = "a".repeat(63);
     let name = format!("{a63}.{a63}.{a63}.{}", "b".repeat(63));
     assert_eq!(name.len(), 255);
     assert!(Domain::new(&name).is_ok());
-    assert!(Domain::new(&format!("{name}b")).is_err());
+    assert_eq!(
+        refused(Domain::new(&format!("{name}b"))),
+        ("domain", "domain label longer than 63 octets")
+    );
+    let over = format!("{a63}.{a63}.{a63}.{}.b", "b".repeat(62));
+    assert_eq!(over.len(), 256);
+    assert_eq!(refused(Domain::new(&over)), ("domain", "domain longer than 255 octets"));
     // Case-insensitive equality (RFC 5321 §2.4), spelling kept.
     let a = Domain::new("Example.COM").unwrap();
     assert_eq!(a, Domain::new("example.com").unwrap());
@@ -44,17 +73,21 @@ fn u_labels() {
     for ok in ["例え.jp", "bücher.example", "ab-ü.example", "xn--bcher-kva.example"] {
         assert_eq!(Domain::new(ok).unwrap().as_str(), ok);
     }
-    for bad in [
-        "example\u{3002}com", // ideographic full stops are label separators to IDNA
-        "example\u{FF0E}com",
-        "example\u{FF61}com",
-        "ab--ü.example", // RFC 5891 §4.2.3.1
-        "ü-.example",
-        "-ü.example",
+    const STOP: &str = "ideographic full stop in a domain";
+    const HYPHENS: &str = "U-label with -- in its third and fourth characters";
+    const HYPHEN: &str = "domain label starts or ends with a hyphen";
+    for (bad, reason) in [
+        ("example\u{3002}com", STOP), // ideographic full stops are label separators to IDNA
+        ("example\u{FF0E}com", STOP),
+        ("example\u{FF61}com", STOP),
+        ("ab--ü.example", HYPHENS), // RFC 5891 §4.2.3.1
+        ("ü-.example", HYPHEN),
+        ("-ü.example", HYPHEN),
     ] {
-        assert!(Domain::new(bad).is_err(), "{bad}");
+        assert_eq!(refused(Domain::new(bad)), ("domain", reason), "{bad}");
         let line = format!("RCPT TO:<user@{bad}>");
-        assert!(esmtp::Command::parse(line.as_bytes()).is_err(), "{line}");
+        let e = esmtp::Command::parse(line.as_bytes()).expect_err(&line);
+        assert_eq!((e.kind(), e.reason()), (DecodeErrorKind::MailboxSyntax, reason), "{line}");
     }
 }
 
@@ -89,9 +122,20 @@ fn address_literals() {
         "[192.0.2.1",
         "[IPv6:1:2:3:4:5:6:7:8:9]",
     ] {
-        assert!(AddressLiteral::new(bad).is_err(), "{bad}");
+        assert_eq!(refused(AddressLiteral::new(bad)).0, "address literal", "{bad}");
     }
-    assert!(AddressLiteral::general("IPv6", "::1").is_err(), "IPv6 is not a general tag");
+    assert_eq!(
+        refused(AddressLiteral::general("IPv6", "::1")),
+        ("address literal", "the IPv6 tag is not a general literal")
+    );
+    assert_eq!(
+        refused(AddressLiteral::general("x-", "a")),
+        ("address literal", "the tag is not an Ldh-str")
+    );
+    assert_eq!(
+        refused(AddressLiteral::general("x", "a]")),
+        ("address literal", "the content is not 1*dcontent")
+    );
 }
 
 #[test]
@@ -109,10 +153,18 @@ fn local_parts() {
         assert_eq!(lp.as_str(), ok);
     }
     for bad in ["", ".a", "a.", "a..b", "a b", "a@b", "\"unterminated", "\"a\u{1}\"", "a\"b"] {
-        assert!(LocalPart::new(bad).is_err(), "{bad:?}");
+        assert_eq!(
+            refused(LocalPart::new(bad)),
+            ("local part", "not a Dot-string or Quoted-string"),
+            "{bad:?}"
+        );
     }
     assert!(LocalPart::new(&"a".repeat(64)).is_ok());
-    assert!(LocalPart::new(&"a".repeat(65)).is_err(), "RFC 5321 §4.5.3.1.1");
+    assert_eq!(
+        refused(LocalPart::new(&"a".repeat(65))),
+        ("local part", "local part longer than 64 octets"),
+        "RFC 5321 §4.5.3.1.1"
+    );
 
     let q = LocalPart::new(r#""john \"jr\" smith""#).unwrap();
     assert!(q.is_quoted());
@@ -121,7 +173,10 @@ fn local_parts() {
     assert_eq!(back, q);
     assert_eq!(LocalPart::from_value("plain.dot").unwrap().as_str(), "plain.dot");
     assert_eq!(LocalPart::from_value("a..b").unwrap().as_str(), r#""a..b""#);
-    assert!(LocalPart::from_value("bad\u{7}").is_err());
+    assert_eq!(
+        refused(LocalPart::from_value("bad\u{7}")),
+        ("local part", "not a Dot-string or Quoted-string")
+    );
     assert!(LocalPart::new("üser").unwrap().needs_smtputf8());
 }
 
@@ -153,19 +208,35 @@ fn mailboxes_and_paths() {
     let m: Mailbox = "user@[IPv6:::1]".parse().unwrap();
     assert!(matches!(m.domain(), Host::Literal(AddressLiteral::Ipv6(_))));
     assert_eq!(m.to_string(), "user@[IPv6:::1]");
-    assert!("user".parse::<Mailbox>().is_err());
-    assert!("user@".parse::<Mailbox>().is_err());
-    assert!("@example.com".parse::<Mailbox>().is_err());
+    assert_eq!(refused("user".parse::<Mailbox>()), ("mailbox", "expected @ after the local part"));
+    assert_eq!(
+        refused("user@".parse::<Mailbox>()),
+        ("mailbox", "domain or address literal expected")
+    );
+    assert_eq!(refused("@example.com".parse::<Mailbox>()).0, "mailbox");
 
     assert_eq!("<>".parse::<ReversePath>().unwrap(), ReversePath::Null);
     assert_eq!("".parse::<ReversePath>().unwrap(), ReversePath::Null);
-    assert!("<>".parse::<ForwardPath>().is_err(), "<> is no forward-path");
+    assert_eq!(
+        refused("<>".parse::<ForwardPath>()),
+        ("forward-path", "mailbox expected"),
+        "<> is no forward-path"
+    );
     assert_eq!("<POSTMASTER>".parse::<ForwardPath>().unwrap(), ForwardPath::Postmaster);
-    assert!("<Postmaster>".parse::<ReversePath>().is_err());
+    assert_eq!(
+        refused("<Postmaster>".parse::<ReversePath>()),
+        ("reverse-path", "expected @ after the local part")
+    );
     let routed: ForwardPath = "<@a.example,@b.example:c@d.example>".parse().unwrap();
     assert_eq!(routed.to_string(), "<c@d.example>", "RFC 5321 §4.1.1.3: source routes dropped");
-    assert!("<@a.example:>".parse::<ForwardPath>().is_err());
-    assert!("<@a.example,c@d.example>".parse::<ForwardPath>().is_err());
+    assert_eq!(
+        refused("<@a.example:>".parse::<ForwardPath>()),
+        ("forward-path", "mailbox expected")
+    );
+    assert_eq!(
+        refused("<@a.example,c@d.example>".parse::<ForwardPath>()),
+        ("forward-path", "expected : after the source route")
+    );
 
     // RFC 5321 §4.5.3.1.3: 256 octets for the whole path.
     let local = "l".repeat(64);
@@ -174,9 +245,15 @@ fn mailboxes_and_paths() {
     assert_eq!(fits.len(), 256);
     assert!(fits.parse::<ForwardPath>().is_ok());
     let over = format!("<{local}@{domain}g>");
-    assert!(over.parse::<ForwardPath>().is_err());
+    assert_eq!(
+        refused(over.parse::<ForwardPath>()),
+        ("forward-path", "path longer than 256 octets")
+    );
     let lp = LocalPart::new(&local).unwrap();
-    assert!(Mailbox::new(lp, Domain::new(&format!("{domain}g")).unwrap()).is_err());
+    assert_eq!(
+        refused(Mailbox::new(lp, Domain::new(&format!("{domain}g")).unwrap())),
+        ("mailbox", "longer than a 256-octet path allows")
+    );
 }
 
 fn encoded(f: impl FnOnce(&mut BytesMut)) -> String {

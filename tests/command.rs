@@ -15,7 +15,7 @@ fn parse(line: &str) -> Command {
 
 fn error(line: &str) -> (DecodeErrorKind, u16) {
     let e = Command::parse(line.as_bytes()).expect_err(line);
-    (e.kind(), e.reply_code())
+    (e.kind(), e.reply().code().as_u16())
 }
 
 /// Parses `line`, checks it encodes back to exactly `line` + CRLF.
@@ -115,7 +115,11 @@ fn extension_rfc_examples() {
     // RFC 4954 §4, §5, §6 (AUTH).
     known_answer("AUTH CRAM-MD5");
     known_answer("AUTH PLAIN");
-    match known_answer("AUTH PLAIN dGVzdAB0ZXN0ADEyMzQ=") {
+    // Display redacts the initial response (see `auth_display_and_debug_redact`); the
+    // encoding keeps it.
+    let auth = parse("AUTH PLAIN dGVzdAB0ZXN0ADEyMzQ=");
+    assert_eq!(auth.to_bytes(), "AUTH PLAIN dGVzdAB0ZXN0ADEyMzQ=\r\n".as_bytes());
+    match auth {
         Command::Auth { mechanism, initial_response: Some(r) } => {
             assert_eq!(mechanism.as_str(), "PLAIN");
             assert_eq!(r.decode().unwrap(), b"test\0test\x001234");
@@ -227,8 +231,8 @@ fn source_routes_are_dropped() {
 fn utf8_addresses_follow_smtputf8() {
     let e = Command::parse("MAIL FROM:<jösé@example.org>".as_bytes()).unwrap_err();
     assert_eq!(
-        (e.kind(), e.reply_code(), e.enhanced_code()),
-        (DecodeErrorKind::NonAsciiAddress, 553, (5, 6, 7))
+        (e.kind(), e.reply().code().as_u16(), e.reply().enhanced_code().map(|c| c.to_string())),
+        (DecodeErrorKind::NonAsciiAddress, 553, Some("5.6.7".to_string()))
     );
     assert!(parse("MAIL FROM:<jösé@example.org> SMTPUTF8").needs_smtputf8());
     let rcpt = parse("RCPT TO:<δοκιμή@παράδειγμα.δοκιμή>");
@@ -244,7 +248,7 @@ fn utf8_addresses_follow_smtputf8() {
     assert_eq!(e.kind(), DecodeErrorKind::NonAsciiAddress);
     // Octets that are not UTF-8 are never an address.
     let e = Command::parse(b"RCPT TO:<\xff@example.org>").unwrap_err();
-    assert_eq!(e.reply_code(), 553);
+    assert_eq!(e.reply().code().as_u16(), 553);
 }
 
 #[test]
@@ -283,7 +287,10 @@ fn errors_say_which_reply_to_send() {
     let mut strict = CommandConfig::default();
     strict.reject_unknown_parameters = true;
     let e = Command::parse_with(b"MAIL FROM:<a@b.example> X-FOO=1", &strict).unwrap_err();
-    assert_eq!((e.kind(), e.reply_code()), (DecodeErrorKind::UnrecognizedParameter, 555));
+    assert_eq!(
+        (e.kind(), e.reply().code().as_u16()),
+        (DecodeErrorKind::UnrecognizedParameter, 555)
+    );
 }
 
 #[test]
@@ -407,4 +414,123 @@ fn values_share_the_input() {
         }
         other => panic!("{other:?}"),
     }
+}
+
+/// RFC 6531 §3.4: a MAIL built through the API with a UTF-8 reverse-path carries
+/// SMTPUTF8, so it encodes to a line the parser takes back. Built as a bare variant
+/// without the parameter (as the API allowed before `Command::mail`), the line is refused.
+#[test]
+fn mail_constructor_announces_smtputf8() {
+    use esmtp::{Domain, LocalPart, MailParameters, Mailbox};
+    let sender =
+        Mailbox::new(LocalPart::new("jösé").unwrap(), Domain::new("example.org").unwrap()).unwrap();
+    let bare = Command::Mail {
+        reverse_path: ReversePath::Mailbox(sender.clone()),
+        params: MailParameters::new(),
+    };
+    let e = Command::parse(&bare.to_bytes()).unwrap_err();
+    assert_eq!(e.kind(), DecodeErrorKind::NonAsciiAddress);
+
+    let mail = Command::mail(sender, MailParameters::new());
+    assert_eq!(mail.to_string(), "MAIL FROM:<jösé@example.org> SMTPUTF8");
+    assert_eq!(Command::parse(&mail.to_bytes()), Ok(mail.clone()));
+    assert!(mail.needs_smtputf8());
+    // A UTF-8 parameter value needs it as well; an ASCII MAIL gets nothing added.
+    let mut params = MailParameters::new();
+    params.push_other(esmtp::Parameter::new("X-NOTE", Some("grüße")).unwrap()).unwrap();
+    let mail = Command::mail(ReversePath::Null, params);
+    assert_eq!(mail.to_string(), "MAIL FROM:<> SMTPUTF8 X-NOTE=grüße");
+    assert_eq!(Command::parse(&mail.to_bytes()), Ok(mail));
+    let ascii = Command::mail(ReversePath::Null, MailParameters::new());
+    assert_eq!(ascii.to_string(), "MAIL FROM:<>");
+}
+
+/// One constructor per command; each encodes to the line of its rule, which parses back.
+#[test]
+fn constructors_build_what_the_parser_reads() {
+    use esmtp::{Argument, Domain, InitialResponse, Mechanism, RcptParameters};
+    let host = || Host::new("client.example").unwrap();
+    let arg = |s: &str| Argument::new(s).unwrap();
+    let cases = [
+        (Command::ehlo(host()), "EHLO client.example"),
+        (Command::helo(host()), "HELO client.example"),
+        (Command::lhlo(host()), "LHLO client.example"),
+        (Command::rcpt(ForwardPath::Postmaster, RcptParameters::new()), "RCPT TO:<Postmaster>"),
+        (Command::data(), "DATA"),
+        (Command::bdat(1000, true), "BDAT 1000 LAST"),
+        (Command::bdat(0, false), "BDAT 0"),
+        (Command::auth(Mechanism::Plain, None), "AUTH PLAIN"),
+        (Command::auth(Mechanism::External, Some(InitialResponse::empty())), "AUTH EXTERNAL ="),
+        (Command::vrfy(arg("Crispin")), "VRFY Crispin"),
+        (Command::expn(arg("Example-People")), "EXPN Example-People"),
+        (Command::help(Some(arg("MAIL"))), "HELP MAIL"),
+        (Command::help(None), "HELP"),
+        (Command::noop(None), "NOOP"),
+        (Command::rset(), "RSET"),
+        (Command::quit(), "QUIT"),
+        (Command::starttls(), "STARTTLS"),
+        (Command::etrn(Etrn::Subdomains(Domain::new("example.org").unwrap())), "ETRN @example.org"),
+        (
+            Command::atrn(vec![
+                Domain::new("a.example").unwrap(),
+                Domain::new("b.example").unwrap(),
+            ]),
+            "ATRN a.example,b.example",
+        ),
+        (Command::unknown("XCLIENT", b"NAME=x").unwrap(), "XCLIENT NAME=x"),
+    ];
+    for (cmd, line) in cases {
+        assert_eq!(cmd.to_string(), line);
+        assert_eq!(Command::parse(&cmd.to_bytes()), Ok(cmd), "{line}");
+    }
+    let e = Command::unknown("MAIL", b"").unwrap_err();
+    assert_eq!(e.what(), "unknown command");
+}
+
+/// `Display` and `Debug` of an AUTH command never show the initial response (it carries
+/// credentials); the encoding does.
+#[test]
+fn auth_display_and_debug_redact() {
+    use esmtp::{InitialResponse, Mechanism};
+    let secret = InitialResponse::from_data(b"\0alice\0correct horse");
+    let wire = secret.as_base64().to_string();
+    let cmd = Command::auth(Mechanism::Plain, Some(secret));
+    assert_eq!(cmd.to_string(), "AUTH PLAIN <redacted>");
+    let debug = format!("{cmd:?} {:#?}", cmd);
+    assert!(!debug.contains(&wire) && !debug.contains("alice"), "{debug}");
+    assert!(debug.contains("redacted"), "{debug}");
+    assert_eq!(cmd.to_bytes(), format!("AUTH PLAIN {wire}\r\n").as_bytes());
+    // A parsed one too.
+    let parsed = parse(&format!("AUTH PLAIN {wire}"));
+    assert_eq!(parsed.to_string(), "AUTH PLAIN <redacted>");
+    assert!(!format!("{parsed:?}").contains(&wire));
+}
+
+/// Parameter setters chain; the ones whose value can be wrong return `ValidationError`.
+#[test]
+fn parameter_setters_chain() {
+    use esmtp::{MailParameters, XText};
+    let mut params = MailParameters::new();
+    params
+        .set_size(Some(1000))
+        .set_body(Some(Body::EightBitMime))
+        .set_envid(Some(XText::new("QQ314159").unwrap()))
+        .unwrap()
+        .set_ret(Some(Ret::Hdrs));
+    let mail = Command::mail(ReversePath::Null, params);
+    assert_eq!(mail.to_string(), "MAIL FROM:<> SIZE=1000 BODY=8BITMIME RET=HDRS ENVID=QQ314159");
+    let e = MailParameters::new().set_envid(Some(XText::encode(&[b'a'; 101]))).unwrap_err();
+    assert_eq!(e.what(), "parameter");
+}
+
+/// `lax_spacing` forgives trailing spaces and tabs, nothing else: a trailing CR stays a bare
+/// line ending (RFC 5321 §2.3.8) and a trailing control character stays a syntax error.
+#[test]
+fn lax_spacing_trims_spaces_and_tabs_only() {
+    let lenient = CommandConfig::lenient();
+    assert_eq!(Command::parse_with(b"NOOP \t ", &lenient), Ok(Command::Noop(None)));
+    let e = Command::parse_with(b"NOOP \r", &lenient).unwrap_err();
+    assert_eq!(e.kind(), DecodeErrorKind::BareLineEnding);
+    let e = Command::parse_with(b"QUIT \x0c", &lenient).unwrap_err();
+    assert_eq!(e.kind(), DecodeErrorKind::Syntax);
 }

@@ -1,7 +1,6 @@
-//! `Command::parse` on arbitrary input, strict and lenient: never panics, gives what the
-//! full parser gives on the line in a shared buffer (`parse` takes a shortcut for the
-//! commands that hold no text), and whatever it accepts encodes to a line that parses back
-//! to the same command.
+//! `Command::parse` on arbitrary input, strict and lenient: never panics, gives what
+//! `parse_bytes_with` gives on the line in a shared buffer, and whatever it accepts encodes
+//! to a line that parses back to the same command.
 #![no_main]
 
 use bytes::Bytes;

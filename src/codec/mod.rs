@@ -12,6 +12,7 @@ mod ehlo;
 mod reply;
 
 pub use reply::{DEFAULT_MAX_REPLY_LINE, DEFAULT_MAX_REPLY_LINES, ReplyConfig, ReplyDecoder};
+pub use command::{CommandConfig, CommandDecoder};
 
 use crate::error::DecodeError;
 use crate::types::Reply;

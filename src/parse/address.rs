@@ -1,394 +1,321 @@
 //! Addresses: the path, mailbox, local-part, domain and address-literal rules of RFC 5321
 //! §4.1.2 and §4.1.3, with the UTF-8 extensions of RFC 6531 §3.3.
 //!
-//! Every parser takes `src`, the shared buffer of the whole line, and `i`, a slice of it,
-//! and builds values that are slices of `src` (no copies). Hot paths are plain byte loops.
+//! The values they build are slices of the line ([`Span::share`]), not copies.
 
 use std::net::{Ipv4Addr, Ipv6Addr};
 
-use bytes::Bytes;
+use nom::Parser;
+use nom::branch::alt;
+use nom::bytes::complete::{tag, tag_no_case, take_while_m_n, take_while1};
+use nom::combinator::{consumed, flat_map, map, map_opt, not, opt, peek, recognize, value, verify};
+use nom::multi::{fold, many0_count};
+use nom::sequence::{delimited, preceded, separated_pair, terminated};
 
-use super::{PError, PResult, is_ldh, is_let_dig, is_qtext_smtp, is_quoted_pair_char};
+use super::{PError, SResult, Span, check, expect, octet};
+use crate::types::grammar::{
+    domain_limits, is_atext, is_dcontent, is_ldh, is_ldh_str, is_qtext_smtp, is_quoted_pair_char,
+};
 use crate::types::{
-    AddressLiteral, Domain, ForwardPath, Host, LocalPart, MAX_DOMAIN_LEN, MAX_LOCAL_PART_LEN,
-    MAX_PATH_LEN, Mailbox, ReversePath, Text,
+    AddressLiteral, Domain, ForwardPath, Host, LocalPart, MAX_LOCAL_PART_LEN, MAX_PATH_LEN,
+    Mailbox, ReversePath,
 };
 
-fn fail<T>(reason: &'static str) -> PResult<'static, T> {
-    PError::fail(reason)
+/// `Reverse-path = Path / "<>"` (RFC 5321 §4.1.2).
+pub(crate) fn reverse_path(i: Span<'_>) -> SResult<'_, ReversePath> {
+    alt((value(ReversePath::Null, tag("<>")), map(path, ReversePath::Mailbox))).parse(i)
 }
 
-fn utf8_ok(s: &[u8]) -> Result<(), nom::Err<PError>> {
-    if s.is_ascii() || std::str::from_utf8(s).is_ok() {
-        Ok(())
-    } else {
-        Err(nom::Err::Failure(PError::new("malformed UTF-8 in address")))
-    }
+/// `Forward-path = Path` (RFC 5321 §4.1.2), and `"<Postmaster>"` without a domain, which
+/// RCPT takes (§4.1.1.3; matched case-insensitively). `<>` is never a forward-path.
+pub(crate) fn forward_path(i: Span<'_>) -> SResult<'_, ForwardPath> {
+    alt((
+        value(ForwardPath::Postmaster, tag_no_case("<Postmaster>")),
+        map(path, ForwardPath::Mailbox),
+    ))
+    .parse(i)
 }
 
-/// `sub-domain = Let-dig [Ldh-str]`, `Ldh-str = *( ALPHA / DIGIT / "-" ) Let-dig`
-/// (RFC 5321 §4.1.2); RFC 6531 §3.3 adds `sub-domain =/ U-label`. A label here is a run of
-/// LDH octets or non-ASCII octets (checked as UTF-8 by [`domain`]) that neither starts nor
-/// ends with a hyphen and has at most 63 octets (RFC 1035 §2.3.4).
-#[inline]
-fn sub_domain(i: &[u8]) -> PResult<'_, &[u8]> {
-    let n = super::class::run(i, super::class::DOMAIN);
-    if n == 0 {
-        return Err(nom::Err::Error(PError::new("domain label expected")));
-    }
-    let label = &i[..n];
-    if label[0] == b'-' || label[n - 1] == b'-' {
-        return fail("domain label starts or ends with a hyphen");
-    }
-    if n > 63 {
-        return fail("domain label longer than 63 octets");
-    }
-    Ok((&i[n..], label))
+/// `Path = "<" [ A-d-l ":" ] Mailbox ">"` (RFC 5321 §4.1.2), at most 256 octets
+/// (§4.5.3.1.3). A source route is parsed and dropped (§4.1.1.3, Appendix C).
+pub(crate) fn path(i: Span<'_>) -> SResult<'_, Mailbox> {
+    let route = terminated(a_d_l, expect("expected : after the source route", tag(":")));
+    let path = delimited(
+        expect("expected < before the address", tag("<")),
+        preceded(opt(route), expect("mailbox expected", mailbox)),
+        expect("expected > after the address", tag(">")),
+    );
+    map(
+        check(consumed(path), |(p, _)| match p.len() <= MAX_PATH_LEN {
+            true => Ok(()),
+            false => Err("path longer than 256 octets"),
+        }),
+        |(_, m)| m,
+    )
+    .parse(i)
 }
 
-/// The checks a domain with U-labels gets beyond UTF-8 (full IDNA2008 validity is not
-/// checked; that needs the Unicode tables):
-/// - no U+3002, U+FF0E or U+FF61: IDNA treats these full stops as label separators (RFC
-///   3490 §3.1), so software that maps them would read another domain than this one;
-/// - no `--` in the third and fourth characters of a U-label (RFC 5891 §4.2.3.1).
-fn u_labels_ok(d: &[u8]) -> Result<(), nom::Err<PError>> {
-    let Ok(s) = std::str::from_utf8(d) else {
-        return Err(nom::Err::Failure(PError::new("malformed UTF-8 in address")));
-    };
-    if s.contains(['\u{3002}', '\u{FF0E}', '\u{FF61}']) {
-        return Err(nom::Err::Failure(PError::new("ideographic full stop in a domain")));
-    }
-    for label in s.split('.').filter(|l| !l.is_ascii()) {
-        let mut chars = label.chars().skip(2);
-        if chars.next() == Some('-') && chars.next() == Some('-') {
-            return Err(nom::Err::Failure(PError::new(
-                "U-label with -- in its third and fourth characters",
-            )));
+/// `A-d-l = At-domain *( "," At-domain )`, `At-domain = "@" Domain` (RFC 5321 §4.1.2).
+fn a_d_l(i: Span<'_>) -> SResult<'_, Span<'_>> {
+    let at_domain = || preceded(tag("@"), expect("malformed source route", domain));
+    recognize((at_domain(), many0_count(preceded(tag(","), at_domain())))).parse(i)
+}
+
+/// `Mailbox = Local-part "@" ( Domain / address-literal )` (RFC 5321 §4.1.2).
+pub(crate) fn mailbox(i: Span<'_>) -> SResult<'_, Mailbox> {
+    map(
+        separated_pair(
+            local_part,
+            expect("expected @ after the local part", tag("@")),
+            expect("domain or address literal expected", host),
+        ),
+        |(l, h)| Mailbox::from_parts_unchecked(l, h),
+    )
+    .parse(i)
+}
+
+/// `Local-part = Dot-string / Quoted-string` (RFC 5321 §4.1.2), at most 64 octets
+/// (§4.5.3.1.1), kept in wire form; UTF-8 where RFC 6531 §3.3 allows it.
+pub(crate) fn local_part(i: Span<'_>) -> SResult<'_, LocalPart> {
+    let lp = check(alt((dot_string, quoted_string)), |lp| {
+        if lp.len() > MAX_LOCAL_PART_LEN {
+            Err("local part longer than 64 octets")
+        } else if !lp.is_ascii() && std::str::from_utf8(lp).is_err() {
+            Err("malformed UTF-8 in address")
+        } else {
+            Ok(())
         }
-    }
-    Ok(())
+    });
+    map(lp, |lp| LocalPart::from_checked(lp.text())).parse(i)
 }
 
-/// `Domain = sub-domain *("." sub-domain)` (RFC 5321 §4.1.2), at most 255 octets
-/// (§4.5.3.1.2). U-labels get the checks of [`u_labels_ok`].
-#[inline(always)]
-pub(crate) fn domain<'a>(src: &Bytes, i: &'a [u8]) -> PResult<'a, Domain> {
-    let (mut rest, _) = sub_domain(i)?;
-    while let [b'.', tail @ ..] = rest {
-        let (r, _) = sub_domain(tail)?;
-        rest = r;
-    }
-    let d = &i[..i.len() - rest.len()];
-    if d.len() > MAX_DOMAIN_LEN {
-        return fail("domain longer than 255 octets");
-    }
-    if !d.is_ascii() {
-        u_labels_ok(d)?;
-    }
-    Ok((rest, Domain::from_checked(Text::from_checked(crate::parse::share(src, d)))))
-}
-
-/// `Snum = 1*3DIGIT` representing a decimal integer value in the range 0 through 255.
-fn snum(i: &[u8]) -> PResult<'_, u8> {
-    let n = i.iter().take(4).take_while(|c| c.is_ascii_digit()).count();
-    if n == 0 || n > 3 {
-        return fail("IPv4 octet is 1 to 3 digits");
-    }
-    let v = i[..n].iter().fold(0u16, |a, &d| a * 10 + u16::from(d - b'0'));
-    let v = u8::try_from(v).map_err(|_| nom::Err::Failure(PError::new("IPv4 octet above 255")))?;
-    Ok((&i[n..], v))
-}
-
-/// `IPv4-address-literal = Snum 3("." Snum)` (RFC 5321 §4.1.3).
-fn ipv4_address_literal(i: &[u8]) -> PResult<'_, Ipv4Addr> {
-    let (mut rest, a) = snum(i)?;
-    let mut o = [a, 0, 0, 0];
-    for slot in &mut o[1..] {
-        match rest {
-            [b'.', tail @ ..] => {
-                let (r, v) = snum(tail)?;
-                *slot = v;
-                rest = r;
-            }
-            _ => return fail("IPv4 literal has four octets"),
-        }
-    }
-    Ok((rest, Ipv4Addr::from(o)))
-}
-
-/// `IPv6-hex = 1*4HEXDIG` groups separated by ":", the last one optionally an IPv4 literal.
-/// Returns the groups (an IPv4 literal counts as two), how many, and whether IPv4 ended it.
-fn ipv6_groups(s: &[u8], allow_v4: bool) -> Result<([u16; 8], usize, bool), PError> {
-    let bad = PError::new("IPv6 literal malformed");
-    let mut g = [0u16; 8];
-    let mut n = 0;
-    if s.is_empty() {
-        return Ok((g, 0, false));
-    }
-    let mut parts = s.split(|&c| c == b':').peekable();
-    while let Some(part) = parts.next() {
-        if parts.peek().is_none() && allow_v4 && part.contains(&b'.') {
-            let (rest, v4) = ipv4_address_literal(part).map_err(super::flatten)?;
-            if !rest.is_empty() || n + 2 > 8 {
-                return Err(bad);
-            }
-            let o = v4.octets();
-            g[n] = u16::from_be_bytes([o[0], o[1]]);
-            g[n + 1] = u16::from_be_bytes([o[2], o[3]]);
-            return Ok((g, n + 2, true));
-        }
-        if part.is_empty() || part.len() > 4 || n >= 8 {
-            return Err(bad);
-        }
-        let mut v = 0u16;
-        for &c in part {
-            let d = (c as char).to_digit(16).ok_or(bad)?;
-            v = v << 4 | d as u16;
-        }
-        g[n] = v;
-        n += 1;
-    }
-    Ok((g, n, false))
+/// `Dot-string = Atom *("." Atom)`, `Atom = 1*atext` (RFC 5321 §4.1.2), with RFC 6531 §3.3
+/// `atext =/ UTF8-non-ascii`.
+pub(crate) fn dot_string(i: Span<'_>) -> SResult<'_, Span<'_>> {
+    let atom = || take_while1(|c| is_atext(c) || c >= 0x80);
+    recognize((atom(), many0_count(preceded(tag("."), atom())))).parse(i)
 }
 
 /// ```text
-/// IPv6-addr    = IPv6-full / IPv6-comp / IPv6v4-full / IPv6v4-comp
-/// IPv6-hex     = 1*4HEXDIG
-/// IPv6-full    = IPv6-hex 7(":" IPv6-hex)
-/// IPv6-comp    = [IPv6-hex *5(":" IPv6-hex)] "::" [IPv6-hex *5(":" IPv6-hex)]
-///                ; at most 6 groups in addition to the "::"
-/// IPv6v4-full  = IPv6-hex 5(":" IPv6-hex) ":" IPv4-address-literal
-/// IPv6v4-comp  = [IPv6-hex *3(":" IPv6-hex)] "::"
-///                [IPv6-hex *3(":" IPv6-hex) ":"] IPv4-address-literal
-///                ; at most 4 groups in addition to the "::" and IPv4-address-literal
+/// Quoted-string   = DQUOTE *QcontentSMTP DQUOTE
+/// QcontentSMTP    = qtextSMTP / quoted-pairSMTP
+/// quoted-pairSMTP = %d92 %d32-126
 /// ```
-/// (RFC 5321 §4.1.3). `s` is the whole text between `IPv6:` and `]`.
-fn ipv6_addr(s: &[u8]) -> Result<Ipv6Addr, PError> {
-    let bad = PError::new("IPv6 literal malformed");
-    let addr = match memchr::memmem::find(s, b"::") {
-        None => {
-            // IPv6-full (8 groups) or IPv6v4-full (6 groups and IPv4, which counts as 2).
-            let (g, n, _) = ipv6_groups(s, true)?;
-            if n != 8 {
-                return Err(bad);
-            }
-            g
-        }
-        Some(at) => {
-            let (left, right) = (&s[..at], &s[at + 2..]);
-            if memchr::memmem::find(right, b"::").is_some() {
-                return Err(bad);
-            }
-            let (lg, ln, _) = ipv6_groups(left, false)?;
-            let (rg, rn, v4) = ipv6_groups(right, true)?;
-            let hex_groups = ln + rn - if v4 { 2 } else { 0 };
-            if hex_groups > if v4 { 4 } else { 6 } {
-                return Err(bad);
-            }
-            let mut g = [0u16; 8];
-            g[..ln].copy_from_slice(&lg[..ln]);
-            g[8 - rn..].copy_from_slice(&rg[..rn]);
-            g
-        }
-    };
-    Ok(Ipv6Addr::from(addr))
+/// (RFC 5321 §4.1.2), with RFC 6531 §3.3 `qtextSMTP =/ UTF8-non-ascii`. The result
+/// includes the quotes.
+pub(crate) fn quoted_string(i: Span<'_>) -> SResult<'_, Span<'_>> {
+    let qtext = take_while1(|c| is_qtext_smtp(c) || c >= 0x80);
+    let quoted_pair = recognize((tag("\\"), expect("bad quoted-pair", octet(is_quoted_pair_char))));
+    let content = many0_count(alt((qtext, quoted_pair)));
+    recognize((tag("\""), content, expect("unterminated quoted string", tag("\"")))).parse(i)
 }
 
-/// `dcontent = %d33-90 / %d94-126` (RFC 5321 §4.1.3): printable US-ASCII but "[", "\", "]".
-fn is_dcontent(c: u8) -> bool {
-    matches!(c, 33..=90 | 94..=126)
+/// `Domain / address-literal`: the argument of EHLO, HELO and LHLO and the part of a
+/// mailbox after "@" (RFC 5321 §4.1.1.1, §4.1.2).
+pub(crate) fn host(i: Span<'_>) -> SResult<'_, Host> {
+    alt((map(domain, Host::Domain), map(address_literal, Host::Literal))).parse(i)
+}
+
+/// `Domain = sub-domain *("." sub-domain)` (RFC 5321 §4.1.2), at most 255 octets
+/// (§4.5.3.1.2); RFC 6531 §3.3 adds `sub-domain =/ U-label`, checked as the values check
+/// it (`domain_limits`).
+pub(crate) fn domain(i: Span<'_>) -> SResult<'_, Domain> {
+    let d = recognize((sub_domain, many0_count(preceded(tag("."), sub_domain))));
+    map(check(d, |d| domain_limits(d)), |d| Domain::from_checked(d.text())).parse(i)
+}
+
+/// `sub-domain = Let-dig [Ldh-str]`, `Ldh-str = *( ALPHA / DIGIT / "-" ) Let-dig`
+/// (RFC 5321 §4.1.2), or a U-label (RFC 6531 §3.3): LDH octets and octets beyond ASCII,
+/// neither first nor last a hyphen, at most 63 (RFC 1035 §2.3.4).
+pub(crate) fn sub_domain(i: Span<'_>) -> SResult<'_, Span<'_>> {
+    let label = take_while1(|c| is_ldh(c) || c >= 0x80);
+    check(label, |l| {
+        if l[0] == b'-' || l[l.len() - 1] == b'-' {
+            Err("domain label starts or ends with a hyphen")
+        } else if l.len() > 63 {
+            Err("domain label longer than 63 octets")
+        } else {
+            Ok(())
+        }
+    })
+    .parse(i)
 }
 
 /// ```text
 /// address-literal  = "[" ( IPv4-address-literal /
 ///                    IPv6-address-literal /
 ///                    General-address-literal ) "]"
-/// IPv6-address-literal  = "IPv6:" IPv6-addr
+/// ```
+/// (RFC 5321 §4.1.3).
+pub(crate) fn address_literal(i: Span<'_>) -> SResult<'_, AddressLiteral> {
+    let literal = alt((
+        map(ipv4_address_literal, AddressLiteral::Ipv4),
+        map(ipv6_address_literal, AddressLiteral::Ipv6),
+        general_address_literal,
+    ));
+    delimited(
+        tag("["),
+        expect("address literal malformed", literal),
+        expect("address literal malformed", tag("]")),
+    )
+    .parse(i)
+}
+
+/// `IPv4-address-literal = Snum 3("." Snum)` (RFC 5321 §4.1.3).
+pub(crate) fn ipv4_address_literal(i: Span<'_>) -> SResult<'_, Ipv4Addr> {
+    let dot_snum = || preceded(tag("."), snum);
+    map((snum, dot_snum(), dot_snum(), dot_snum()), |(a, b, c, d)| Ipv4Addr::new(a, b, c, d))
+        .parse(i)
+}
+
+/// `Snum = 1*3DIGIT` "representing a decimal integer value in the range 0 through 255"
+/// (RFC 5321 §4.1.3).
+fn snum(i: Span<'_>) -> SResult<'_, u8> {
+    let digits = take_while_m_n(1, 3, |c: u8| c.is_ascii_digit());
+    map_opt(digits, |d: Span<'_>| {
+        d.iter().fold(0u16, |a, &c| a * 10 + u16::from(c - b'0')).try_into().ok()
+    })
+    .parse(i)
+}
+
+/// `IPv6-address-literal = "IPv6:" IPv6-addr` (RFC 5321 §4.1.3); the tag is matched
+/// case-insensitively and is never a general literal.
+pub(crate) fn ipv6_address_literal(i: Span<'_>) -> SResult<'_, Ipv6Addr> {
+    preceded(tag_no_case("IPv6:"), expect("IPv6 literal malformed", ipv6_addr)).parse(i)
+}
+
+/// ```text
+/// IPv6-addr    = IPv6-full / IPv6-comp / IPv6v4-full / IPv6v4-comp
+/// ```
+/// (RFC 5321 §4.1.3). Each form must reach the "]" that closes the literal; the forms
+/// ending in an IPv4 literal go first.
+fn ipv6_addr(i: Span<'_>) -> SResult<'_, Ipv6Addr> {
+    let end = || peek(tag("]"));
+    alt((
+        terminated(ipv6v4_full, end()),
+        terminated(ipv6_full, end()),
+        terminated(ipv6v4_comp, end()),
+        terminated(ipv6_comp, end()),
+    ))
+    .parse(i)
+}
+
+/// Up to 8 `IPv6-hex` groups and how many there are.
+#[derive(Clone, Copy, Default)]
+struct Groups([u16; 8], usize);
+
+impl Groups {
+    fn push(mut self, g: u16) -> Self {
+        if self.1 < 8 {
+            self.0[self.1] = g;
+        }
+        self.1 += 1;
+        self
+    }
+
+    fn push_v4(self, a: Ipv4Addr) -> Self {
+        let o = a.octets();
+        self.push(u16::from_be_bytes([o[0], o[1]])).push(u16::from_be_bytes([o[2], o[3]]))
+    }
+
+    /// `left`, zeros, then `right`: the address a "::" stands in.
+    fn compressed(left: Self, right: Self) -> Ipv6Addr {
+        let mut g = [0u16; 8];
+        g[..left.1].copy_from_slice(&left.0[..left.1]);
+        g[8 - right.1..].copy_from_slice(&right.0[..right.1]);
+        Ipv6Addr::from(g)
+    }
+}
+
+/// `IPv6-hex = 1*4HEXDIG` (RFC 5321 §4.1.3). Digits followed by "." are the start of an
+/// IPv4 literal, not a group.
+fn ipv6_hex(i: Span<'_>) -> SResult<'_, u16> {
+    let hex = take_while_m_n(1, 4, |c: u8| c.is_ascii_hexdigit());
+    let group = terminated(hex, not(tag(".")));
+    map(group, |h: Span<'_>| {
+        h.iter().fold(0u16, |a, &c| a << 4 | (c as char).to_digit(16).unwrap_or(0) as u16)
+    })
+    .parse(i)
+}
+
+/// `IPv6-hex *max(":" IPv6-hex)`.
+fn hex_groups<'a>(max: usize) -> impl Parser<Span<'a>, Output = Groups, Error = PError> {
+    flat_map(ipv6_hex, move |first| {
+        let more = preceded(tag(":"), ipv6_hex);
+        fold(0..=max, more, move || Groups::default().push(first), Groups::push)
+    })
+}
+
+/// `IPv6-full = IPv6-hex 7(":" IPv6-hex)` (RFC 5321 §4.1.3).
+fn ipv6_full(i: Span<'_>) -> SResult<'_, Ipv6Addr> {
+    map(verify(hex_groups(7), |g| g.1 == 8), |g| Ipv6Addr::from(g.0)).parse(i)
+}
+
+/// `IPv6-comp = [IPv6-hex *5(":" IPv6-hex)] "::" [IPv6-hex *5(":" IPv6-hex)]`
+/// "; The "::" represents at least 2 16-bit groups of zeros. No more than 6 groups in
+/// addition to the "::" may be present." (RFC 5321 §4.1.3)
+fn ipv6_comp(i: Span<'_>) -> SResult<'_, Ipv6Addr> {
+    let parts = separated_pair(opt(hex_groups(5)), tag("::"), opt(hex_groups(5)));
+    let parts = verify(parts, |(l, r)| l.unwrap_or_default().1 + r.unwrap_or_default().1 <= 6);
+    map(parts, |(l, r)| Groups::compressed(l.unwrap_or_default(), r.unwrap_or_default())).parse(i)
+}
+
+/// `IPv6v4-full = IPv6-hex 5(":" IPv6-hex) ":" IPv4-address-literal` (RFC 5321 §4.1.3).
+fn ipv6v4_full(i: Span<'_>) -> SResult<'_, Ipv6Addr> {
+    let parts = separated_pair(verify(hex_groups(5), |g| g.1 == 6), tag(":"), ipv4_address_literal);
+    map(parts, |(g, v4)| Ipv6Addr::from(g.push_v4(v4).0)).parse(i)
+}
+
+/// ```text
+/// IPv6v4-comp = [IPv6-hex *3(":" IPv6-hex)] "::"
+///               [IPv6-hex *3(":" IPv6-hex) ":"] IPv4-address-literal
+/// ```
+/// "; The "::" represents at least 2 16-bit groups of zeros. No more than 4 groups in
+/// addition to the "::" and IPv4-address-literal may be present." (RFC 5321 §4.1.3)
+fn ipv6v4_comp(i: Span<'_>) -> SResult<'_, Ipv6Addr> {
+    let right = (opt(terminated(hex_groups(3), tag(":"))), ipv4_address_literal);
+    let parts = separated_pair(opt(hex_groups(3)), tag("::"), right);
+    let parts = verify(parts, |(l, (r, _))| l.unwrap_or_default().1 + r.unwrap_or_default().1 <= 4);
+    map(parts, |(l, (r, v4))| {
+        Groups::compressed(l.unwrap_or_default(), r.unwrap_or_default().push_v4(v4))
+    })
+    .parse(i)
+}
+
+/// ```text
 /// General-address-literal  = Standardized-tag ":" 1*dcontent
 /// Standardized-tag  = Ldh-str
+/// dcontent  = %d33-90 / %d94-126
 /// ```
-/// (RFC 5321 §4.1.3). The `IPv6` tag is matched case-insensitively and is never a general
-/// literal.
-pub(crate) fn address_literal<'a>(src: &Bytes, i: &'a [u8]) -> PResult<'a, AddressLiteral> {
-    let [b'[', body @ ..] = i else {
-        return Err(nom::Err::Error(PError::new("address literal expected")));
-    };
-    let Some(close) = memchr::memchr(b']', body) else {
-        return fail("unterminated address literal");
-    };
-    let (inner, rest) = (&body[..close], &body[close + 1..]);
-    if inner.first().is_some_and(u8::is_ascii_digit) && !inner.contains(&b':') {
-        let (r, v4) = ipv4_address_literal(inner)?;
-        if !r.is_empty() {
-            return fail("IPv4 literal malformed");
-        }
-        return Ok((rest, AddressLiteral::Ipv4(v4)));
-    }
-    let Some(colon) = memchr::memchr(b':', inner) else {
-        return fail("address literal malformed");
-    };
-    let (tag, content) = (&inner[..colon], &inner[colon + 1..]);
-    if tag.eq_ignore_ascii_case(b"IPv6") {
-        let addr = ipv6_addr(content).map_err(nom::Err::Failure)?;
-        return Ok((rest, AddressLiteral::Ipv6(addr)));
-    }
-    let tag_ok =
-        !tag.is_empty() && tag.iter().all(|&c| is_ldh(c)) && is_let_dig(tag[tag.len() - 1]);
-    if !tag_ok || content.is_empty() || !content.iter().all(|&c| is_dcontent(c)) {
-        return fail("address literal malformed");
-    }
-    Ok((
-        rest,
-        AddressLiteral::general_checked(
-            Text::from_checked(crate::parse::share(src, tag)),
-            Text::from_checked(crate::parse::share(src, content)),
-        ),
-    ))
-}
-
-/// `Domain / address-literal`: the argument of EHLO, HELO and LHLO and the part of a
-/// mailbox after "@" (RFC 5321 §4.1.1.1, §4.1.2).
-#[inline(always)]
-pub(crate) fn host<'a>(src: &Bytes, i: &'a [u8]) -> PResult<'a, Host> {
-    if i.first() == Some(&b'[') {
-        let (rest, lit) = address_literal(src, i)?;
-        Ok((rest, Host::Literal(lit)))
-    } else {
-        let (rest, d) = domain(src, i)?;
-        Ok((rest, Host::Domain(d)))
-    }
-}
-
-/// `Dot-string = Atom *("." Atom)`, `Atom = 1*atext` (RFC 5321 §4.1.2), with RFC 6531 §3.3
-/// `atext =/ UTF8-non-ascii`.
-#[inline]
-fn dot_string(i: &[u8]) -> PResult<'_, &[u8]> {
-    let atom_len = |s: &[u8]| super::class::run(s, super::class::ATEXT);
-    let mut n = atom_len(i);
-    if n == 0 {
-        return Err(nom::Err::Error(PError::new("local part expected")));
-    }
-    while i.get(n) == Some(&b'.') {
-        let m = atom_len(&i[n + 1..]);
-        if m == 0 {
-            return fail("empty atom in local part");
-        }
-        n += 1 + m;
-    }
-    Ok((&i[n..], &i[..n]))
-}
-
-/// `Quoted-string = DQUOTE *QcontentSMTP DQUOTE`,
-/// `QcontentSMTP = qtextSMTP / quoted-pairSMTP`, `quoted-pairSMTP = %d92 %d32-126`
-/// (RFC 5321 §4.1.2), with RFC 6531 §3.3 `qtextSMTP =/ UTF8-non-ascii`. The result
-/// includes the quotes.
-fn quoted_string(i: &[u8]) -> PResult<'_, &[u8]> {
-    let mut k = 1;
-    loop {
-        match i.get(k) {
-            Some(b'"') => return Ok((&i[k + 1..], &i[..k + 1])),
-            Some(b'\\') => match i.get(k + 1) {
-                Some(&c) if is_quoted_pair_char(c) => k += 2,
-                _ => return fail("bad quoted-pair in local part"),
-            },
-            Some(&c) if is_qtext_smtp(c) || c >= 0x80 => k += 1,
-            Some(_) => return fail("bad character in quoted local part"),
-            None => return fail("unterminated quoted string"),
-        }
-    }
-}
-
-/// `Local-part = Dot-string / Quoted-string` (RFC 5321 §4.1.2), at most 64 octets
-/// (§4.5.3.1.1), kept in wire form.
-#[inline(always)]
-pub(crate) fn local_part<'a>(src: &Bytes, i: &'a [u8]) -> PResult<'a, LocalPart> {
-    let (rest, lp) = if i.first() == Some(&b'"') { quoted_string(i)? } else { dot_string(i)? };
-    if lp.len() > MAX_LOCAL_PART_LEN {
-        return fail("local part longer than 64 octets");
-    }
-    utf8_ok(lp)?;
-    Ok((rest, LocalPart::from_checked(Text::from_checked(crate::parse::share(src, lp)))))
-}
-
-/// `Mailbox = Local-part "@" ( Domain / address-literal )` (RFC 5321 §4.1.2).
-#[inline(always)]
-pub(crate) fn mailbox<'a>(src: &Bytes, i: &'a [u8]) -> PResult<'a, Mailbox> {
-    let (rest, lp) = local_part(src, i)?;
-    let [b'@', rest @ ..] = rest else {
-        return fail("expected @ after the local part");
-    };
-    let (rest, host) = host(src, rest).map_err(|e| nom::Err::Failure(super::flatten(e)))?;
-    Ok((rest, Mailbox::from_parts_unchecked(lp, host)))
-}
-
-/// `A-d-l = At-domain *( "," At-domain )`, `At-domain = "@" Domain` (RFC 5321 §4.1.2):
-/// a source route, parsed and dropped (§4.1.1.3, Appendix C).
-fn a_d_l<'a>(src: &Bytes, i: &'a [u8]) -> PResult<'a, ()> {
-    let mut rest = i;
-    loop {
-        let [b'@', tail @ ..] = rest else {
-            return fail("malformed source route");
-        };
-        let (r, _) = domain(src, tail).map_err(|e| nom::Err::Failure(super::flatten(e)))?;
-        match r {
-            [b',', tail @ ..] => rest = tail,
-            _ => return Ok((r, ())),
-        }
-    }
-}
-
-/// `Path = "<" [ A-d-l ":" ] Mailbox ">"` (RFC 5321 §4.1.2), at most 256 octets
-/// (§4.5.3.1.3). The source route, if any, is dropped.
-#[inline(always)]
-fn path<'a>(src: &Bytes, i: &'a [u8]) -> PResult<'a, Mailbox> {
-    let [b'<', body @ ..] = i else {
-        return fail("expected < before the address");
-    };
-    let mut body = body;
-    if body.first() == Some(&b'@') {
-        let (rest, ()) = a_d_l(src, body)?;
-        let [b':', rest @ ..] = rest else {
-            return fail("expected : after the source route");
-        };
-        body = rest;
-    }
-    let (rest, m) = mailbox(src, body)?;
-    let [b'>', rest @ ..] = rest else {
-        return fail("expected > after the address");
-    };
-    if i.len() - rest.len() > MAX_PATH_LEN {
-        return fail("path longer than 256 octets");
-    }
-    Ok((rest, m))
-}
-
-/// `Reverse-path = Path / "<>"` (RFC 5321 §4.1.2).
-#[inline]
-pub(crate) fn reverse_path<'a>(src: &Bytes, i: &'a [u8]) -> PResult<'a, ReversePath> {
-    if let [b'<', b'>', rest @ ..] = i {
-        return Ok((rest, ReversePath::Null));
-    }
-    let (rest, m) = path(src, i)?;
-    Ok((rest, ReversePath::Mailbox(m)))
-}
-
-/// `Forward-path = Path`, and `"<Postmaster>"` (case-insensitive, RFC 5321 §4.1.1.3).
-/// `<>` is never a forward-path.
-#[inline]
-pub(crate) fn forward_path<'a>(src: &Bytes, i: &'a [u8]) -> PResult<'a, ForwardPath> {
-    if i.len() >= 12 && i[..12].eq_ignore_ascii_case(b"<Postmaster>") {
-        return Ok((&i[12..], ForwardPath::Postmaster));
-    }
-    let (rest, m) = path(src, i)?;
-    Ok((rest, ForwardPath::Mailbox(m)))
+/// (RFC 5321 §4.1.3).
+pub(crate) fn general_address_literal(i: Span<'_>) -> SResult<'_, AddressLiteral> {
+    let standardized_tag = verify(take_while1(is_ldh), |t: &Span<'_>| is_ldh_str(t));
+    let literal = separated_pair(standardized_tag, tag(":"), take_while1(is_dcontent));
+    map(literal, |(t, c): (Span<'_>, Span<'_>)| AddressLiteral::general_checked(t.text(), c.text()))
+        .parse(i)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use bytes::Bytes;
+    use proptest::prelude::*;
 
     fn v6(s: &str) -> Result<Ipv6Addr, &'static str> {
-        ipv6_addr(s.as_bytes()).map_err(|e| e.reason)
+        let line = Bytes::from(format!("{s}]"));
+        match ipv6_addr(Span::new(&line)) {
+            Ok((rest, a)) if &*rest == b"]" => Ok(a),
+            Ok(_) => Err("left over"),
+            Err(e) => Err(super::super::flatten(e).reason),
+        }
+    }
+
+    fn whole<T>(s: &[u8], p: impl for<'a> Fn(Span<'a>) -> SResult<'a, T>) -> Option<T> {
+        let line = Bytes::copy_from_slice(s);
+        match p(Span::new(&line)) {
+            Ok((rest, v)) if rest.is_empty() => Some(v),
+            _ => None,
+        }
     }
 
     /// RFC 5321 §4.1.3: the four IPv6 forms, and what the ABNF rejects.
@@ -404,6 +331,7 @@ mod tests {
             ("::ffff:192.0.2.1", "::ffff:192.0.2.1"), // IPv6v4-comp
             ("1:2:3:4::192.0.2.1", "1:2:3:4::c000:201"), // 4 groups + :: + v4
             ("::192.0.2.1", "::c000:201"),
+            ("::1:2.3.4.5", "::1:203:405"), // a group, then IPv4
         ];
         for (s, want) in ok {
             assert_eq!(v6(s).map(|a| a.to_string()), Ok(want.to_string()), "{s}");
@@ -429,42 +357,52 @@ mod tests {
 
     #[test]
     fn snum_range() {
-        assert_eq!(
-            ipv4_address_literal(b"255.0.010.1").map(|(_, a)| a),
-            Ok(Ipv4Addr::new(255, 0, 10, 1))
-        );
-        assert!(ipv4_address_literal(b"256.0.0.1").is_err());
-        assert!(ipv4_address_literal(b"1.2.3").is_err());
-        assert!(ipv4_address_literal(b"1.2.3.1234").is_err());
+        assert_eq!(whole(b"255.0.010.1", ipv4_address_literal), Some(Ipv4Addr::new(255, 0, 10, 1)));
+        assert!(whole(b"256.0.0.1", ipv4_address_literal).is_none());
+        assert!(whole(b"1.2.3", ipv4_address_literal).is_none());
+        assert!(whole(b"1.2.3.1234", ipv4_address_literal).is_none());
     }
 
     #[test]
     fn dot_string_and_quoted_string() {
-        assert_eq!(dot_string(b"a.b-c+d@x"), Ok((&b"@x"[..], &b"a.b-c+d"[..])));
-        assert!(dot_string(b".a").is_err());
-        assert!(dot_string(b"a..b").is_err());
-        assert!(dot_string(b"a.@").is_err());
-        assert_eq!(quoted_string(br#""a b\"c"@x"#), Ok((&b"@x"[..], &br#""a b\"c""#[..])));
-        assert_eq!(quoted_string(br#""""#), Ok((&b""[..], &br#""""#[..])), "empty quoted string");
-        assert!(quoted_string(br#""abc"#).is_err());
-        assert!(quoted_string(b"\"a\x01b\"").is_err());
-        assert!(quoted_string(b"\"a\\\x01\"").is_err());
+        let rest = |s: &[u8], p: fn(Span<'_>) -> SResult<'_, Span<'_>>| {
+            let line = Bytes::copy_from_slice(s);
+            p(Span::new(&line)).map(|(r, v)| (r.to_vec(), v.to_vec())).map_err(|_| ())
+        };
+        assert_eq!(rest(b"a.b-c+d@x", dot_string), Ok((b"@x".to_vec(), b"a.b-c+d".to_vec())));
+        assert!(rest(b".a", dot_string).is_err());
+        assert_eq!(rest(b"a..b", dot_string), Ok((b"..b".to_vec(), b"a".to_vec())));
+        assert_eq!(
+            rest(br#""a b\"c"@x"#, quoted_string),
+            Ok((b"@x".to_vec(), br#""a b\"c""#.to_vec()))
+        );
+        assert_eq!(rest(br#""""#, quoted_string), Ok((vec![], br#""""#.to_vec())), "empty");
+        assert!(rest(br#""abc"#, quoted_string).is_err());
+        assert!(rest(b"\"a\x01b\"", quoted_string).is_err());
+        assert!(rest(b"\"a\\\x01\"", quoted_string).is_err());
     }
 
     #[test]
     fn domain_labels() {
-        let src = Bytes::from_static(b"a-b.example.COM>");
-        let (rest, d) = domain(&src, &src).unwrap();
-        assert_eq!((rest, d.as_str()), (&b">"[..], "a-b.example.COM"));
+        assert_eq!(whole(b"a-b.example.COM", domain).unwrap().as_str(), "a-b.example.COM");
         for bad in [&b"-a.example"[..], b"a-.example", b"a..example", b".example", b"example."] {
-            let src = Bytes::copy_from_slice(bad);
-            let r = domain(&src, &src);
-            assert!(r.is_err() || !r.unwrap().0.is_empty(), "{:?}", String::from_utf8_lossy(bad));
+            assert!(whole(bad, domain).is_none(), "{:?}", String::from_utf8_lossy(bad));
         }
-        let long = Bytes::from(format!("{}.example", "a".repeat(64)));
-        assert!(domain(&long, &long).is_err());
-        let long = Bytes::from(format!("{}a", "a.".repeat(128)));
+        assert!(whole(format!("{}.example", "a".repeat(64)).as_bytes(), domain).is_none());
+        let long = format!("{}a", "a.".repeat(128));
         assert_eq!(long.len(), 257);
-        assert!(domain(&long, &long).is_err());
+        assert!(whole(long.as_bytes(), domain).is_none());
+    }
+
+    proptest! {
+        /// The rules and the checks the values make on their own (`Domain::new`,
+        /// `LocalPart::new`) agree.
+        #[test]
+        fn agree_with_the_value_checks(s in proptest::collection::vec(prop_oneof![
+            Just(b'.'), Just(b'-'), Just(b'"'), Just(b'\\'), Just(b' '), b'a'..=b'c', Just(0xc3), Just(0xa9), Just(0xff)
+        ], 0..10)) {
+            prop_assert_eq!(whole(&s, domain).is_some(), crate::types::grammar::check_domain(&s).is_ok());
+            prop_assert_eq!(whole(&s, local_part).is_some(), crate::types::grammar::check_local_part(&s).is_ok());
+        }
     }
 }

@@ -1,20 +1,32 @@
 //! The grammar: nom parsers named after the ABNF rules of RFC 5321 and the extension RFCs.
 //!
-//! Everything here is `pub(crate)`. Parsers work on complete input (`&[u8]` holding one
-//! line without its CRLF, or one reply) and return slices of it; the types in
-//! [`crate::types`] turn those slices into owned values with [`share`] (`Bytes::slice`), so parsed
-//! values share the input buffer instead of copying it.
+//! Everything here is `pub(crate)`. The command parsers work on a [`Span`]: a part of one
+//! complete line (without its CRLF) held in a shared buffer, so the values they build hold
+//! `Bytes` slices of that line ([`Span::share`]) instead of copies. The character classes
+//! the rules are built from are those the values check themselves against
+//! (`crate::types::grammar`), so a value built by hand and one parsed agree.
 //!
-//! The character classes below are the core rules of RFC 5234 Appendix B.1 and the
-//! terminals of RFC 5321 §4.1.2, as `const fn` predicates so nom's `take_while` can use them.
+//! Each parser is one ABNF rule, named after it, with the rule and its RFC section in its
+//! doc comment. A parser returns nom's `Error` when its rule does not start here (an
+//! alternative may still match) and `Failure` once the input is committed to the rule and
+//! breaks it; either carries a [`PError`] with a short reason for the reply text.
 
 pub(crate) mod address;
 pub(crate) mod command;
 pub(crate) mod ehlo;
+pub(crate) mod datetime;
 pub(crate) mod params;
 pub(crate) mod reply;
+pub(crate) mod xtext;
+
+use std::iter::{Copied, Enumerate};
+use std::slice::Iter;
+
+use bytes::Bytes;
+use nom::{CompareResult, Needed, Parser};
 
 use crate::error::{DecodeError, DecodeErrorKind};
+use crate::types::Text;
 
 /// The error type of every parser here: a static reason, and optionally the error kind
 /// (and so the reply code) when the parser knows better than its caller.
@@ -63,8 +75,20 @@ impl<I> nom::error::ParseError<I> for PError {
     }
 }
 
-/// The result type of every parser here.
+/// The result type of the parsers over a [`Span`] (commands).
+pub(crate) type SResult<'a, T> = nom::IResult<Span<'a>, T, PError>;
+
+/// The result of a parser over a plain byte slice (the reply and EHLO grammar).
 pub(crate) type PResult<'a, T> = nom::IResult<&'a [u8], T, PError>;
+
+/// The part of `src` that `part` (a subslice of it) covers, as a shared slice: parsed
+/// values keep a reference to the input instead of a copy.
+pub(crate) fn share(src: &Bytes, part: &[u8]) -> Bytes {
+    if part.is_empty() {
+        return Bytes::new();
+    }
+    src.slice_ref(part)
+}
 
 /// Flattens a nom error into a [`PError`] (`Incomplete` cannot happen on complete input).
 pub(crate) fn flatten(err: nom::Err<PError>) -> PError {
@@ -74,145 +98,206 @@ pub(crate) fn flatten(err: nom::Err<PError>) -> PError {
     }
 }
 
-/// Octet classes as bit flags, looked up in one table load on the hot paths.
-pub(crate) mod class {
-    /// `Let-dig / "-"`, or a non-ASCII octet (part of a U-label, RFC 6531 §3.3).
-    pub(crate) const DOMAIN: u8 = 1;
-    /// `atext`, or a non-ASCII octet (RFC 6531 §3.3 `atext =/ UTF8-non-ascii`).
-    pub(crate) const ATEXT: u8 = 2;
+/// Part of a line held in a shared buffer: the input of the command grammar.
+///
+/// It behaves as `&[u8]` for nom; [`share`](Self::share) turns what a rule matched into a
+/// `Bytes` slice of the line, so parsed values share the line instead of copying it.
+#[derive(Clone, Copy)]
+pub(crate) struct Span<'a> {
+    line: &'a Bytes,
+    part: &'a [u8],
+}
 
-    /// `ALPHA / DIGIT / "+" / "/"`: a base64 character other than the `=` padding
-    /// (RFC 4648 §4).
-    pub(crate) const BASE64: u8 = 4;
-
-    /// `ALPHA / DIGIT / "-"`: an `esmtp-keyword` character after the first (RFC 5321 §4.1.2).
-    pub(crate) const ESMTP_KEYWORD: u8 = 8;
-    /// `%d33-60 / %d62-126`, or a non-ASCII octet: an `esmtp-value` character (RFC 5321
-    /// §4.1.2, RFC 6531 §3.3 `UTF8-non-ascii`).
-    pub(crate) const ESMTP_VALUE: u8 = 16;
-
-    /// `xchar` (RFC 3461 §4): an octet xtext carries as itself.
-    pub(crate) const XCHAR: u8 = 32;
-
-    const fn build() -> [u8; 256] {
-        let mut t = [0u8; 256];
-        let mut c = 0;
-        while c < 256 {
-            let b = c as u8;
-            if super::is_ldh(b) || b >= 0x80 {
-                t[c] |= DOMAIN;
-            }
-            if super::is_atext(b) || b >= 0x80 {
-                t[c] |= ATEXT;
-            }
-            if super::is_esmtp_keyword_char(b) {
-                t[c] |= ESMTP_KEYWORD;
-            }
-            if super::is_esmtp_value_char(b) || b >= 0x80 {
-                t[c] |= ESMTP_VALUE;
-            }
-            if super::is_xchar(b) {
-                t[c] |= XCHAR;
-            }
-            if b.is_ascii_alphanumeric() || b == b'+' || b == b'/' {
-                t[c] |= BASE64;
-            }
-            c += 1;
-        }
-        t
-    }
-
-    /// The table.
-    pub(crate) static TABLE: [u8; 256] = build();
-
-    /// Length of the run at the start of `s` whose octets all have `flag`.
+impl<'a> Span<'a> {
+    /// All of `line`.
     #[inline]
-    pub(crate) fn run(s: &[u8], flag: u8) -> usize {
-        s.iter().position(|&c| TABLE[usize::from(c)] & flag == 0).unwrap_or(s.len())
+    pub(crate) fn new(line: &'a Bytes) -> Self {
+        Self { line, part: line }
+    }
+
+    /// The octets as a slice of the shared line (no copy).
+    #[inline]
+    pub(crate) fn share(&self) -> Bytes {
+        if self.part.is_empty() {
+            return Bytes::new();
+        }
+        // `part` is always a subslice of `line` (every Span comes from `new` and nom's
+        // slicing below), so the offset is in range.
+        let start = self.part.as_ptr() as usize - self.line.as_ptr() as usize;
+        self.line.slice(start..start + self.part.len())
+    }
+
+    /// The octets as text sharing the line. Every rule that ends in a `Text` admits only
+    /// ASCII or checked UTF-8.
+    #[inline]
+    pub(crate) fn text(&self) -> Text {
+        Text::from_checked(self.share())
+    }
+
+    #[inline]
+    fn with(&self, part: &'a [u8]) -> Self {
+        Self { line: self.line, part }
     }
 }
 
-/// Position of the first `needle` in a short input; cheaper than `memchr` on the few octets
-/// of a verb or a parameter, where memchr's set-up dominates.
-#[inline]
-pub(crate) fn find_short(s: &[u8], needle: u8) -> Option<usize> {
-    s.iter().position(|&c| c == needle)
-}
-
-/// `part` (a subslice of `src`) as an owned slice of `src`: `Bytes::slice_ref` without its
-/// checks, which every caller here meets by construction (the offset is computed from the
-/// pointers, and a debug assertion guards the containment).
-#[inline]
-pub(crate) fn share(src: &bytes::Bytes, part: &[u8]) -> bytes::Bytes {
-    if part.is_empty() {
-        return bytes::Bytes::new();
+impl std::ops::Deref for Span<'_> {
+    type Target = [u8];
+    #[inline]
+    fn deref(&self) -> &[u8] {
+        self.part
     }
-    let start = (part.as_ptr() as usize).wrapping_sub(src.as_ptr() as usize);
-    debug_assert!(start <= src.len() && part.len() <= src.len() - start);
-    src.slice(start..start + part.len())
 }
 
-/// `Let-dig = ALPHA / DIGIT` (RFC 5321 §4.1.2).
-#[inline]
-pub(crate) const fn is_let_dig(c: u8) -> bool {
-    c.is_ascii_alphanumeric()
+impl std::fmt::Debug for Span<'_> {
+    #[inline]
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Span({:?})", String::from_utf8_lossy(self.part))
+    }
 }
 
-/// `Ldh-str` characters: `ALPHA / DIGIT / "-"` (RFC 5321 §4.1.2).
-#[inline]
-pub(crate) const fn is_ldh(c: u8) -> bool {
-    c.is_ascii_alphanumeric() || c == b'-'
+impl PartialEq for Span<'_> {
+    #[inline]
+    fn eq(&self, other: &Self) -> bool {
+        self.part == other.part
+    }
 }
 
-/// `atext` (RFC 5322 §3.2.3), used by `Atom` in RFC 5321 §4.1.2:
-/// `ALPHA / DIGIT / "!" / "#" / "$" / "%" / "&" / "'" / "*" / "+" / "-" / "/" / "=" / "?" /
-/// "^" / "_" / "`" / "{" / "|" / "}" / "~"`.
-#[inline]
-pub(crate) const fn is_atext(c: u8) -> bool {
-    matches!(c,
-        b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9'
-        | b'!' | b'#' | b'$' | b'%' | b'&' | b'\'' | b'*' | b'+' | b'-' | b'/' | b'='
-        | b'?' | b'^' | b'_' | b'`' | b'{' | b'|' | b'}' | b'~')
+impl<'a> nom::Input for Span<'a> {
+    type Item = u8;
+    type Iter = Copied<Iter<'a, u8>>;
+    type IterIndices = Enumerate<Self::Iter>;
+
+    #[inline]
+    fn input_len(&self) -> usize {
+        self.part.len()
+    }
+
+    #[inline]
+    fn take(&self, index: usize) -> Self {
+        self.with(&self.part[..index])
+    }
+
+    #[inline]
+    fn take_from(&self, index: usize) -> Self {
+        self.with(&self.part[index..])
+    }
+
+    #[inline]
+    fn take_split(&self, index: usize) -> (Self, Self) {
+        let (prefix, suffix) = self.part.split_at(index);
+        (self.with(suffix), self.with(prefix))
+    }
+
+    #[inline]
+    fn position<P>(&self, predicate: P) -> Option<usize>
+    where
+        P: Fn(u8) -> bool,
+    {
+        self.part.iter().position(|&c| predicate(c))
+    }
+
+    #[inline]
+    fn iter_elements(&self) -> Self::Iter {
+        self.part.iter().copied()
+    }
+
+    #[inline]
+    fn iter_indices(&self) -> Self::IterIndices {
+        self.iter_elements().enumerate()
+    }
+
+    #[inline]
+    fn slice_index(&self, count: usize) -> Result<usize, Needed> {
+        if self.part.len() >= count { Ok(count) } else { Err(Needed::new(count - self.part.len())) }
+    }
 }
 
-/// `qtextSMTP = %d32-33 / %d35-91 / %d93-126` (RFC 5321 §4.1.2).
-#[inline]
-pub(crate) const fn is_qtext_smtp(c: u8) -> bool {
-    matches!(c, 32..=33 | 35..=91 | 93..=126)
+impl nom::Offset for Span<'_> {
+    #[inline]
+    fn offset(&self, second: &Self) -> usize {
+        second.part.as_ptr() as usize - self.part.as_ptr() as usize
+    }
 }
 
-/// `quoted-pairSMTP = %d92 %d32-126` (RFC 5321 §4.1.2): the octet after the backslash.
-#[inline]
-pub(crate) const fn is_quoted_pair_char(c: u8) -> bool {
-    matches!(c, 32..=126)
+impl<'b> nom::Compare<&'b str> for Span<'_> {
+    #[inline]
+    fn compare(&self, t: &'b str) -> CompareResult {
+        self.part.compare(t)
+    }
+    #[inline]
+    fn compare_no_case(&self, t: &'b str) -> CompareResult {
+        self.part.compare_no_case(t)
+    }
 }
 
-/// `esmtp-keyword = (ALPHA / DIGIT) *(ALPHA / DIGIT / "-")` (RFC 5321 §4.1.2): the tail.
-#[inline]
-pub(crate) const fn is_esmtp_keyword_char(c: u8) -> bool {
-    is_ldh(c)
+impl<'b> nom::Compare<&'b [u8]> for Span<'_> {
+    #[inline]
+    fn compare(&self, t: &'b [u8]) -> CompareResult {
+        self.part.compare(t)
+    }
+    #[inline]
+    fn compare_no_case(&self, t: &'b [u8]) -> CompareResult {
+        self.part.compare_no_case(t)
+    }
 }
 
-/// `esmtp-value = 1*(%d33-60 / %d62-126)` (RFC 5321 §4.1.2): any CHAR excluding "=", SP
-/// and control characters. RFC 6531 §3.3 extends it with UTF-8 non-ASCII (`UTF8-non-ascii`);
-/// callers that allow that check non-ASCII octets as UTF-8 separately.
-#[inline]
-pub(crate) const fn is_esmtp_value_char(c: u8) -> bool {
-    matches!(c, 33..=60 | 62..=126)
+/// One octet of the class `class`.
+pub(crate) fn octet<'a>(
+    class: fn(u8) -> bool,
+) -> impl Parser<Span<'a>, Output = u8, Error = PError> {
+    move |i: Span<'a>| match i.first() {
+        Some(&c) if class(c) => Ok((i.with(&i.part[1..]), c)),
+        _ => Err(nom::Err::Error(PError::new("syntax error"))),
+    }
 }
 
-/// `xchar = %x21-2A / %x2C-3C / %x3E-7E` (RFC 3461 §4): the octets xtext carries as
-/// themselves; "+" and "=" must be hex-encoded.
-#[inline]
-pub(crate) const fn is_xchar(c: u8) -> bool {
-    matches!(c, 0x21..=0x2A | 0x2C..=0x3C | 0x3E..=0x7E)
+/// `SP` (RFC 5234 Appendix B.1).
+pub(crate) fn sp(i: Span<'_>) -> SResult<'_, Span<'_>> {
+    nom::bytes::complete::tag(" ").parse(i)
+}
+
+/// `p`, committed: where it does not match, the input breaks the rule the caller is in,
+/// for `reason` (keeping the error kind `p` chose, if any). Failures of `p` keep their own
+/// reason.
+pub(crate) fn expect<'a, O>(
+    reason: &'static str,
+    mut p: impl Parser<Span<'a>, Output = O, Error = PError>,
+) -> impl Parser<Span<'a>, Output = O, Error = PError> {
+    move |i| match p.parse(i) {
+        Err(nom::Err::Error(e)) => Err(nom::Err::Failure(PError { reason, kind: e.kind })),
+        r => r,
+    }
+}
+
+/// `p`, whose output must pass `check`; what fails the check is a failure for its reason.
+pub(crate) fn check<'a, O>(
+    mut p: impl Parser<Span<'a>, Output = O, Error = PError>,
+    check: impl Fn(&O) -> Result<(), &'static str>,
+) -> impl Parser<Span<'a>, Output = O, Error = PError> {
+    move |i| {
+        let (rest, o) = p.parse(i)?;
+        match check(&o) {
+            Ok(()) => Ok((rest, o)),
+            Err(reason) => PError::fail(reason),
+        }
+    }
+}
+
+/// `p`, with its errors and failures reported as `kind` unless it chose one itself.
+pub(crate) fn with_kind<'a, O>(
+    kind: DecodeErrorKind,
+    mut p: impl Parser<Span<'a>, Output = O, Error = PError>,
+) -> impl Parser<Span<'a>, Output = O, Error = PError> {
+    move |i| {
+        p.parse(i)
+            .map_err(|e| e.map(|e| PError { reason: e.reason, kind: Some(e.kind.unwrap_or(kind)) }))
+    }
 }
 
 /// Parses a non-empty run of ASCII digits as `u64`.
 ///
 /// Returns `None` for an empty input, a non-digit, or a value that does not fit in 64
 /// bits (21 or more digits, or 20 digits above `u64::MAX`): numbers never wrap.
-#[inline]
 pub(crate) fn parse_u64(digits: &[u8]) -> Option<u64> {
     if digits.is_empty() || digits.len() > 20 {
         return None;
@@ -225,6 +310,20 @@ pub(crate) fn parse_u64(digits: &[u8]) -> Option<u64> {
         n = n.checked_mul(10)?.checked_add(u64::from(d - b'0'))?;
     }
     Some(n)
+}
+
+/// Runs `p` over all of `s` (copied into a buffer of its own), for the constructors that
+/// parse a value's text form.
+pub(crate) fn parse_all<T>(
+    s: &str,
+    p: impl for<'a> Fn(Span<'a>) -> SResult<'a, T>,
+) -> Result<T, &'static str> {
+    let line = Bytes::copy_from_slice(s.as_bytes());
+    match p(Span::new(&line)) {
+        Ok((rest, v)) if rest.is_empty() => Ok(v),
+        Ok(_) => Err("unexpected text after the value"),
+        Err(e) => Err(flatten(e).reason),
+    }
 }
 
 #[cfg(test)]
@@ -243,12 +342,11 @@ mod tests {
     }
 
     #[test]
-    fn classes_follow_the_abnf() {
-        assert!(is_qtext_smtp(b' ') && !is_qtext_smtp(b'"') && !is_qtext_smtp(b'\\'));
-        assert!(
-            is_esmtp_value_char(b'!') && !is_esmtp_value_char(b'=') && !is_esmtp_value_char(b' ')
-        );
-        assert!(is_xchar(b'!') && !is_xchar(b'+') && !is_xchar(b'='));
-        assert!(is_atext(b'~') && !is_atext(b'.') && !is_atext(b'@'));
+    fn spans_share_the_line() {
+        let line = Bytes::from_static(b"EHLO a.example");
+        let (rest, verb) =
+            nom::bytes::complete::tag::<_, _, PError>("EHLO").parse(Span::new(&line)).unwrap();
+        assert_eq!(verb.share(), "EHLO");
+        assert_eq!(rest.share().as_ptr(), line[4..].as_ptr());
     }
 }

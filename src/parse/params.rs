@@ -1,20 +1,22 @@
-//! `Mail-parameters` and `Rcpt-parameters` (RFC 5321 §4.1.2) into
-//! [`MailParameters`] / [`RcptParameters`].
-//!
-//! ```text
-//! Mail-parameters  = esmtp-param *(SP esmtp-param)
-//! Rcpt-parameters  = esmtp-param *(SP esmtp-param)
-//! esmtp-param      = esmtp-keyword ["=" esmtp-value]
-//! ```
+//! `Mail-parameters` and `Rcpt-parameters` (RFC 5321 §4.1.2) into [`MailParameters`] /
+//! [`RcptParameters`], with the values of the parameters this crate types.
 
-use bytes::Bytes;
+use nom::Parser;
+use nom::branch::alt;
+use nom::bytes::complete::{tag, tag_no_case, take_while, take_while_m_n, take_while1};
+use nom::character::complete::{digit1, space0, space1};
+use nom::combinator::{all_consuming, map, map_opt, opt, recognize, value};
+use nom::multi::fold;
+use nom::sequence::{preceded, separated_pair};
 
-use super::{PError, class, is_let_dig, parse_u64};
+use super::datetime::date_time;
+use super::xtext::xtext;
+use super::{PError, SResult, Span, check, expect, octet, parse_u64, sp};
 use crate::error::DecodeErrorKind;
-use crate::types::is_xtext;
+use crate::types::grammar::{is_atext, is_esmtp_value_char, is_ldh, is_let_dig};
 use crate::types::{
-    Body, DeliverBy, Hold, MAX_ENVID_LEN, MAX_XTEXT_PARAM_LEN, MailAuth, MailParameters, Notify,
-    Orcpt, Parameter, Priority, RcptParameters, Ret, Text, XText,
+    Body, ByMode, DeliverBy, Hold, MAX_ENVID_LEN, MAX_XTEXT_PARAM_LEN, MailAuth, MailParameters,
+    Notify, Orcpt, Parameter, Priority, RcptParameters, Ret, XText,
 };
 
 /// How lenient the parameter list parser is.
@@ -26,104 +28,92 @@ pub(crate) struct ParamOptions {
     pub(crate) extra_spaces: bool,
 }
 
-/// An `esmtp-param` split into keyword and value, with its length in the list.
-type Param<'a> = (&'a [u8], Option<&'a [u8]>, usize);
-
-/// One `esmtp-param`, split: `(keyword, value, length)`.
-///
-/// ```text
-/// esmtp-param   = esmtp-keyword ["=" esmtp-value]
-/// esmtp-keyword = (ALPHA / DIGIT) *(ALPHA / DIGIT / "-")
-/// esmtp-value   = 1*(%d33-60 / %d62-126)   ; RFC 6531 §3.3 adds UTF8-non-ascii
-/// ```
-///
-/// `p` is the rest of a parameter list; the parameter ends at the first SP or at the end,
-/// and its length is returned too, so the list is scanned once.
-pub(crate) fn esmtp_param(p: &[u8]) -> Result<Param<'_>, PError> {
-    const KEYWORD: PError = PError::new("malformed parameter keyword");
-    const VALUE: PError = PError::new("malformed parameter value");
-    let k = class::run(p, class::ESMTP_KEYWORD);
-    if k == 0 || !is_let_dig(p[0]) {
-        return Err(KEYWORD);
-    }
-    let keyword = &p[..k];
-    match p.get(k) {
-        None | Some(b' ') => Ok((keyword, None, k)),
-        Some(b'=') => {
-            let v = &p[k + 1..];
-            let n = class::run(v, class::ESMTP_VALUE);
-            if n == 0 || v.get(n).is_some_and(|&c| c != b' ') {
-                return Err(VALUE);
-            }
-            let value = &v[..n];
-            if !value.is_ascii() && std::str::from_utf8(value).is_err() {
-                return Err(VALUE);
-            }
-            Ok((keyword, Some(value), k + 1 + n))
-        }
-        Some(_) => Err(KEYWORD),
-    }
+/// `esmtp-param = esmtp-keyword ["=" esmtp-value]` (RFC 5321 §4.1.2).
+pub(crate) fn esmtp_param(i: Span<'_>) -> SResult<'_, (Span<'_>, Option<Span<'_>>)> {
+    let value = preceded(tag("="), expect("malformed parameter value", esmtp_value));
+    (expect("malformed parameter keyword", esmtp_keyword), opt(value)).parse(i)
 }
 
-/// Splits a parameter list on SP, calling `f` for each `esmtp-param`.
-fn for_each_param<'a>(
-    i: &'a [u8],
+/// `esmtp-keyword = (ALPHA / DIGIT) *(ALPHA / DIGIT / "-")` (RFC 5321 §4.1.2).
+pub(crate) fn esmtp_keyword(i: Span<'_>) -> SResult<'_, Span<'_>> {
+    recognize((octet(is_let_dig), take_while(is_ldh))).parse(i)
+}
+
+/// `esmtp-value = 1*(%d33-60 / %d62-126)` (RFC 5321 §4.1.2); RFC 6531 §3.3 adds
+/// `UTF8-non-ascii`, which must be well-formed.
+pub(crate) fn esmtp_value(i: Span<'_>) -> SResult<'_, Span<'_>> {
+    let v = take_while1(|c| is_esmtp_value_char(c) || c >= 0x80);
+    check(v, |v| match v.is_ascii() || std::str::from_utf8(v).is_ok() {
+        true => Ok(()),
+        false => Err("malformed UTF-8 in parameter value"),
+    })
+    .parse(i)
+}
+
+/// `esmtp-param *(SP esmtp-param)`, each handed to `add`; under
+/// [`ParamOptions::extra_spaces`], runs of spaces anywhere between them.
+fn parameter_list<'a, T: Default>(
+    i: Span<'a>,
     opts: ParamOptions,
-    mut f: impl FnMut(&'a [u8], Option<&'a [u8]>) -> Result<(), PError>,
-) -> Result<(), PError> {
-    let mut rest = i;
-    loop {
-        if opts.extra_spaces {
-            while let [b' ', tail @ ..] = rest {
-                rest = tail;
-            }
-            if rest.is_empty() {
-                return Ok(());
-            }
+    mut add: impl FnMut(&mut T, Span<'a>, Option<Span<'a>>) -> Result<(), PError>,
+) -> SResult<'a, T> {
+    let mut acc = T::default();
+    let (mut rest, _) = if opts.extra_spaces { space0(i)? } else { (i, i) };
+    while !rest.is_empty() {
+        let (r, (keyword, value)) = esmtp_param(rest)?;
+        add(&mut acc, keyword, value).map_err(nom::Err::Failure)?;
+        if r.is_empty() {
+            return Ok((r, acc));
         }
-        let (keyword, value, end) = esmtp_param(rest)?;
-        f(keyword, value)?;
-        if end == rest.len() {
-            return Ok(());
+        let (r, _) = expect("expected SP between parameters", |i| match opts.extra_spaces {
+            true => space1(i),
+            false => sp(i),
+        })
+        .parse(r)?;
+        if r.is_empty() && !opts.extra_spaces {
+            return PError::fail("trailing space after parameters");
         }
-        rest = &rest[end + 1..];
-        if rest.is_empty() && !opts.extra_spaces {
-            return Err(PError::new("trailing space after parameters"));
-        }
+        rest = r;
     }
+    Ok((rest, acc))
 }
 
 const DUPLICATE: PError = PError::new("duplicate parameter");
 
 fn set_once<T>(slot: &mut Option<T>, value: T) -> Result<(), PError> {
-    if slot.is_some() {
-        return Err(DUPLICATE);
+    match slot.replace(value) {
+        Some(_) => Err(DUPLICATE),
+        None => Ok(()),
     }
-    *slot = Some(value);
-    Ok(())
 }
 
-fn flag_once(slot: &mut bool, value: Option<&[u8]>, name: &'static str) -> Result<(), PError> {
+fn flag_once(slot: &mut bool, value: Option<Span<'_>>, reason: &'static str) -> Result<(), PError> {
     if value.is_some() {
-        return Err(PError::new(name));
+        return Err(PError::new(reason));
     }
-    if *slot {
+    if std::mem::replace(slot, true) {
         return Err(DUPLICATE);
     }
-    *slot = true;
     Ok(())
 }
 
-fn need(value: Option<&[u8]>) -> Result<&[u8], PError> {
-    value.ok_or(PError::new("parameter needs a value"))
+/// The value `v` of a parameter, all of it parsed by `p`; `reason` when it is missing or
+/// does not match.
+fn typed<'a, T>(
+    v: Option<Span<'a>>,
+    p: impl Parser<Span<'a>, Output = T, Error = PError>,
+    reason: &'static str,
+) -> Result<T, PError> {
+    let v = v.ok_or(PError::new("parameter needs a value"))?;
+    all_consuming(p).parse(v).map(|(_, t)| t).map_err(|_| PError::new(reason))
 }
 
-fn unknown(
-    src: &Bytes,
-    keyword: &[u8],
-    value: Option<&[u8]>,
-    opts: ParamOptions,
+/// A parameter without a typed field: kept, unless the configuration refuses it (555).
+fn other(
     others: &mut Vec<Parameter>,
+    keyword: Span<'_>,
+    value: Option<Span<'_>>,
+    opts: ParamOptions,
 ) -> Result<(), PError> {
     if opts.reject_unknown {
         return Err(PError::with_kind(
@@ -131,20 +121,34 @@ fn unknown(
             "parameter unrecognized",
         ));
     }
-    if others.iter().any(|o| o.keyword().as_bytes().eq_ignore_ascii_case(keyword)) {
+    if others.iter().any(|o| o.keyword().as_bytes().eq_ignore_ascii_case(&keyword)) {
         return Err(DUPLICATE);
     }
-    others.push(Parameter::from_checked(
-        Text::from_checked(crate::parse::share(src, keyword)),
-        value.map(|v| Text::from_checked(crate::parse::share(src, v))),
-    ));
+    others.push(Parameter::from_checked(keyword.text(), value.map(|v| v.text())));
     Ok(())
 }
 
-/// `Mail-parameters` (RFC 5321 §4.1.2) with the typed MAIL parameters:
+/// The MAIL parameters found so far.
+#[derive(Default)]
+struct MailFields {
+    size: Option<u64>,
+    body: Option<Body>,
+    ret: Option<Ret>,
+    envid: Option<XText>,
+    smtputf8: bool,
+    auth: Option<MailAuth>,
+    by: Option<DeliverBy>,
+    hold: Option<Hold>,
+    mt_priority: Option<Priority>,
+    requiretls: bool,
+    others: Vec<Parameter>,
+}
+
+/// `Mail-parameters = esmtp-param *(SP esmtp-param)` (RFC 5321 §4.1.2), with the typed
+/// MAIL parameters:
 ///
 /// ```text
-/// size-param   = "SIZE=" size-value          ; RFC 1870 §3: 1*20DIGIT
+/// size-param   = "SIZE=" size-value          ; RFC 1870 §3
 /// body-param   = "BODY=" ("7BIT" / "8BITMIME" / "BINARYMIME")   ; RFC 6152, RFC 3030
 /// ret-param    = "RET=" ("FULL" / "HDRS")    ; RFC 3461 §4.3
 /// envid-param  = "ENVID=" xtext              ; RFC 3461 §4.4, at most 100 characters
@@ -155,138 +159,230 @@ fn unknown(
 /// "MT-PRIORITY=" priority-value              ; RFC 6710 §7
 /// "REQUIRETLS"                                ; RFC 8689 §4, no value
 /// ```
-pub(crate) fn mail_parameters(
-    src: &Bytes,
-    i: &[u8],
-    opts: ParamOptions,
-) -> Result<MailParameters, PError> {
-    let mut size = None;
-    let mut body = None;
-    let mut ret = None;
-    let mut envid = None;
-    let mut smtputf8 = false;
-    let mut auth = None;
-    let mut by = None;
-    let mut hold = None;
-    let mut priority = None;
-    let mut requiretls = false;
-    let mut others = Vec::new();
-    for_each_param(i, opts, |k, v| {
-        match k.len() {
-            4 if k.eq_ignore_ascii_case(b"SIZE") => {
-                let n = parse_u64(need(v)?)
-                    .ok_or(PError::new("SIZE is a number of at most 20 digits"))?;
-                set_once(&mut size, n)
-            }
-            4 if k.eq_ignore_ascii_case(b"BODY") => {
-                let b = Body::parse(need(v)?)
-                    .ok_or(PError::new("BODY is 7BIT, 8BITMIME or BINARYMIME"))?;
-                set_once(&mut body, b)
-            }
-            3 if k.eq_ignore_ascii_case(b"RET") => {
-                let r = Ret::parse(need(v)?).ok_or(PError::new("RET is FULL or HDRS"))?;
-                set_once(&mut ret, r)
-            }
-            5 if k.eq_ignore_ascii_case(b"ENVID") => {
-                let v = need(v)?;
-                if v.len() > MAX_ENVID_LEN || !is_xtext(v) {
-                    return Err(PError::new("ENVID is at most 100 characters of xtext"));
-                }
-                set_once(&mut envid, XText::from_checked(crate::parse::share(src, v)))
-            }
-            8 if k.eq_ignore_ascii_case(b"SMTPUTF8") => {
-                flag_once(&mut smtputf8, v, "SMTPUTF8 takes no value")
-            }
-            4 if k.eq_ignore_ascii_case(b"AUTH") => {
-                let v = need(v)?;
-                if v.len() > MAX_XTEXT_PARAM_LEN {
-                    return Err(PError::new("AUTH= is at most 500 characters"));
-                }
-                let a = MailAuth::parse(src, v).ok_or(PError::new("AUTH= is xtext or <>"))?;
-                set_once(&mut auth, a)
-            }
-            2 if k.eq_ignore_ascii_case(b"BY") => {
-                let b =
-                    DeliverBy::parse(need(v)?).ok_or(PError::new("BY is <seconds>;N or R[T]"))?;
-                set_once(&mut by, b)
-            }
-            7 if k.eq_ignore_ascii_case(b"HOLDFOR") => {
-                let v = need(v)?;
-                let n = (v.len() <= 9).then(|| parse_u64(v)).flatten();
-                let n = n.ok_or(PError::new("HOLDFOR is at most 9 digits"))?;
-                // At most 9 digits, so it fits in u32.
-                let h = Hold::For(u32::try_from(n).unwrap_or(u32::MAX));
-                set_once(&mut hold, h).map_err(|_| PError::new("HOLDFOR and HOLDUNTIL together"))
-            }
-            9 if k.eq_ignore_ascii_case(b"HOLDUNTIL") => {
-                let v = need(v)?;
-                let t = Hold::until_checked(src, v)
-                    .ok_or(PError::new("HOLDUNTIL is an RFC 3339 date-time"))?;
-                set_once(&mut hold, t).map_err(|_| PError::new("HOLDFOR and HOLDUNTIL together"))
-            }
-            11 if k.eq_ignore_ascii_case(b"MT-PRIORITY") => {
-                let p =
-                    Priority::parse(need(v)?).ok_or(PError::new("MT-PRIORITY is from -9 to 9"))?;
-                set_once(&mut priority, p)
-            }
-            10 if k.eq_ignore_ascii_case(b"REQUIRETLS") => {
-                flag_once(&mut requiretls, v, "REQUIRETLS takes no value")
-            }
-            _ => unknown(src, k, v, opts, &mut others),
+pub(crate) fn mail_parameters(i: Span<'_>, opts: ParamOptions) -> SResult<'_, MailParameters> {
+    let (rest, f) = parameter_list(i, opts, |f: &mut MailFields, k, v| {
+        let is = |name: &str| k.eq_ignore_ascii_case(name.as_bytes());
+        if is("SIZE") {
+            set_once(&mut f.size, typed(v, size_value, "SIZE is a number of at most 20 digits")?)
+        } else if is("BODY") {
+            set_once(&mut f.body, typed(v, body_value, "BODY is 7BIT, 8BITMIME or BINARYMIME")?)
+        } else if is("RET") {
+            set_once(&mut f.ret, typed(v, ret_value, "RET is FULL or HDRS")?)
+        } else if is("ENVID") {
+            let envid = typed(v, envid_value, "ENVID is at most 100 characters of xtext")?;
+            set_once(&mut f.envid, envid)
+        } else if is("SMTPUTF8") {
+            flag_once(&mut f.smtputf8, v, "SMTPUTF8 takes no value")
+        } else if is("AUTH") {
+            set_once(
+                &mut f.auth,
+                typed(v, auth_value, "AUTH= is at most 500 characters of xtext or <>")?,
+            )
+        } else if is("BY") {
+            set_once(&mut f.by, typed(v, by_value, "BY is <seconds>;N or R[T]")?)
+        } else if is("HOLDFOR") || is("HOLDUNTIL") {
+            let hold = match is("HOLDFOR") {
+                true => typed(v, hold_for_value, "HOLDFOR is at most 9 digits")?,
+                false => typed(v, hold_until_value, "HOLDUNTIL is an RFC 3339 date-time")?,
+            };
+            set_once(&mut f.hold, hold).map_err(|_| PError::new("HOLDFOR and HOLDUNTIL together"))
+        } else if is("MT-PRIORITY") {
+            set_once(&mut f.mt_priority, typed(v, priority_value, "MT-PRIORITY is from -9 to 9")?)
+        } else if is("REQUIRETLS") {
+            flag_once(&mut f.requiretls, v, "REQUIRETLS takes no value")
+        } else {
+            other(&mut f.others, k, v, opts)
         }
     })?;
-    Ok(MailParameters::from_parts(
-        size, body, ret, envid, smtputf8, auth, by, hold, priority, requiretls, others,
-    ))
+    let params = MailParameters::from_parts(
+        f.size,
+        f.body,
+        f.ret,
+        f.envid,
+        f.smtputf8,
+        f.auth,
+        f.by,
+        f.hold,
+        f.mt_priority,
+        f.requiretls,
+        f.others,
+    );
+    Ok((rest, params))
 }
 
-/// `Rcpt-parameters` (RFC 5321 §4.1.2) with the typed RCPT parameters:
+/// The RCPT parameters found so far.
+#[derive(Default)]
+struct RcptFields {
+    notify: Option<Notify>,
+    orcpt: Option<Orcpt>,
+    others: Vec<Parameter>,
+}
+
+/// `Rcpt-parameters = esmtp-param *(SP esmtp-param)` (RFC 5321 §4.1.2), with the typed
+/// RCPT parameters:
 ///
 /// ```text
-/// notify-param = "NOTIFY=" ("NEVER" / 1#("SUCCESS" / "FAILURE" / "DELAY"))  ; RFC 3461 §4.1
-/// orcpt-param  = "ORCPT=" addr-type ";" xtext                               ; RFC 3461 §4.2
+/// notify-param = "NOTIFY=" notify-esmtp-value   ; RFC 3461 §4.1
+/// orcpt-param  = "ORCPT=" original-recipient-address   ; RFC 3461 §4.2
 /// ```
-pub(crate) fn rcpt_parameters(
-    src: &Bytes,
-    i: &[u8],
-    opts: ParamOptions,
-) -> Result<RcptParameters, PError> {
-    let mut notify = None;
-    let mut orcpt = None;
-    let mut others = Vec::new();
-    for_each_param(i, opts, |k, v| match k.len() {
-        6 if k.eq_ignore_ascii_case(b"NOTIFY") => {
-            let n = Notify::parse(need(v)?)
-                .ok_or(PError::new("NOTIFY is NEVER or a list of SUCCESS, FAILURE, DELAY"))?;
-            set_once(&mut notify, n)
+pub(crate) fn rcpt_parameters(i: Span<'_>, opts: ParamOptions) -> SResult<'_, RcptParameters> {
+    let (rest, f) = parameter_list(i, opts, |f: &mut RcptFields, k, v| {
+        if k.eq_ignore_ascii_case(b"NOTIFY") {
+            let n = typed(v, notify_value, "NOTIFY is NEVER or a list of SUCCESS, FAILURE, DELAY")?;
+            set_once(&mut f.notify, n)
+        } else if k.eq_ignore_ascii_case(b"ORCPT") {
+            let o = typed(v, orcpt_value, "ORCPT is addr-type;xtext of at most 500 characters")?;
+            set_once(&mut f.orcpt, o)
+        } else {
+            other(&mut f.others, k, v, opts)
         }
-        5 if k.eq_ignore_ascii_case(b"ORCPT") => {
-            let v = need(v)?;
-            if v.len() > MAX_XTEXT_PARAM_LEN {
-                return Err(PError::new("ORCPT is at most 500 characters"));
-            }
-            let o = Orcpt::parse(src, v).ok_or(PError::new("ORCPT is addr-type;xtext"))?;
-            set_once(&mut orcpt, o)
-        }
-        _ => unknown(src, k, v, opts, &mut others),
     })?;
-    Ok(RcptParameters::from_parts(notify, orcpt, others))
+    Ok((rest, RcptParameters::from_parts(f.notify, f.orcpt, f.others)))
+}
+
+/// `size-value = 1*20DIGIT` (RFC 1870 §3); a value beyond 64 bits is refused, never wrapped.
+fn size_value(i: Span<'_>) -> SResult<'_, u64> {
+    map_opt(digit1, |d: Span<'_>| parse_u64(&d)).parse(i)
+}
+
+/// `body-value = "7BIT" / "8BITMIME" / "BINARYMIME"` (RFC 6152 §2, RFC 3030 §3).
+fn body_value(i: Span<'_>) -> SResult<'_, Body> {
+    map_opt(take_while1(|_| true), |v: Span<'_>| Body::from_keyword(&v)).parse(i)
+}
+
+/// `ret-value = "FULL" / "HDRS"` (RFC 3461 §4.3).
+fn ret_value(i: Span<'_>) -> SResult<'_, Ret> {
+    map_opt(take_while1(|_| true), |v: Span<'_>| Ret::from_keyword(&v)).parse(i)
+}
+
+/// `envid-value = xtext`, "up to 100 characters" (RFC 3461 §4.4).
+fn envid_value(i: Span<'_>) -> SResult<'_, XText> {
+    let envid = check(xtext, |x| match (1..=MAX_ENVID_LEN).contains(&x.len()) {
+        true => Ok(()),
+        false => Err("ENVID is 1 to 100 characters"),
+    });
+    map(envid, |x| XText::from_checked(x.share())).parse(i)
+}
+
+/// `auth-param = "AUTH=" ( xtext / "<>" )` (RFC 4954 §5); an identity of at most 500
+/// characters (RFC 4954 §5 refers to RFC 3461 §11's limit).
+fn auth_value(i: Span<'_>) -> SResult<'_, MailAuth> {
+    let identity = check(xtext, |x| match (1..=MAX_XTEXT_PARAM_LEN).contains(&x.len()) {
+        true => Ok(()),
+        false => Err("AUTH= is 1 to 500 characters"),
+    });
+    alt((
+        value(MailAuth::Unknown, tag("<>")),
+        map(identity, |x| MailAuth::Identity(XText::from_checked(x.share()))),
+    ))
+    .parse(i)
+}
+
+/// ```text
+/// by-value = by-time ";" by-mode [by-trace]
+/// by-time  = ["-" / "+"] 1*9digit
+/// by-mode  = "N" / "R"
+/// by-trace = "T"
+/// ```
+/// (RFC 2852 §4; a zero or negative time only with "N").
+fn by_value(i: Span<'_>) -> SResult<'_, DeliverBy> {
+    let sign = opt(alt((tag("-"), tag("+"))));
+    let by_time = (sign, take_while_m_n(1, 9, |c: u8| c.is_ascii_digit()));
+    let by_mode =
+        alt((value(ByMode::Notify, tag_no_case("N")), value(ByMode::Return, tag_no_case("R"))));
+    let by_trace = opt(tag_no_case("T"));
+    let parts = separated_pair(by_time, tag(";"), (by_mode, by_trace));
+    map_opt(parts, |((sign, digits), (mode, trace)): ((Option<Span<'_>>, Span<'_>), _)| {
+        let n = i32::try_from(parse_u64(&digits)?).ok()?;
+        let time = if sign.is_some_and(|s| &*s == b"-") { -n } else { n };
+        DeliverBy::new(time, mode, trace.is_some()).ok()
+    })
+    .parse(i)
+}
+
+/// `future-release-interval = 1*9DIGIT` (RFC 4865 §4).
+fn hold_for_value(i: Span<'_>) -> SResult<'_, Hold> {
+    let seconds = take_while_m_n(1, 9, |c: u8| c.is_ascii_digit());
+    map_opt(seconds, |d: Span<'_>| Some(Hold::For(u32::try_from(parse_u64(&d)?).ok()?))).parse(i)
+}
+
+/// `future-release-date-time = date-time` (RFC 4865 §4, RFC 3339 §5.6).
+fn hold_until_value(i: Span<'_>) -> SResult<'_, Hold> {
+    map(date_time, |t| Hold::Until(t.text())).parse(i)
+}
+
+/// `priority-value = (["-"] NZDIGIT) / "0"` (RFC 6710 §7).
+fn priority_value(i: Span<'_>) -> SResult<'_, Priority> {
+    let nzdigit = octet(|c| matches!(c, b'1'..=b'9'));
+    let signed = map((opt(tag("-")), nzdigit), |(minus, d)| {
+        let v = (d - b'0') as i8;
+        if minus.is_some() { -v } else { v }
+    });
+    map_opt(alt((value(0, tag("0")), signed)), |v| Priority::new(v).ok()).parse(i)
+}
+
+/// ```text
+/// notify-esmtp-value  = "NEVER" / 1#notify-list-element
+/// notify-list-element = "SUCCESS" / "FAILURE" / "DELAY"
+/// ```
+/// (RFC 3461 §4.1); an element given twice is refused.
+pub(crate) fn notify_value(i: Span<'_>) -> SResult<'_, Notify> {
+    let element = || {
+        alt((
+            value(0u8, tag_no_case("SUCCESS")),
+            value(1u8, tag_no_case("FAILURE")),
+            value(2u8, tag_no_case("DELAY")),
+        ))
+    };
+    let add = |seen: Option<u8>, e: u8| seen.filter(|s| s & 1 << e == 0).map(|s| s | 1 << e);
+    let list = (element(), fold(0.., preceded(tag(","), element()), || Some(0u8), add));
+    let list = map_opt(list, move |(first, seen)| {
+        let seen = add(seen, first)?;
+        Some(Notify { success: seen & 1 != 0, failure: seen & 2 != 0, delay: seen & 4 != 0 })
+    });
+    alt((value(Notify::NEVER, tag_no_case("NEVER")), list)).parse(i)
+}
+
+/// ```text
+/// original-recipient-address = addr-type ";" xtext
+/// addr-type = atom
+/// ```
+/// (RFC 3461 §4.2), at most 500 characters (RFC 3461 §11).
+fn orcpt_value(i: Span<'_>) -> SResult<'_, Orcpt> {
+    let address = separated_pair(take_while1(is_atext), tag(";"), xtext);
+    let address = check(address, |(t, x)| match t.len() + 1 + x.len() <= MAX_XTEXT_PARAM_LEN {
+        true => Ok(()),
+        false => Err("ORCPT is at most 500 characters"),
+    });
+    map(address, |(t, x)| Orcpt::from_checked(t.text(), XText::from_checked(x.share()))).parse(i)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use bytes::Bytes;
 
     const STRICT: ParamOptions = ParamOptions { reject_unknown: false, extra_spaces: false };
 
-    fn mail(s: &str) -> Result<MailParameters, &'static str> {
+    fn parse<T>(
+        s: &str,
+        opts: ParamOptions,
+        p: impl for<'a> Fn(Span<'a>, ParamOptions) -> SResult<'a, T>,
+    ) -> Result<T, PError> {
         let src = Bytes::copy_from_slice(s.as_bytes());
-        mail_parameters(&src, &src, STRICT).map_err(|e| e.reason)
+        match p(Span::new(&src), opts) {
+            Ok((rest, v)) if rest.is_empty() => Ok(v),
+            Ok(_) => Err(PError::new("left over")),
+            Err(e) => Err(super::super::flatten(e)),
+        }
+    }
+
+    fn mail(s: &str) -> Result<MailParameters, &'static str> {
+        parse(s, STRICT, mail_parameters).map_err(|e| e.reason)
     }
 
     fn rcpt(s: &str) -> Result<RcptParameters, &'static str> {
-        let src = Bytes::copy_from_slice(s.as_bytes());
-        rcpt_parameters(&src, &src, STRICT).map_err(|e| e.reason)
+        parse(s, STRICT, rcpt_parameters).map_err(|e| e.reason)
     }
 
     #[test]
@@ -302,7 +398,7 @@ mod tests {
             other => panic!("{other:?}"),
         }
         let by = p.by().unwrap();
-        assert_eq!((by.time(), by.mode(), by.trace()), (120, crate::types::ByMode::Return, true));
+        assert_eq!((by.time(), by.mode(), by.trace()), (120, ByMode::Return, true));
         assert_eq!(p.hold(), Some(&Hold::For(60)));
         assert_eq!(p.mt_priority().unwrap().get(), -3);
         assert!(p.others().is_empty());
@@ -337,9 +433,8 @@ mod tests {
         let p = mail("X-Foo=bar PRDR").unwrap();
         let kept: Vec<_> = p.others().iter().map(|o| (o.keyword(), o.value())).collect();
         assert_eq!(kept, [("X-Foo", Some("bar")), ("PRDR", None)]);
-        let src = Bytes::from_static(b"PRDR");
         let strict = ParamOptions { reject_unknown: true, extra_spaces: false };
-        let err = mail_parameters(&src, &src, strict).unwrap_err();
+        let err = parse("PRDR", strict, mail_parameters).unwrap_err();
         assert_eq!(err.kind, Some(DecodeErrorKind::UnrecognizedParameter));
     }
 
@@ -366,9 +461,8 @@ mod tests {
     fn spacing() {
         assert_eq!(mail("SIZE=1  BODY=7BIT"), Err("malformed parameter keyword"));
         assert_eq!(mail("SIZE=1 "), Err("trailing space after parameters"));
-        let src = Bytes::from_static(b"SIZE=1   BODY=7BIT  ");
         let lax = ParamOptions { reject_unknown: false, extra_spaces: true };
-        let p = mail_parameters(&src, &src, lax).unwrap();
+        let p = parse("SIZE=1   BODY=7BIT  ", lax, mail_parameters).unwrap();
         assert_eq!((p.size(), p.body()), (Some(1), Some(Body::SevenBit)));
     }
 
@@ -380,6 +474,7 @@ mod tests {
         let o = p.orcpt().unwrap();
         assert_eq!((o.addr_type(), o.address().as_str()), ("rfc822", "Bob@Example.COM"));
         assert_eq!(rcpt("NOTIFY=NEVER").unwrap().notify(), Some(Notify::NEVER));
+        assert_eq!(rcpt("NOTIFY=delay").unwrap().notify().map(|n| n.delay), Some(true));
         assert!(rcpt("NOTIFY=NEVER,DELAY").is_err());
         assert!(rcpt("NOTIFY=DELAY,DELAY").is_err());
         assert!(rcpt("NOTIFY=").is_err());
@@ -390,7 +485,7 @@ mod tests {
     #[test]
     fn parsed_values_share_the_input() {
         let src = Bytes::copy_from_slice(b"ENVID=abc X-K=v");
-        let p = mail_parameters(&src, &src, STRICT).unwrap();
+        let (_, p) = mail_parameters(Span::new(&src), STRICT).unwrap();
         let envid = p.envid().unwrap().as_str().as_ptr();
         assert!(src.as_ptr_range().contains(&envid));
     }

@@ -2,7 +2,8 @@
 
 use crate::data::DataConfig;
 use crate::sasl::SaslServerConfig;
-use crate::types::{Capabilities, CommandConfig, Extension, Mechanism};
+use crate::codec::CommandConfig;
+use crate::types::{Capabilities, Extension, Mechanism};
 
 /// Configuration of a [`Server`](super::Server) session.
 ///

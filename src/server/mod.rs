@@ -75,7 +75,8 @@ pub use request::{
 use crate::error::Error;
 use crate::line::LineFramer;
 use crate::sasl::{OsRandom, Randomness, ServerExchange};
-use crate::types::{CommandDecoder, EnhancedCodes, Reply, ReplyCode};
+use crate::codec::CommandDecoder;
+use crate::types::{EnhancedCodes, Reply, ReplyCode};
 use request::sealed::Sealed;
 use session::{Decision, Phase, Session};
 

@@ -1,8 +1,11 @@
 //! Addresses (RFC 5321 §4.1.2, §4.1.3; RFC 6531 §3.3): [`Domain`], [`AddressLiteral`],
 //! [`Host`], [`LocalPart`], [`Mailbox`], [`ReversePath`], [`ForwardPath`].
 //!
-//! Every type validates on construction, displays in wire form and parses back from it.
-//! Parsed values share the buffer of the line they came from. UTF-8 is accepted where RFC
+//! Every type validates on construction and displays in wire form. Parsed values share the
+//! buffer of the line they came from. The types that are built from their wire text
+//! (`AddressLiteral::new`, `Host::new`, `FromStr` of mailboxes and paths) get those entry
+//! points from the codec, next to the grammar they run; `Domain::new` and `LocalPart::new`
+//! check their text here, with the character classes the grammar uses. UTF-8 is accepted where RFC
 //! 6531 allows it, and `needs_smtputf8()` says when a value may only be sent to a server
 //! that offers SMTPUTF8.
 
@@ -12,10 +15,11 @@ use std::hash::{Hash, Hasher};
 use std::net::{Ipv4Addr, Ipv6Addr};
 use std::str::FromStr;
 
-use bytes::{BufMut, Bytes, BytesMut};
+use bytes::{BufMut, BytesMut};
 
-use crate::parse::{self, PResult};
+use crate::error::ValidationError;
 use crate::types::Text;
+use crate::types::grammar::{check_domain, check_local_part, is_dcontent, is_ldh_str};
 
 /// RFC 5321 §4.5.3.1.1: "The maximum total length of a user name or other local-part is
 /// 64 octets."
@@ -26,31 +30,6 @@ pub const MAX_DOMAIN_LEN: usize = 255;
 /// RFC 5321 §4.5.3.1.3: "The maximum total length of a reverse-path or forward-path is 256
 /// octets (including the punctuation and element separators)."
 pub const MAX_PATH_LEN: usize = 256;
-
-/// Why an address value could not be built.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, thiserror::Error)]
-#[error("invalid address: {0}")]
-pub struct AddressError(&'static str);
-
-impl AddressError {
-    /// A short reason.
-    pub fn reason(&self) -> &'static str {
-        self.0
-    }
-}
-
-/// Runs `parser` over a copy of `s`, which it must consume entirely.
-fn parse_all<T>(
-    s: &str,
-    parser: impl for<'a> Fn(&Bytes, &'a [u8]) -> PResult<'a, T>,
-) -> Result<T, AddressError> {
-    let src = Bytes::copy_from_slice(s.as_bytes());
-    match parser(&src, &src) {
-        Ok(([], v)) => Ok(v),
-        Ok(_) => Err(AddressError("unexpected text after the address")),
-        Err(e) => Err(AddressError(parse::flatten(e).reason)),
-    }
-}
 
 // ---------------------------------------------------------------------------------------
 
@@ -66,8 +45,9 @@ pub struct Domain(Text);
 
 impl Domain {
     /// A domain, checked.
-    pub fn new(s: &str) -> Result<Self, AddressError> {
-        parse_all(s, parse::address::domain)
+    pub fn new(s: &str) -> Result<Self, ValidationError> {
+        check_domain(s.as_bytes()).map_err(|reason| ValidationError::new("domain", reason))?;
+        Ok(Self(Text::copy_from_str(s)))
     }
 
     pub(crate) fn from_checked(t: Text) -> Self {
@@ -120,7 +100,7 @@ impl fmt::Display for Domain {
 }
 
 impl FromStr for Domain {
-    type Err = AddressError;
+    type Err = ValidationError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Self::new(s)
     }
@@ -171,18 +151,19 @@ impl GeneralAddressLiteral {
 }
 
 impl AddressLiteral {
-    /// A literal from its wire form (`[192.0.2.1]`, `[IPv6:2001:db8::1]`, `[tag:content]`).
-    pub fn new(s: &str) -> Result<Self, AddressError> {
-        parse_all(s, parse::address::address_literal)
-    }
-
-    /// A general literal; fails for the tag `IPv6` and for malformed parts.
-    pub fn general(tag: &str, content: &str) -> Result<Self, AddressError> {
-        let lit = Self::new(&format!("[{tag}:{content}]"))?;
-        match lit {
-            Self::General(_) => Ok(lit),
-            _ => Err(AddressError("the IPv6 tag is not a general literal")),
+    /// A general literal, `tag:content`; fails for the tag `IPv6` and for malformed parts.
+    pub fn general(tag: &str, content: &str) -> Result<Self, ValidationError> {
+        let err = |reason| Err(ValidationError::new("address literal", reason));
+        if tag.eq_ignore_ascii_case("IPv6") {
+            return err("the IPv6 tag is not a general literal");
         }
+        if !is_ldh_str(tag.as_bytes()) {
+            return err("the tag is not an Ldh-str");
+        }
+        if content.is_empty() || !content.bytes().all(is_dcontent) {
+            return err("the content is not 1*dcontent");
+        }
+        Ok(Self::general_checked(Text::copy_from_str(tag), Text::copy_from_str(content)))
     }
 
     pub(crate) fn general_checked(tag: Text, content: Text) -> Self {
@@ -202,13 +183,6 @@ impl fmt::Display for AddressLiteral {
             Self::Ipv6(a) => write!(f, "[IPv6:{a}]"),
             Self::General(g) => write!(f, "[{}:{}]", g.tag, g.content),
         }
-    }
-}
-
-impl FromStr for AddressLiteral {
-    type Err = AddressError;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::new(s)
     }
 }
 
@@ -237,11 +211,6 @@ pub enum Host {
 }
 
 impl Host {
-    /// A domain or an address literal, checked.
-    pub fn new(s: &str) -> Result<Self, AddressError> {
-        parse_all(s, parse::address::host)
-    }
-
     /// Whether this needs SMTPUTF8 (a domain with U-labels).
     pub fn needs_smtputf8(&self) -> bool {
         matches!(self, Self::Domain(d) if d.needs_smtputf8())
@@ -269,13 +238,6 @@ impl fmt::Display for Host {
             Self::Domain(d) => fmt::Display::fmt(d, f),
             Self::Literal(l) => fmt::Display::fmt(l, f),
         }
-    }
-}
-
-impl FromStr for Host {
-    type Err = AddressError;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::new(s)
     }
 }
 
@@ -325,13 +287,15 @@ impl Hash for LocalPart {
 
 impl LocalPart {
     /// A local part in wire form (`john.smith` or `"john smith"`), checked.
-    pub fn new(s: &str) -> Result<Self, AddressError> {
-        parse_all(s, parse::address::local_part)
+    pub fn new(s: &str) -> Result<Self, ValidationError> {
+        check_local_part(s.as_bytes())
+            .map_err(|reason| ValidationError::new("local part", reason))?;
+        Ok(Self(Text::copy_from_str(s)))
     }
 
     /// The local part that stands for `value`: as a Dot-string when it is one, otherwise
     /// quoted, with `"` and `\` escaped. Fails for control characters and beyond 64 octets.
-    pub fn from_value(value: &str) -> Result<Self, AddressError> {
+    pub fn from_value(value: &str) -> Result<Self, ValidationError> {
         if let Ok(lp) = Self::new(value)
             && !lp.is_quoted()
         {
@@ -416,7 +380,7 @@ impl fmt::Display for LocalPart {
 }
 
 impl FromStr for LocalPart {
-    type Err = AddressError;
+    type Err = ValidationError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Self::new(s)
     }
@@ -436,10 +400,10 @@ pub struct Mailbox {
 
 impl Mailbox {
     /// A mailbox; fails when it would not fit a 256-octet path.
-    pub fn new(local_part: LocalPart, domain: impl Into<Host>) -> Result<Self, AddressError> {
+    pub fn new(local_part: LocalPart, domain: impl Into<Host>) -> Result<Self, ValidationError> {
         let domain = domain.into();
         if local_part.as_str().len() + 1 + domain.wire_len() > MAX_PATH_LEN - 2 {
-            return Err(AddressError("mailbox longer than a 256-octet path allows"));
+            return Err(ValidationError::new("mailbox", "longer than a 256-octet path allows"));
         }
         Ok(Self { local_part, domain })
     }
@@ -474,15 +438,6 @@ impl Mailbox {
 impl fmt::Display for Mailbox {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}@{}", self.local_part, self.domain)
-    }
-}
-
-impl FromStr for Mailbox {
-    type Err = AddressError;
-    /// Parses `local-part@domain` (no angle brackets).
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let m = parse_all(s, parse::address::mailbox)?;
-        Self::new(m.local_part, m.domain)
     }
 }
 
@@ -528,21 +483,6 @@ impl fmt::Display for ReversePath {
             Self::Null => f.write_str("<>"),
             Self::Mailbox(m) => write!(f, "<{m}>"),
         }
-    }
-}
-
-impl FromStr for ReversePath {
-    type Err = AddressError;
-    /// Parses `<>`, `<mailbox>` (a source route is dropped), and for convenience the empty
-    /// string (null) and a bare `mailbox`.
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        if s.is_empty() {
-            return Ok(Self::Null);
-        }
-        if !s.starts_with('<') {
-            return s.parse().map(Self::Mailbox);
-        }
-        parse_all(s, parse::address::reverse_path)
     }
 }
 
@@ -595,21 +535,6 @@ impl fmt::Display for ForwardPath {
             Self::Postmaster => f.write_str("<Postmaster>"),
             Self::Mailbox(m) => write!(f, "<{m}>"),
         }
-    }
-}
-
-impl FromStr for ForwardPath {
-    type Err = AddressError;
-    /// Parses `<Postmaster>`, `<mailbox>` (a source route is dropped), and for convenience
-    /// a bare `Postmaster` or `mailbox`. `<>` is refused.
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        if s.eq_ignore_ascii_case("Postmaster") {
-            return Ok(Self::Postmaster);
-        }
-        if !s.starts_with('<') {
-            return s.parse().map(Self::Mailbox);
-        }
-        parse_all(s, parse::address::forward_path)
     }
 }
 

@@ -1,21 +1,22 @@
-//! SMTP commands (RFC 5321 §4.1.1 and the extension verbs) and the command decoder.
+//! SMTP commands (RFC 5321 §4.1.1 and the extension verbs).
 //!
-//! - [`Command::parse`] decodes one complete line; [`CommandDecoder::decode`] splits a byte
-//!   stream into lines (within the line limits) and decodes each.
+//! - A constructor per command ([`Command::mail`], [`Command::auth`], ...) builds a value
+//!   that encodes to a line the parser takes back.
 //! - [`Command::encode`] writes the wire form, CRLF included; `Display` gives the same
-//!   without the CRLF. Verbs and keywords are case-insensitive on input and upper-case on
-//!   output.
-//! - A bad line is a recoverable [`DecodeError`] that says which reply to send.
+//!   without the CRLF, with an AUTH initial response replaced by `<redacted>`. Verbs and
+//!   keywords are case-insensitive on input and upper-case on output.
+//! - Parsing a line (`Command::parse`) and decoding a stream (`CommandDecoder`) are the
+//!   codec's.
 
 use std::fmt;
 
-use bytes::{Buf, BufMut, Bytes, BytesMut};
+use bytes::{BufMut, Bytes, BytesMut};
 
-use crate::error::DecodeError;
-use crate::line::{DEFAULT_MAX_LINE, LineEnding, LineFramer, split_line};
+use crate::error::ValidationError;
+use crate::types::grammar::{is_argument, is_base64, is_vchar};
 use crate::types::{
-    Domain, ForwardPath, Host, MailParameters, Mechanism, ParameterError, RcptParameters,
-    ReversePath, Text, itoa_u64,
+    Domain, ForwardPath, Host, MailParameters, Mechanism, RcptParameters, ReversePath, Text,
+    itoa_u64,
 };
 
 /// An SMTP, ESMTP or LMTP command.
@@ -55,7 +56,7 @@ pub enum Command {
     ///
     /// A reverse-path that [needs SMTPUTF8](ReversePath::needs_smtputf8) must go with
     /// [`MailParameters::smtputf8`] set (RFC 6531 §3.4); the parser refuses it otherwise
-    /// (553 5.6.7), so build it that way.
+    /// (553 5.6.7). [`Command::mail`] sets it.
     Mail {
         /// The reverse-path; `<>` is [`ReversePath::Null`].
         reverse_path: ReversePath,
@@ -107,9 +108,6 @@ pub enum Command {
     Unknown(UnknownCommand),
 }
 
-/// Why a command value could not be built.
-pub type CommandError = ParameterError;
-
 /// The argument of VRFY, EXPN, HELP and NOOP, and an ETRN queue name: non-empty text with
 /// no control characters (so no CR or LF).
 ///
@@ -119,22 +117,20 @@ pub type CommandError = ParameterError;
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Argument(Text);
 
-pub(crate) fn is_argument(s: &[u8]) -> bool {
-    !s.is_empty() && s.iter().all(|&c| c >= 0x20 && c != 0x7f) && std::str::from_utf8(s).is_ok()
-}
-
 impl Argument {
     /// An argument, checked: non-empty, UTF-8, no control characters.
-    pub fn new(s: &str) -> Result<Self, CommandError> {
+    pub fn new(s: &str) -> Result<Self, ValidationError> {
         if is_argument(s.as_bytes()) {
             Ok(Self(Text::copy_from_str(s)))
         } else {
-            Err(ParameterError("argument is empty or has control characters"))
+            Err(ValidationError::new("argument", "empty or has control characters"))
         }
     }
 
-    pub(crate) fn from_checked(src: &Bytes, s: &[u8]) -> Self {
-        Self(Text::from_checked(crate::parse::share(src, s)))
+    /// Text a parser matched as an argument.
+    pub(crate) fn from_checked(text: Text) -> Self {
+        debug_assert!(is_argument(text.as_bytes()));
+        Self(text)
     }
 
     /// The text.
@@ -149,7 +145,7 @@ impl Argument {
 }
 
 impl std::str::FromStr for Argument {
-    type Err = CommandError;
+    type Err = ValidationError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Self::new(s)
     }
@@ -164,21 +160,11 @@ impl fmt::Display for Argument {
 /// The initial response of `AUTH` (RFC 4954 §4): `initial-response = base64 / "="`, where
 /// `=` stands for an empty response.
 ///
-/// It usually carries credentials, so `Debug` prints nothing of it.
+/// It usually carries credentials, so `Debug` prints nothing of it, and a [`Command`]'s
+/// `Display` replaces it with `<redacted>`; [`as_base64`](Self::as_base64) and encoding
+/// give the real octets.
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct InitialResponse(Text);
-
-/// RFC 4954 §4: reject any character outside the base64 alphabet and padding anywhere but
-/// at the end. Canonical base64 (RFC 4648 §4) also has a length that is a multiple of 4.
-pub(crate) fn is_base64(s: &[u8]) -> bool {
-    if s.is_empty() || !s.len().is_multiple_of(4) {
-        return false;
-    }
-    let pad = s.iter().rev().take_while(|&&c| c == b'=').count();
-    let data = &s[..s.len() - pad];
-    use crate::parse::class;
-    pad <= 2 && class::run(data, class::BASE64) == data.len()
-}
 
 impl InitialResponse {
     /// The empty response, sent as `=`.
@@ -187,11 +173,11 @@ impl InitialResponse {
     }
 
     /// A response from its base64 form (or `=` for empty), checked.
-    pub fn from_base64(s: &str) -> Result<Self, CommandError> {
+    pub fn from_base64(s: &str) -> Result<Self, ValidationError> {
         if s == "=" || is_base64(s.as_bytes()) {
             Ok(Self(Text::copy_from_str(s)))
         } else {
-            Err(ParameterError("initial response is not base64"))
+            Err(ValidationError::new("initial response", "not base64 (RFC 4954 §4)"))
         }
     }
 
@@ -204,8 +190,9 @@ impl InitialResponse {
         Self(Text::from(base64::engine::general_purpose::STANDARD.encode(data)))
     }
 
-    pub(crate) fn from_checked(src: &Bytes, s: &[u8]) -> Self {
-        Self(Text::from_checked(crate::parse::share(src, s)))
+    /// Text a parser matched as `initial-response`.
+    pub(crate) fn from_checked(text: Text) -> Self {
+        Self(text)
     }
 
     /// Whether this is the empty response (`=`).
@@ -259,21 +246,19 @@ const KNOWN_VERBS: &[&str] = &[
     "QUIT", "STARTTLS", "AUTH", "ETRN", "ATRN",
 ];
 
-pub(crate) fn is_unknown_verb(v: &[u8]) -> bool {
-    !v.is_empty() && v.iter().all(|&c| (0x21..=0x7e).contains(&c))
-}
-
 impl UnknownCommand {
     /// A command with verb `verb` (printable ASCII, not a verb this crate knows) and an
     /// argument with no CR or LF.
-    pub fn new(verb: &str, argument: &[u8]) -> Result<Self, CommandError> {
-        if !is_unknown_verb(verb.as_bytes())
+    pub fn new(verb: &str, argument: &[u8]) -> Result<Self, ValidationError> {
+        let err = |reason| Err(ValidationError::new("unknown command", reason));
+        if verb.is_empty()
+            || !verb.bytes().all(is_vchar)
             || KNOWN_VERBS.iter().any(|k| k.eq_ignore_ascii_case(verb))
         {
-            return Err(ParameterError("not a valid unknown verb"));
+            return err("not a valid unknown verb");
         }
         if argument.iter().any(|&c| c == b'\r' || c == b'\n') {
-            return Err(ParameterError("argument holds CR or LF"));
+            return err("argument holds CR or LF");
         }
         Ok(Self { verb: Text::copy_from_str(verb), argument: Bytes::copy_from_slice(argument) })
     }
@@ -294,30 +279,102 @@ impl UnknownCommand {
 }
 
 impl Command {
-    /// Parses one complete command line, with or without its CRLF, with the default
-    /// [`CommandConfig`]. Copies the line once into a shared buffer.
-    pub fn parse(line: &[u8]) -> Result<Command, DecodeError> {
-        Self::parse_with(line, &CommandConfig::default())
+    /// `EHLO` with the client's name (RFC 5321 §4.1.1.1).
+    pub fn ehlo(host: impl Into<Host>) -> Self {
+        Self::Ehlo(host.into())
     }
 
-    /// [`parse`](Self::parse) with a configuration.
-    pub fn parse_with(line: &[u8], config: &CommandConfig) -> Result<Command, DecodeError> {
-        let line = line.strip_suffix(b"\r\n").unwrap_or(line);
-        let line = match config.line_ending {
-            LineEnding::CrlfOrLf => line.strip_suffix(b"\n").unwrap_or(line),
-            _ => line,
-        };
-        if let Some(cmd) = crate::parse::command::command_without_text(line, config) {
-            return cmd;
+    /// `HELO` with the client's name (RFC 5321 §4.1.1.1).
+    pub fn helo(host: impl Into<Host>) -> Self {
+        Self::Helo(host.into())
+    }
+
+    /// `LHLO` with the client's name (RFC 2033 §4.1).
+    pub fn lhlo(host: impl Into<Host>) -> Self {
+        Self::Lhlo(host.into())
+    }
+
+    /// `MAIL FROM:` (RFC 5321 §4.1.1.2). When the reverse-path or a parameter value holds
+    /// UTF-8, the SMTPUTF8 parameter is set (RFC 6531 §3.4), so the line is one a server
+    /// can take; a client must then check that the server offers SMTPUTF8
+    /// ([`needs_smtputf8`](Self::needs_smtputf8) says so).
+    pub fn mail(reverse_path: impl Into<ReversePath>, mut params: MailParameters) -> Self {
+        let reverse_path = reverse_path.into();
+        if reverse_path.needs_smtputf8() || params.needs_smtputf8() {
+            params.set_smtputf8(true);
         }
-        Self::parse_bytes_with(Bytes::copy_from_slice(line), config)
+        Self::Mail { reverse_path, params }
     }
 
-    /// Parses one line already in a shared buffer, without its line end; the command's
-    /// values are slices of `line` (no copy).
-    #[inline]
-    pub fn parse_bytes_with(line: Bytes, config: &CommandConfig) -> Result<Command, DecodeError> {
-        crate::parse::command::command(&line, config)
+    /// `RCPT TO:` (RFC 5321 §4.1.1.3). A UTF-8 forward-path needs a transaction whose MAIL
+    /// announced SMTPUTF8 (RFC 6531 §3.4).
+    pub fn rcpt(forward_path: impl Into<ForwardPath>, params: RcptParameters) -> Self {
+        Self::Rcpt { forward_path: forward_path.into(), params }
+    }
+
+    /// `DATA` (RFC 5321 §4.1.1.4).
+    pub const fn data() -> Self {
+        Self::Data
+    }
+
+    /// `BDAT` (RFC 3030 §2): a chunk of `size` octets follows, the final one if `last`.
+    pub const fn bdat(size: u64, last: bool) -> Self {
+        Self::Bdat { size, last }
+    }
+
+    /// `AUTH` (RFC 4954 §4) with a mechanism and, optionally, an initial response.
+    pub fn auth(mechanism: Mechanism, initial_response: Option<InitialResponse>) -> Self {
+        Self::Auth { mechanism, initial_response }
+    }
+
+    /// `VRFY` (RFC 5321 §4.1.1.6).
+    pub fn vrfy(argument: Argument) -> Self {
+        Self::Vrfy(argument)
+    }
+
+    /// `EXPN` (RFC 5321 §4.1.1.7).
+    pub fn expn(argument: Argument) -> Self {
+        Self::Expn(argument)
+    }
+
+    /// `HELP`, with a topic or without (RFC 5321 §4.1.1.8).
+    pub fn help(topic: Option<Argument>) -> Self {
+        Self::Help(topic)
+    }
+
+    /// `NOOP`, with an argument or without (RFC 5321 §4.1.1.9).
+    pub fn noop(argument: Option<Argument>) -> Self {
+        Self::Noop(argument)
+    }
+
+    /// `RSET` (RFC 5321 §4.1.1.5).
+    pub const fn rset() -> Self {
+        Self::Rset
+    }
+
+    /// `QUIT` (RFC 5321 §4.1.1.10).
+    pub const fn quit() -> Self {
+        Self::Quit
+    }
+
+    /// `STARTTLS` (RFC 3207 §4).
+    pub const fn starttls() -> Self {
+        Self::StartTls
+    }
+
+    /// `ETRN` (RFC 1985 §5).
+    pub fn etrn(argument: Etrn) -> Self {
+        Self::Etrn(argument)
+    }
+
+    /// `ATRN` (RFC 2645 §5.2.1); no domains asks for all the client may access.
+    pub fn atrn(domains: Vec<Domain>) -> Self {
+        Self::Atrn(domains)
+    }
+
+    /// A command with a verb this crate does not know; see [`UnknownCommand::new`].
+    pub fn unknown(verb: &str, argument: &[u8]) -> Result<Self, ValidationError> {
+        UnknownCommand::new(verb, argument).map(Self::Unknown)
     }
 
     /// Writes the wire form, CRLF included.
@@ -462,146 +519,16 @@ impl Command {
 }
 
 impl fmt::Display for Command {
-    /// The wire form without CRLF; an AUTH initial response is shown, so do not log it.
+    /// The wire form without CRLF, except that an AUTH initial response (credentials,
+    /// usually) is shown as `<redacted>`, so a command can be logged as it is displayed.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Self::Auth { mechanism, initial_response: Some(r) } = self
+            && !r.is_empty()
+        {
+            return write!(f, "AUTH {mechanism} <redacted>");
+        }
         let mut buf = BytesMut::new();
         self.encode_line(&mut buf);
         f.write_str(&String::from_utf8_lossy(&buf))
-    }
-}
-
-/// How the command parser treats the common deviations from RFC 5321, and its limits.
-///
-/// The default follows the RFC: CRLF line ends only (§2.3.8), no space after `FROM:` /
-/// `TO:` (§4.1.1.2, §4.1.1.3), exactly one space between parameters and none at the end
-/// (§4.1.2), a 512-octet command line (§4.5.3.1.4), widened for MAIL and RCPT by the
-/// extensions that add parameters and for AUTH by RFC 4954 §4.
-#[non_exhaustive]
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct CommandConfig {
-    /// Longest command line in octets, CRLF included. Default 512 (RFC 5321 §4.5.3.1.4).
-    pub max_line: usize,
-    /// Longest MAIL or RCPT line. Default 2048: RFC 5321 §4.5.3.1.4 lets extensions widen
-    /// the line, and SIZE (+26, RFC 1870), AUTH= (+500, RFC 4954 §3), ENVID/RET (+108,
-    /// RFC 3461 §11), SMTPUTF8 (+10), HOLDFOR/HOLDUNTIL (+34, RFC 4865), MT-PRIORITY (+15)
-    /// and ORCPT/NOTIFY (+528) together need about 1,250.
-    pub max_mail_rcpt_line: usize,
-    /// Longest AUTH line. Default 12288 (RFC 4954 §4).
-    pub max_auth_line: usize,
-    /// Which octets end a line. Default [`LineEnding::Crlf`].
-    pub line_ending: LineEnding,
-    /// Accept spaces between `FROM:` / `TO:` and the path (`MAIL FROM: <a@b>`). Default off.
-    pub space_after_colon: bool,
-    /// Accept trailing spaces and tabs at the end of a line, and runs of spaces between
-    /// parameters. Default off.
-    pub lax_spacing: bool,
-    /// Accept UTF-8 in addresses (RFC 6531; values report `needs_smtputf8()`). Default on.
-    /// Turn it off when SMTPUTF8 is not offered: UTF-8 addresses then get 553 5.6.7. Either
-    /// way a MAIL whose reverse-path is UTF-8 must carry the SMTPUTF8 parameter (RFC 6531
-    /// §3.4), and a server must check the same for RCPT against its transaction.
-    pub utf8_addresses: bool,
-    /// Refuse MAIL and RCPT parameters that have no typed field with 555 instead of keeping
-    /// them. Default off (kept, so a relay loses nothing).
-    pub reject_unknown_parameters: bool,
-}
-
-impl Default for CommandConfig {
-    fn default() -> Self {
-        Self {
-            max_line: DEFAULT_MAX_LINE,
-            max_mail_rcpt_line: 2048,
-            max_auth_line: 12288,
-            line_ending: LineEnding::Crlf,
-            space_after_colon: false,
-            lax_spacing: false,
-            utf8_addresses: true,
-            reject_unknown_parameters: false,
-        }
-    }
-}
-
-impl CommandConfig {
-    /// The deviations real clients commonly make, accepted: bare LF line ends, a space
-    /// after `FROM:` / `TO:`, extra and trailing spaces.
-    pub fn lenient() -> Self {
-        Self {
-            line_ending: LineEnding::CrlfOrLf,
-            space_after_colon: true,
-            lax_spacing: true,
-            ..Self::default()
-        }
-    }
-}
-
-/// Decodes commands from a byte stream.
-///
-/// Each call consumes at most one line from the front of the buffer. A line longer than its
-/// limit is discarded as it arrives (never buffered past the limit) and reported once its
-/// end arrives; scanning resumes where it stopped, so a line fed one octet at a time costs
-/// linear time.
-#[derive(Clone, Debug, Default)]
-pub struct CommandDecoder {
-    config: CommandConfig,
-    framer: LineFramer,
-}
-
-impl CommandDecoder {
-    /// A decoder with this configuration.
-    pub fn new(config: CommandConfig) -> Self {
-        let framer = LineFramer::new(config.max_line, config.line_ending);
-        Self { config, framer }
-    }
-
-    /// The configuration.
-    pub fn config(&self) -> &CommandConfig {
-        &self.config
-    }
-
-    /// Forgets any partial scan. Call it after something else consumed octets from the
-    /// front of the buffer (message content after DATA or BDAT).
-    pub fn reset(&mut self) {
-        self.framer.reset();
-    }
-
-    /// Decodes the next command from the front of `buf`.
-    ///
-    /// `Ok(None)`: no complete line yet. `Err(_)`: one bad line was consumed; call again.
-    #[inline]
-    pub fn decode(&mut self, buf: &mut BytesMut) -> Result<Option<Command>, DecodeError> {
-        if !self.framer.is_discarding() {
-            let limit = self.limit_for(buf);
-            if limit != self.framer.max_len() {
-                self.framer.set_max_len(limit);
-            }
-        }
-        let Some((len, end)) = self.framer.find_line(buf)? else {
-            return Ok(None);
-        };
-        let cmd = match crate::parse::command::command_without_text(&buf[..len], &self.config) {
-            Some(cmd) => {
-                buf.advance(end);
-                cmd
-            }
-            None => Command::parse_bytes_with(split_line(buf, len, end), &self.config),
-        };
-        cmd.map(Some)
-    }
-
-    /// The line limit for the line at the front of `buf`, chosen by its verb.
-    fn limit_for(&self, buf: &[u8]) -> usize {
-        let base = self.config.max_line;
-        let Some(&[a, b, c, d, b' ']) = buf.get(..5) else { return base };
-        // Upper-cased with one mask: `c & 0xDF` is an upper-case letter only when `c` is
-        // that letter in either case.
-        const fn verb(v: &[u8; 4]) -> u32 {
-            u32::from_be_bytes(*v)
-        }
-        match u32::from_be_bytes([a, b, c, d]) & 0xDFDF_DFDF {
-            v if v == verb(b"MAIL") || v == verb(b"RCPT") => {
-                self.config.max_mail_rcpt_line.max(base)
-            }
-            v if v == verb(b"AUTH") => self.config.max_auth_line.max(base),
-            _ => base,
-        }
     }
 }

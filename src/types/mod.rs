@@ -8,6 +8,7 @@ mod address;
 mod auth;
 mod capability;
 mod command;
+pub(crate) mod grammar;
 mod params;
 mod reply;
 mod text;

@@ -21,18 +21,15 @@ use std::str::FromStr;
 
 use bytes::{BufMut, Bytes, BytesMut};
 
+use crate::error::ValidationError;
 use crate::types::Text;
+use crate::types::grammar::{
+    is_atom, is_date_time, is_esmtp_keyword, is_esmtp_value, is_upper_hex, is_xchar, is_xtext,
+};
 
-/// Why a parameter value could not be built.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, thiserror::Error)]
-#[error("invalid parameter: {0}")]
-pub struct ParameterError(pub(crate) &'static str);
-
-impl ParameterError {
-    /// A short reason.
-    pub fn reason(&self) -> &'static str {
-        self.0
-    }
+/// A [`ValidationError`] about a parameter.
+fn invalid(reason: &'static str) -> ValidationError {
+    ValidationError::new("parameter", reason)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -56,37 +53,21 @@ pub struct XText(Text);
 
 const HEX_UPPER: &[u8; 16] = b"0123456789ABCDEF";
 
-fn hex_value(c: u8) -> Option<u8> {
+fn hex_value(c: u8) -> u8 {
+    debug_assert!(is_upper_hex(c));
     match c {
-        b'0'..=b'9' => Some(c - b'0'),
-        b'A'..=b'F' => Some(c - b'A' + 10),
-        _ => None,
-    }
-}
-
-/// Checks that `s` is xtext (RFC 3461 §4); upper-case hex digits only, as the RFC says.
-pub(crate) fn is_xtext(s: &[u8]) -> bool {
-    use crate::parse::class;
-    let mut rest = s;
-    loop {
-        let n = class::run(rest, class::XCHAR);
-        match &rest[n..] {
-            [] => return true,
-            [b'+', a, b, tail @ ..] if hex_value(*a).is_some() && hex_value(*b).is_some() => {
-                rest = tail;
-            }
-            _ => return false,
-        }
+        b'0'..=b'9' => c - b'0',
+        _ => c.wrapping_sub(b'A') + 10,
     }
 }
 
 impl XText {
     /// An xtext value from its encoded form, checked.
-    pub fn new(encoded: &str) -> Result<Self, ParameterError> {
+    pub fn new(encoded: &str) -> Result<Self, ValidationError> {
         if is_xtext(encoded.as_bytes()) {
             Ok(Self(Text::copy_from_str(encoded)))
         } else {
-            Err(ParameterError("not xtext (RFC 3461 §4)"))
+            Err(ValidationError::new("xtext", "not xtext (RFC 3461 §4)"))
         }
     }
 
@@ -94,7 +75,7 @@ impl XText {
     pub fn encode(value: &[u8]) -> Self {
         let mut out = String::with_capacity(value.len());
         for &c in value {
-            if crate::parse::is_xchar(c) {
+            if is_xchar(c) {
                 out.push(c as char);
             } else {
                 out.push('+');
@@ -105,6 +86,7 @@ impl XText {
         Self(Text::from(out))
     }
 
+    /// Octets a parser matched as xtext.
     pub(crate) fn from_checked(bytes: Bytes) -> Self {
         debug_assert!(is_xtext(&bytes));
         Self(Text::from_checked(bytes))
@@ -126,8 +108,8 @@ impl XText {
         while i < s.len() {
             if s[i] == b'+' && i + 2 < s.len() {
                 // Checked at construction: two upper-case hex digits follow.
-                let hi = hex_value(s[i + 1]).unwrap_or(0);
-                let lo = hex_value(s[i + 2]).unwrap_or(0);
+                let hi = hex_value(s[i + 1]);
+                let lo = hex_value(s[i + 2]);
                 out.push(hi << 4 | lo);
                 i += 3;
             } else {
@@ -170,7 +152,7 @@ impl fmt::Display for XText {
 }
 
 impl FromStr for XText {
-    type Err = ParameterError;
+    type Err = ValidationError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Self::new(s)
     }
@@ -189,35 +171,16 @@ pub struct Parameter {
     value: Option<Text>,
 }
 
-/// `esmtp-keyword = (ALPHA / DIGIT) *(ALPHA / DIGIT / "-")`.
-pub(crate) fn is_esmtp_keyword(s: &[u8]) -> bool {
-    !s.is_empty()
-        && crate::parse::is_let_dig(s[0])
-        && s.iter().all(|&c| crate::parse::is_esmtp_keyword_char(c))
-}
-
-/// `esmtp-value = 1*(%d33-60 / %d62-126)`, plus well-formed UTF-8 (RFC 6531 §3.3).
-pub(crate) fn is_esmtp_value(s: &[u8]) -> bool {
-    if s.is_empty() {
-        return false;
-    }
-    if s.iter().all(|&c| crate::parse::is_esmtp_value_char(c)) {
-        return true;
-    }
-    std::str::from_utf8(s).is_ok()
-        && s.iter().all(|&c| c >= 0x80 || crate::parse::is_esmtp_value_char(c))
-}
-
 impl Parameter {
     /// A parameter, checked against the `esmtp-param` grammar.
-    pub fn new(keyword: &str, value: Option<&str>) -> Result<Self, ParameterError> {
+    pub fn new(keyword: &str, value: Option<&str>) -> Result<Self, ValidationError> {
         if !is_esmtp_keyword(keyword.as_bytes()) {
-            return Err(ParameterError("keyword is not an esmtp-keyword"));
+            return Err(invalid("keyword is not an esmtp-keyword"));
         }
         if let Some(v) = value
             && !is_esmtp_value(v.as_bytes())
         {
-            return Err(ParameterError("value is not an esmtp-value"));
+            return Err(invalid("value is not an esmtp-value"));
         }
         Ok(Self { keyword: Text::copy_from_str(keyword), value: value.map(Text::copy_from_str) })
     }
@@ -286,7 +249,8 @@ macro_rules! keyword_values {
                 }
             }
 
-            pub(crate) fn parse(v: &[u8]) -> Option<Self> {
+            /// The value `v` names, matched case-insensitively.
+            pub(crate) fn from_keyword(v: &[u8]) -> Option<Self> {
                 $(if v.eq_ignore_ascii_case($text.as_bytes()) {
                     return Some(Self::$variant);
                 })+
@@ -301,9 +265,9 @@ macro_rules! keyword_values {
         }
 
         impl FromStr for $name {
-            type Err = ParameterError;
+            type Err = ValidationError;
             fn from_str(s: &str) -> Result<Self, Self::Err> {
-                Self::parse(s.as_bytes()).ok_or(ParameterError($err))
+                Self::from_keyword(s.as_bytes()).ok_or(invalid($err))
             }
         }
     };
@@ -342,18 +306,6 @@ pub enum MailAuth {
     Identity(XText),
 }
 
-impl MailAuth {
-    pub(crate) fn parse(src: &Bytes, v: &[u8]) -> Option<Self> {
-        if v == b"<>" {
-            Some(Self::Unknown)
-        } else if is_xtext(v) {
-            Some(Self::Identity(XText::from_checked(crate::parse::share(src, v))))
-        } else {
-            None
-        }
-    }
-}
-
 impl fmt::Display for MailAuth {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -384,12 +336,12 @@ pub enum ByMode {
 impl DeliverBy {
     /// A deadline `time` seconds from now (at most 9 digits), with its mode. RFC 2852 §4:
     /// a negative or zero time is not allowed with [`ByMode::Return`].
-    pub fn new(time: i32, mode: ByMode, trace: bool) -> Result<Self, ParameterError> {
+    pub fn new(time: i32, mode: ByMode, trace: bool) -> Result<Self, ValidationError> {
         if time.unsigned_abs() > 999_999_999 {
-            return Err(ParameterError("BY time has at most 9 digits"));
+            return Err(invalid("BY time has at most 9 digits"));
         }
         if mode == ByMode::Return && time <= 0 {
-            return Err(ParameterError("BY time must be positive with mode R"));
+            return Err(invalid("BY time must be positive with mode R"));
         }
         Ok(Self { time, mode, trace })
     }
@@ -407,32 +359,6 @@ impl DeliverBy {
     /// Whether the `T` (trace) flag is set.
     pub fn trace(&self) -> bool {
         self.trace
-    }
-
-    pub(crate) fn parse(v: &[u8]) -> Option<Self> {
-        let semi = memchr::memchr(b';', v)?;
-        let (time, rest) = (&v[..semi], &v[semi + 1..]);
-        let (neg, digits) = match time.first() {
-            Some(b'-') => (true, &time[1..]),
-            Some(b'+') => (false, &time[1..]),
-            _ => (false, time),
-        };
-        if digits.len() > 9 {
-            return None;
-        }
-        let n = i32::try_from(crate::parse::parse_u64(digits)?).ok()?;
-        let time = if neg { -n } else { n };
-        let mode = match rest.first()?.to_ascii_uppercase() {
-            b'N' => ByMode::Notify,
-            b'R' => ByMode::Return,
-            _ => return None,
-        };
-        let trace = match &rest[1..] {
-            [] => false,
-            [t] if t.eq_ignore_ascii_case(&b'T') => true,
-            _ => return None,
-        };
-        Self::new(time, mode, trace).ok()
     }
 }
 
@@ -460,61 +386,20 @@ pub enum Hold {
     Until(Text),
 }
 
-/// A light check of RFC 3339 `date-time`: `YYYY-MM-DDTHH:MM:SS[.frac](Z|±HH:MM)`.
-fn is_date_time(v: &[u8]) -> bool {
-    fn digits(s: &[u8]) -> bool {
-        s.iter().all(u8::is_ascii_digit)
-    }
-    if v.len() < 20 {
-        return false;
-    }
-    let date_ok = digits(&v[0..4])
-        && v[4] == b'-'
-        && digits(&v[5..7])
-        && v[7] == b'-'
-        && digits(&v[8..10])
-        && matches!(v[10], b'T' | b't')
-        && digits(&v[11..13])
-        && v[13] == b':'
-        && digits(&v[14..16])
-        && v[16] == b':'
-        && digits(&v[17..19]);
-    if !date_ok {
-        return false;
-    }
-    let mut rest = &v[19..];
-    if rest.first() == Some(&b'.') {
-        let n = rest[1..].iter().take_while(|c| c.is_ascii_digit()).count();
-        if n == 0 {
-            return false;
-        }
-        rest = &rest[1 + n..];
-    }
-    match rest {
-        [b'Z' | b'z'] => true,
-        [b'+' | b'-', h1, h2, b':', m1, m2] => digits(&[*h1, *h2, *m1, *m2]),
-        _ => false,
-    }
-}
-
 impl Hold {
     /// `HOLDUNTIL` at an RFC 3339 date-time, syntax checked.
-    pub fn until(date_time: &str) -> Result<Self, ParameterError> {
+    pub fn until(date_time: &str) -> Result<Self, ValidationError> {
         if is_date_time(date_time.as_bytes()) {
             Ok(Self::Until(Text::copy_from_str(date_time)))
         } else {
-            Err(ParameterError("HOLDUNTIL is an RFC 3339 date-time"))
+            Err(invalid("HOLDUNTIL is an RFC 3339 date-time"))
         }
     }
 
-    pub(crate) fn until_checked(src: &Bytes, v: &[u8]) -> Option<Self> {
-        is_date_time(v).then(|| Self::Until(Text::from_checked(crate::parse::share(src, v))))
-    }
-
     /// `HOLDFOR` a number of seconds (at most 9 digits).
-    pub fn for_seconds(seconds: u32) -> Result<Self, ParameterError> {
+    pub fn for_seconds(seconds: u32) -> Result<Self, ValidationError> {
         if seconds > 999_999_999 {
-            return Err(ParameterError("HOLDFOR has at most 9 digits"));
+            return Err(invalid("HOLDFOR has at most 9 digits"));
         }
         Ok(Self::For(seconds))
     }
@@ -526,26 +411,17 @@ pub struct Priority(i8);
 
 impl Priority {
     /// A priority from -9 to 9.
-    pub fn new(value: i8) -> Result<Self, ParameterError> {
+    pub fn new(value: i8) -> Result<Self, ValidationError> {
         if (-9..=9).contains(&value) {
             Ok(Self(value))
         } else {
-            Err(ParameterError("MT-PRIORITY is from -9 to 9"))
+            Err(invalid("MT-PRIORITY is from -9 to 9"))
         }
     }
 
     /// The value, -9 to 9.
     pub fn get(self) -> i8 {
         self.0
-    }
-
-    pub(crate) fn parse(v: &[u8]) -> Option<Self> {
-        match v {
-            [b'0'] => Some(Self(0)),
-            [d @ b'1'..=b'9'] => Some(Self((d - b'0') as i8)),
-            [b'-', d @ b'1'..=b'9'] => Some(Self(-((d - b'0') as i8))),
-            _ => None,
-        }
     }
 }
 
@@ -582,29 +458,6 @@ impl Notify {
     pub fn is_never(self) -> bool {
         self == Self::NEVER
     }
-
-    pub(crate) fn parse(v: &[u8]) -> Option<Self> {
-        if v.eq_ignore_ascii_case(b"NEVER") {
-            return Some(Self::NEVER);
-        }
-        let mut n = Self::NEVER;
-        for item in v.split(|&c| c == b',') {
-            let flag = if item.eq_ignore_ascii_case(b"SUCCESS") {
-                &mut n.success
-            } else if item.eq_ignore_ascii_case(b"FAILURE") {
-                &mut n.failure
-            } else if item.eq_ignore_ascii_case(b"DELAY") {
-                &mut n.delay
-            } else {
-                return None;
-            };
-            if *flag {
-                return None; // repeated element
-            }
-            *flag = true;
-        }
-        Some(n)
-    }
 }
 
 impl fmt::Display for Notify {
@@ -625,14 +478,6 @@ impl fmt::Display for Notify {
     }
 }
 
-impl FromStr for Notify {
-    type Err = ParameterError;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::parse(s.as_bytes())
-            .ok_or(ParameterError("NOTIFY is NEVER or a list of SUCCESS, FAILURE, DELAY"))
-    }
-}
-
 /// `ORCPT=` (RFC 3461 §4.2): `orcpt-parameter = "ORCPT=" original-recipient-address`,
 /// `original-recipient-address = addr-type ";" xtext`, `addr-type = atom`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -644,9 +489,9 @@ pub struct Orcpt {
 impl Orcpt {
     /// An original recipient of `addr_type` (an atom, usually `rfc822` or `utf-8`), with the
     /// address given decoded; it is xtext-encoded here.
-    pub fn new(addr_type: &str, address: &str) -> Result<Self, ParameterError> {
-        if addr_type.is_empty() || !addr_type.bytes().all(crate::parse::is_atext) {
-            return Err(ParameterError("ORCPT addr-type is an atom"));
+    pub fn new(addr_type: &str, address: &str) -> Result<Self, ValidationError> {
+        if !is_atom(addr_type.as_bytes()) {
+            return Err(invalid("ORCPT addr-type is an atom"));
         }
         Ok(Self {
             addr_type: Text::copy_from_str(addr_type),
@@ -664,16 +509,9 @@ impl Orcpt {
         &self.address
     }
 
-    pub(crate) fn parse(src: &Bytes, v: &[u8]) -> Option<Self> {
-        let semi = memchr::memchr(b';', v)?;
-        let (t, x) = (&v[..semi], &v[semi + 1..]);
-        if t.is_empty() || !t.iter().all(|&c| crate::parse::is_atext(c)) || !is_xtext(x) {
-            return None;
-        }
-        Some(Self {
-            addr_type: Text::from_checked(crate::parse::share(src, t)),
-            address: XText::from_checked(crate::parse::share(src, x)),
-        })
+    /// An addr-type and xtext a parser matched.
+    pub(crate) fn from_checked(addr_type: Text, address: XText) -> Self {
+        Self { addr_type, address }
     }
 }
 
@@ -713,12 +551,12 @@ fn push_other(
     others: &mut Vec<Parameter>,
     known: &[&str],
     p: Parameter,
-) -> Result<(), ParameterError> {
+) -> Result<(), ValidationError> {
     if is_known(known, p.keyword()) {
-        return Err(ParameterError("keyword has a typed field; use its setter"));
+        return Err(invalid("keyword has a typed field; use its setter"));
     }
     if others.iter().any(|o| o.keyword.eq_ignore_ascii_case(&p.keyword)) {
-        return Err(ParameterError("duplicate parameter"));
+        return Err(invalid("duplicate parameter"));
     }
     others.push(p);
     Ok(())
@@ -828,9 +666,9 @@ impl MailParameters {
         self.envid.as_ref()
     }
     /// Sets `ENVID=`; at most [`MAX_ENVID_LEN`] characters of xtext (RFC 3461 §4.4).
-    pub fn set_envid(&mut self, envid: Option<XText>) -> Result<&mut Self, ParameterError> {
+    pub fn set_envid(&mut self, envid: Option<XText>) -> Result<&mut Self, ValidationError> {
         if envid.as_ref().is_some_and(|e| e.is_empty() || e.len() > MAX_ENVID_LEN) {
-            return Err(ParameterError("ENVID is 1 to 100 characters of xtext"));
+            return Err(invalid("ENVID is 1 to 100 characters of xtext"));
         }
         self.envid = envid;
         Ok(self)
@@ -851,11 +689,11 @@ impl MailParameters {
         self.auth.as_ref()
     }
     /// Sets `AUTH=`; an identity is at most [`MAX_XTEXT_PARAM_LEN`] characters of xtext.
-    pub fn set_auth(&mut self, auth: Option<MailAuth>) -> Result<&mut Self, ParameterError> {
+    pub fn set_auth(&mut self, auth: Option<MailAuth>) -> Result<&mut Self, ValidationError> {
         if let Some(MailAuth::Identity(x)) = &auth
             && (x.is_empty() || x.len() > MAX_XTEXT_PARAM_LEN)
         {
-            return Err(ParameterError("AUTH= is 1 to 500 characters of xtext"));
+            return Err(invalid("AUTH= is 1 to 500 characters of xtext"));
         }
         self.auth = auth;
         Ok(self)
@@ -912,7 +750,7 @@ impl MailParameters {
 
     /// Adds a parameter without a typed field. Refused for a keyword that has a typed
     /// field or that is already present (a repeated parameter is invalid).
-    pub fn push_other(&mut self, p: Parameter) -> Result<&mut Self, ParameterError> {
+    pub fn push_other(&mut self, p: Parameter) -> Result<&mut Self, ValidationError> {
         push_other(&mut self.others, MAIL_KEYWORDS, p)?;
         Ok(self)
     }
@@ -1031,12 +869,12 @@ impl RcptParameters {
         self.orcpt.as_ref()
     }
     /// Sets `ORCPT=`; at most [`MAX_XTEXT_PARAM_LEN`] characters in all (RFC 3461 §11).
-    pub fn set_orcpt(&mut self, orcpt: Option<Orcpt>) -> Result<&mut Self, ParameterError> {
+    pub fn set_orcpt(&mut self, orcpt: Option<Orcpt>) -> Result<&mut Self, ValidationError> {
         if orcpt
             .as_ref()
             .is_some_and(|o| o.addr_type.len() + 1 + o.address.len() > MAX_XTEXT_PARAM_LEN)
         {
-            return Err(ParameterError("ORCPT is at most 500 characters"));
+            return Err(invalid("ORCPT is at most 500 characters"));
         }
         self.orcpt = orcpt;
         Ok(self)
@@ -1048,7 +886,7 @@ impl RcptParameters {
     }
 
     /// Adds a parameter without a typed field; refused for `NOTIFY`, `ORCPT` or a repeat.
-    pub fn push_other(&mut self, p: Parameter) -> Result<&mut Self, ParameterError> {
+    pub fn push_other(&mut self, p: Parameter) -> Result<&mut Self, ValidationError> {
         push_other(&mut self.others, RCPT_KEYWORDS, p)?;
         Ok(self)
     }

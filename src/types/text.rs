@@ -1,10 +1,9 @@
 //! [`Text`]: UTF-8-checked text over [`Bytes`].
 //!
-//! One of the three places in the crate that use `unsafe` (the others are the AVX2
-//! dispatch of the DATA scan in `data.rs` and its AVX-512VL loop in `data/ternary.rs`):
-//! [`Text::as_str`] skips the UTF-8 check that every constructor has already done. Every
-//! way to build a `Text` checks (or, for `pub(crate)` callers, is given bytes a parser has
-//! already checked to be ASCII or UTF-8).
+//! One of the few places in the crate that use `unsafe`: [`Text::as_str`] skips the UTF-8
+//! check that every constructor in this module has already made. The invariant is kept
+//! here and nowhere else: each way to build a `Text` checks its octets (the crate-internal
+//! `from_checked` too), and `Bytes` is immutable, so no caller elsewhere can break it.
 
 #![allow(unsafe_code)]
 
@@ -39,19 +38,26 @@ impl Text {
         Self(Bytes::copy_from_slice(s.as_bytes()))
     }
 
-    /// Text from bytes a parser has already proven to be UTF-8 (or ASCII).
-    ///
-    /// Debug builds (and so the fuzzers) re-check; release builds trust the parser.
+    /// Text from bytes a parser has matched against a rule that admits only ASCII or
+    /// UTF-8. They are checked again here (cheap beside the parse, and ASCII is checked a
+    /// word at a time), so [`as_str`](Self::as_str) never depends on a parser being right:
+    /// octets that are not UTF-8 would be a parser bug, and are kept as replacement
+    /// characters rather than trusted (debug builds, and so the fuzzers, stop on it).
     pub(crate) fn from_checked(bytes: Bytes) -> Self {
-        debug_assert!(std::str::from_utf8(&bytes).is_ok(), "parser passed non-UTF-8");
-        Self(bytes)
+        match std::str::from_utf8(&bytes) {
+            Ok(_) => Self(bytes),
+            Err(_) => {
+                debug_assert!(false, "a parser passed non-UTF-8 text: {bytes:?}");
+                Self::from(String::from_utf8_lossy(&bytes).into_owned())
+            }
+        }
     }
 
     /// The text.
     pub fn as_str(&self) -> &str {
-        // SAFETY: every constructor checked that the bytes are UTF-8 (from_checked's
-        // callers hand over parser output restricted to ASCII or validated UTF-8), and
-        // `Bytes` is immutable.
+        // SAFETY: every constructor in this module checks that the octets are UTF-8
+        // (`from_utf8`, `from_checked`) or takes them from a `str`/`String`
+        // (`from_static`, `copy_from_str`, `From`), and `Bytes` is immutable.
         unsafe { std::str::from_utf8_unchecked(&self.0) }
     }
 
@@ -154,5 +160,19 @@ mod tests {
         assert_eq!(t, "grüße");
         assert!(!t.is_ascii());
         assert_eq!(Text::from_static("abc").as_bytes(), b"abc");
+    }
+
+    /// A crate-internal caller that passes octets that are not UTF-8 cannot make `as_str`
+    /// unsound: debug builds stop, release builds keep replacement characters instead.
+    #[test]
+    fn from_checked_checks() {
+        let made = std::panic::catch_unwind(|| {
+            Text::from_checked(Bytes::from_static(b"a\xffb")).as_str().to_owned()
+        });
+        if cfg!(debug_assertions) {
+            assert!(made.is_err());
+        } else {
+            assert_eq!(made.unwrap(), "a\u{fffd}b");
+        }
     }
 }
