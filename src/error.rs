@@ -4,7 +4,7 @@
 //!
 //! - [`DecodeError`]: one item (a command line, a reply, a parameter) could not be decoded.
 //!   It is recoverable: the decoder has consumed the offending input and can go on. For
-//!   commands it tells which reply a server should send ([`DecodeError::reply_code`]).
+//!   commands it tells which reply a server should send ([`DecodeError::reply`]).
 //! - [`Error`]: the session is broken (a peer flooding past a limit, bytes pipelined after
 //!   STARTTLS, API misuse). The state machines make it sticky and ask to close.
 
@@ -13,7 +13,7 @@ use std::fmt;
 /// What went wrong while decoding one item.
 ///
 /// Each kind maps to the reply a server should send (RFC 5321 §4.2.2, §4.3.2, RFC 3463
-/// enhanced codes); see [`DecodeError::reply_code`] and [`DecodeError::enhanced_code`].
+/// enhanced codes); see [`DecodeError::reply`].
 #[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum DecodeErrorKind {
@@ -47,42 +47,6 @@ pub enum DecodeErrorKind {
     TooManyReplyLines,
     /// An EHLO keyword or parameter is malformed (RFC 5321 §4.1.1.1).
     Capability,
-}
-
-impl DecodeErrorKind {
-    /// The basic reply code (RFC 5321 §4.2.3) a server sends for this error.
-    ///
-    /// Reply-side kinds (errors in what a *server* sent) return 500; a client never sends
-    /// a reply, so the value only matters to a proxy that relays the error.
-    pub const fn reply_code(self) -> u16 {
-        match self {
-            Self::LineTooLong | Self::BareLineEnding | Self::UnknownCommand => 500,
-            Self::Syntax => 501,
-            Self::UnrecognizedParameter => 555,
-            Self::SenderSyntax | Self::MailboxSyntax | Self::NonAsciiAddress => 553,
-            Self::ReplySyntax
-            | Self::ReplyCodeMismatch
-            | Self::TooManyReplyLines
-            | Self::Capability => 500,
-        }
-    }
-
-    /// The enhanced status code (RFC 3463, registry of RFC 5248) as `(class, subject,
-    /// detail)`.
-    pub const fn enhanced_code(self) -> (u8, u16, u16) {
-        match self {
-            Self::LineTooLong | Self::BareLineEnding => (5, 5, 2),
-            Self::UnknownCommand => (5, 5, 1),
-            Self::Syntax | Self::UnrecognizedParameter => (5, 5, 4),
-            Self::SenderSyntax => (5, 1, 7),
-            Self::MailboxSyntax => (5, 1, 3),
-            Self::NonAsciiAddress => (5, 6, 7),
-            Self::ReplySyntax
-            | Self::ReplyCodeMismatch
-            | Self::TooManyReplyLines
-            | Self::Capability => (5, 5, 2),
-        }
-    }
 }
 
 impl fmt::Display for DecodeErrorKind {
@@ -129,17 +93,6 @@ impl DecodeError {
     /// A short human reason, fit for the text of the reply.
     pub const fn reason(&self) -> &'static str {
         self.reason
-    }
-
-    /// The basic reply code a server should answer with (500, 501, 553, 555).
-    pub const fn reply_code(&self) -> u16 {
-        self.kind.reply_code()
-    }
-
-    /// The enhanced status code `(class, subject, detail)` that goes with
-    /// [`reply_code`](Self::reply_code).
-    pub const fn enhanced_code(&self) -> (u8, u16, u16) {
-        self.kind.enhanced_code()
     }
 }
 

@@ -71,8 +71,8 @@ pub mod sasl;
 pub mod server;
 pub mod types;
 
-pub use codec::{DEFAULT_MAX_REPLY_LINE, DEFAULT_MAX_REPLY_LINES, ReplyConfig, ReplyDecoder};
 pub use codec::{CommandConfig, CommandDecoder};
+pub use codec::{DEFAULT_MAX_REPLY_LINE, DEFAULT_MAX_REPLY_LINES, ReplyConfig, ReplyDecoder};
 pub use error::{DecodeError, DecodeErrorKind, Error, ValidationError};
 pub use server::{Event, Output, Request, Server, ServerConfig};
 pub use types::*;

@@ -77,7 +77,7 @@ pub fn drive(mechanisms: &[Mechanism], input: &Input) {
                 break;
             }
             ServerStep::Failure(e) => {
-                let _ = e.reply_class().code();
+                let _ = e.reply();
                 break;
             }
             _ => break,

@@ -11,8 +11,8 @@ mod command;
 mod ehlo;
 mod reply;
 
-pub use reply::{DEFAULT_MAX_REPLY_LINE, DEFAULT_MAX_REPLY_LINES, ReplyConfig, ReplyDecoder};
 pub use command::{CommandConfig, CommandDecoder};
+pub use reply::{DEFAULT_MAX_REPLY_LINE, DEFAULT_MAX_REPLY_LINES, ReplyConfig, ReplyDecoder};
 
 use crate::error::DecodeError;
 use crate::types::Reply;

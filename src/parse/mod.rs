@@ -13,8 +13,8 @@
 
 pub(crate) mod address;
 pub(crate) mod command;
-pub(crate) mod ehlo;
 pub(crate) mod datetime;
+pub(crate) mod ehlo;
 pub(crate) mod params;
 pub(crate) mod reply;
 pub(crate) mod xtext;

@@ -1,8 +1,8 @@
 //! [`ServerConfig`]: what the server offers, its limits and its policies.
 
+use crate::codec::CommandConfig;
 use crate::data::DataConfig;
 use crate::sasl::SaslServerConfig;
-use crate::codec::CommandConfig;
 use crate::types::{Capabilities, Extension, Mechanism};
 
 /// Configuration of a [`Server`](super::Server) session.

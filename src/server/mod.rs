@@ -72,10 +72,10 @@ pub use request::{
     HelloRequest, HelpRequest, MailRequest, MessageRequest, RcptRequest, Request, VrfyRequest,
 };
 
+use crate::codec::CommandDecoder;
 use crate::error::Error;
 use crate::line::LineFramer;
 use crate::sasl::{OsRandom, Randomness, ServerExchange};
-use crate::codec::CommandDecoder;
 use crate::types::{EnhancedCodes, Reply, ReplyCode};
 use request::sealed::Sealed;
 use session::{Decision, Phase, Session};
