@@ -17,7 +17,7 @@ use super::params::{ParamOptions, mail_parameters, rcpt_parameters};
 use super::{PError, SResult, Span, expect, parse_u64, sp, with_kind};
 use crate::error::DecodeErrorKind;
 use crate::types::grammar::{is_argument, is_base64, is_vchar};
-use crate::types::{Argument, Command, Etrn, InitialResponse, Mechanism, UnknownCommand};
+use crate::types::{Argument, Command, Etrn, InitialResponse, UnknownCommand};
 
 /// What the grammar allows beyond RFC 5321, set from the command configuration.
 #[derive(Clone, Copy, Debug)]
@@ -260,7 +260,7 @@ pub(crate) fn bdat(i: Span<'_>) -> SResult<'_, Command> {
 /// ```
 /// (RFC 4954 §4); `sasl-mech = 1*20mech-char` (RFC 4422 §3.1), matched case-insensitively.
 pub(crate) fn auth(i: Span<'_>) -> SResult<'_, Command> {
-    let sasl_mech = map_opt(take_till(|c| c == b' '), |m: Span<'_>| Mechanism::parse(&m));
+    let sasl_mech = map_opt(take_till(|c| c == b' '), |m: Span<'_>| super::ehlo::auth_mechanism(&m));
     let mech = expect("malformed SASL mechanism name", preceded(sp, sasl_mech));
     let response = alt((
         value(None, eof),
