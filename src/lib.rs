@@ -3,7 +3,7 @@
 //! A sans-IO SMTP / ESMTP / LMTP protocol library: no sockets, clocks or tasks. Callers own
 //! the transport and feed bytes in; the crate hands values and bytes back.
 //!
-//! This release holds the codec layer, in layers that each use only the ones before them:
+//! The crate is built in layers, each of which uses only the ones before it:
 //!
 //! - [`error`]: [`DecodeError`] (one bad input item, with the [`Reply`] a server sends for
 //!   it), [`ValidationError`] (a value could not be built) and [`Error`] (a broken
@@ -20,7 +20,13 @@
 //!   `<CRLF>.<CRLF>` satisfies, dot-stuffing, BDAT chunks);
 //! - [`codec`]: [`CommandDecoder`] and [`ReplyDecoder`] (a stream of bytes in, commands or
 //!   replies out, within the configured line limits of RFC 5321 §4.5.3.1) and the parse
-//!   entry points of the values (`Command::parse`, `Reply::parse`, ...).
+//!   entry points of the values (`Command::parse`, `Reply::parse`,
+//!   `Capabilities::from_ehlo`, ...);
+//! - [`sasl`]: the AUTH mechanisms (PLAIN, LOGIN, CRAM-MD5, SCRAM-SHA-1/256 and their
+//!   `-PLUS` forms, XOAUTH2, OAUTHBEARER) as pure exchanges of byte strings, client and
+//!   server side;
+//! - [`server`]: the sans-IO [`Server`] state machine, driven by `handle_input` and
+//!   drained with `poll_output` (see its module docs for the caller's loop).
 //!
 //! ```
 //! use bytes::BytesMut;
