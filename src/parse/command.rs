@@ -260,7 +260,8 @@ pub(crate) fn bdat(i: Span<'_>) -> SResult<'_, Command> {
 /// ```
 /// (RFC 4954 §4); `sasl-mech = 1*20mech-char` (RFC 4422 §3.1), matched case-insensitively.
 pub(crate) fn auth(i: Span<'_>) -> SResult<'_, Command> {
-    let sasl_mech = map_opt(take_till(|c| c == b' '), |m: Span<'_>| super::ehlo::auth_mechanism(&m));
+    let sasl_mech =
+        map_opt(take_till(|c| c == b' '), |m: Span<'_>| super::ehlo::auth_mechanism(&m));
     let mech = expect("malformed SASL mechanism name", preceded(sp, sasl_mech));
     let response = alt((
         value(None, eof),
