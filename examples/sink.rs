@@ -100,10 +100,7 @@ fn usage_error(message: &str) -> ! {
     std::process::exit(EX_USAGE);
 }
 
-fn parse_number<T: std::str::FromStr>(flag: &str, value: &str, min: T) -> T
-where
-    T: PartialOrd,
-{
+fn parse_number<T: std::str::FromStr + PartialOrd>(flag: &str, value: &str, min: T) -> T {
     match value.parse::<T>() {
         Ok(n) if n >= min => n,
         _ => usage_error(&format!("{flag}: bad value '{value}' (a positive number)")),
@@ -339,11 +336,11 @@ fn main() {
         Ok(s) => Arc::new(s),
         Err(e) => usage_error(&e),
     };
-    if let Some(dir) = &shared.out {
-        if let Err(e) = std::fs::create_dir_all(dir) {
-            eprintln!("sink: --out {}: {e}", dir.display());
-            std::process::exit(1);
-        }
+    if let Some(dir) = &shared.out
+        && let Err(e) = std::fs::create_dir_all(dir)
+    {
+        eprintln!("sink: --out {}: {e}", dir.display());
+        std::process::exit(1);
     }
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,
@@ -578,14 +575,13 @@ async fn on_event(
         }
         Event::Data(chunk) => {
             s.size += chunk.len() as u64;
-            if let Some((_, path, file)) = &mut s.spool {
-                if let Err(e) = file.write_all(&chunk).await {
-                    // Remembered as a failed spool: the end of the message gets 451.
-                    eprintln!("sink: {}: {e}", path.display());
-                    let _ = tokio::fs::remove_file(&*path).await;
-                    s.spool = None;
-                    s.size = u64::MAX;
-                }
+            if let Some((_, path, file)) = &mut s.spool
+                && let Err(e) = file.write_all(&chunk).await
+            {
+                // The spool is dropped: the end of the message gets 451.
+                eprintln!("sink: {}: {e}", path.display());
+                let _ = tokio::fs::remove_file(&*path).await;
+                s.spool = None;
             }
             Ok(())
         }

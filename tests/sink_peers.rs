@@ -352,3 +352,74 @@ fn bad_command_lines_exit_64() {
     assert_eq!(help.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&help.stdout).contains("--test-policy"));
 }
+
+/// SCRAM-SHA-256 has no client among the peers: the crate's own SASL client logs in to the
+/// sink over plain TCP (SCRAM never sends the password), once right and once wrong.
+#[test]
+fn scram_sha256_login() {
+    use base64::Engine;
+    use base64::engine::general_purpose::STANDARD as BASE64;
+    use esmtp::Mechanism;
+    use esmtp::sasl::{ClientExchange, Credentials, OsRandom, SaslClientConfig};
+    use std::io::Write;
+
+    let sink = Sink::start(&["--auth", "u:p"]);
+    // The last reply, whether the client verified the server, and the server-final message
+    // of a refusal (RFC 5802 §7 `server-error`), if one came.
+    let login = |password: &str| -> (String, bool, Option<String>) {
+        let tcp = std::net::TcpStream::connect(("127.0.0.1", sink.port)).expect("connect");
+        tcp.set_read_timeout(Some(std::time::Duration::from_secs(30))).expect("timeout");
+        let mut writer = tcp.try_clone().expect("clone");
+        let mut reader = BufReader::new(tcp);
+        let mut reply = || {
+            // The last line of a (possibly multi-line) reply.
+            let mut line = String::new();
+            loop {
+                line.clear();
+                reader.read_line(&mut line).expect("a reply line");
+                if line.as_bytes().get(3) != Some(&b'-') {
+                    return line.trim_end().to_string();
+                }
+            }
+        };
+        assert!(reply().starts_with("220 "));
+        writer.write_all(b"EHLO scram.test\r\n").expect("write");
+        assert!(reply().starts_with("250 "));
+        let credentials = Credentials::password("u", password);
+        let mut exchange = ClientExchange::new(
+            &Mechanism::ScramSha256,
+            credentials,
+            &SaslClientConfig::default(),
+            &mut OsRandom,
+        )
+        .expect("a SCRAM exchange");
+        let first = exchange.initial_response().expect("SCRAM is client-first");
+        let command = format!("AUTH SCRAM-SHA-256 {}\r\n", BASE64.encode(first.expose()));
+        writer.write_all(command.as_bytes()).expect("write");
+        let mut refusal = None;
+        loop {
+            let line = reply();
+            let Some(challenge) = line.strip_prefix("334 ") else {
+                return (line, exchange.is_complete(), refusal);
+            };
+            let challenge = BASE64.decode(challenge).expect("base64 challenge");
+            let response = match exchange.step(&challenge) {
+                Ok(response) => BASE64.encode(response.expose()),
+                Err(_) => {
+                    // The client cancels an exchange the server refused (RFC 4954 §4).
+                    refusal = Some(String::from_utf8_lossy(&challenge).into_owned());
+                    "*".into()
+                }
+            };
+            writer.write_all(format!("{response}\r\n").as_bytes()).expect("write");
+        }
+    };
+    let (reply, complete, refusal) = login("p");
+    assert!(reply.starts_with("235 2.7.0"), "{reply}");
+    assert!(complete, "the server's signature was verified");
+    assert_eq!(refusal, None);
+    let (reply, complete, refusal) = login("wrong");
+    assert!(!reply.starts_with("235"), "{reply}");
+    assert!(!complete);
+    assert_eq!(refusal.as_deref(), Some("e=invalid-proof"), "{reply}");
+}
