@@ -475,6 +475,9 @@ async fn serve(tcp: TcpStream, shared: &Shared, session: &mut Session) -> io::Re
                     Err(_) => break Err(io::Error::other("TLS handshake timed out")),
                 }
                 server.tls_established().map_err(io::Error::other)?;
+                // RFC 3207 §4.2: the session starts over; what the client said is forgotten.
+                session.discard().await;
+                *session = Session::default();
             }
             // Every decision is answered before the next poll.
             Output::AwaitingDecision => break Err(io::Error::other("a decision left pending")),

@@ -66,6 +66,14 @@ fn sink_binary() -> PathBuf {
         "{} is missing: `cargo test` builds it; with --test alone run `cargo build --example sink` first",
         sink.display()
     );
+    // `cargo test --test sink_peers` alone does not rebuild examples: refuse a stale one.
+    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/sink.rs");
+    let modified = |p: &Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
+    assert!(
+        modified(&sink) >= modified(&source),
+        "{} is older than examples/sink.rs: run `cargo build --example sink` (or all of `cargo test`)",
+        sink.display()
+    );
     sink
 }
 
