@@ -64,7 +64,9 @@ fuzz_target!(|s: Session| {
                     Event::Expn(r) => server.accept(r).is_ok(),
                     Event::Help(r) => server.accept(r).is_ok(),
                     Event::Etrn(r) => server.accept(r).is_ok(),
-                    Event::Auth(r) => server.answer_auth(r, AuthAnswer::PasswordVerified(accept)).is_ok(),
+                    Event::Auth(r) => {
+                        server.answer_auth(r, AuthAnswer::PasswordVerified(accept)).is_ok()
+                    }
                     _ => true,
                 };
                 assert!(ok, "the pending token is always taken");
