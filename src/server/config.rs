@@ -46,6 +46,10 @@ pub struct ServerConfig {
     pub expn: bool,
     /// Offer and accept ETRN (RFC 1985); withheld it is `502 5.5.1`. Default off.
     pub etrn: bool,
+    /// Speak LMTP (RFC 2033) instead of SMTP: LHLO opens the session (HELO and EHLO get
+    /// `500 5.5.1`), and the end of each message is answered once per accepted recipient
+    /// (see [`MessageRequest::recipients`](super::MessageRequest::recipients)). Default off.
+    pub lmtp: bool,
     /// The caller's own EHLO keywords, advertised after the others.
     pub extra_extensions: Vec<Extension>,
     /// TLS is available: offer STARTTLS (RFC 3207) before TLS. Default off.
@@ -95,6 +99,7 @@ impl Default for ServerConfig {
             vrfy: false,
             expn: false,
             etrn: false,
+            lmtp: false,
             extra_extensions: Vec::new(),
             starttls: false,
             tls_required: false,

@@ -68,6 +68,7 @@ impl Server {
                 cmd,
                 Command::Ehlo(_)
                     | Command::Helo(_)
+                    | Command::Lhlo(_)
                     | Command::Noop(_)
                     | Command::Rset
                     | Command::Quit
@@ -78,8 +79,16 @@ impl Server {
             return self.refuse_command(&cmd, replies::STARTTLS_REQUIRED);
         }
         match cmd {
+            // RFC 2033 §4.1: an LMTP server answers HELO and EHLO with 500, and only
+            // LMTP knows LHLO.
+            Command::Helo(_) | Command::Ehlo(_) | Command::Lhlo(_)
+                if self.config.lmtp != matches!(cmd, Command::Lhlo(_)) =>
+            {
+                self.bad_command(&replies::COMMAND_UNRECOGNIZED);
+                None
+            }
             Command::Helo(host) => self.hello(host, false),
-            Command::Ehlo(host) => self.hello(host, true),
+            Command::Ehlo(host) | Command::Lhlo(host) => self.hello(host, true),
             Command::Mail { reverse_path, params } => self.mail(reverse_path, params),
             Command::Rcpt { forward_path, params } => self.rcpt(forward_path, params),
             Command::Data => self.data(),
@@ -130,8 +139,7 @@ impl Server {
                 self.write(&replies::COMMAND_NOT_IMPLEMENTED);
                 None
             }
-            // LHLO belongs to LMTP (RFC 2033), which this session is not.
-            Command::Lhlo(_) | Command::Unknown(_) => {
+            Command::Unknown(_) => {
                 self.bad_command(&replies::COMMAND_UNRECOGNIZED);
                 None
             }
@@ -246,7 +254,8 @@ impl Server {
             Some(t) if forward_path.needs_smtputf8() && !t.smtputf8 => NON_ASCII_ADDRESS,
             Some(t) if t.recipients >= self.config.max_recipients => replies::TOO_MANY_RECIPIENTS,
             Some(_) => {
-                let id = self.ask(Decision::Rcpt);
+                let lmtp = self.config.lmtp.then(|| forward_path.clone());
+                let id = self.ask(Decision::Rcpt { lmtp });
                 let req = RcptRequest { id, forward_path, params };
                 return self.emit(Event::Rcpt(req));
             }
@@ -260,6 +269,8 @@ impl Server {
             // RFC 3030 §3: BINARYMIME content only by BDAT; no DATA after BDAT.
             None => replies::BAD_SEQUENCE,
             Some(t) if t.bdat || t.binary => replies::BAD_SEQUENCE,
+            // RFC 2033 §4.2: in LMTP, DATA without an accepted recipient is 503.
+            Some(t) if t.recipients == 0 && self.config.lmtp => replies::BAD_SEQUENCE,
             Some(t) if t.recipients == 0 => replies::NO_VALID_RECIPIENTS,
             Some(_) => {
                 let id = self.ask(Decision::DataStart { bdat: None });
@@ -339,9 +350,10 @@ impl Server {
                 }
                 self.write(&reply.unwrap_or(replies::SENDER_OK));
             }
-            Decision::Rcpt => {
+            Decision::Rcpt { lmtp } => {
                 if let (true, Some(t)) = (accepted, self.session.transaction.as_mut()) {
                     t.recipients += 1;
+                    t.lmtp_recipients.extend(lmtp);
                 }
                 self.write(&reply.unwrap_or(replies::RECIPIENT_OK));
             }
@@ -367,8 +379,7 @@ impl Server {
             },
             Decision::MessageEnd => {
                 // RFC 5321 §4.1.1.4: the transaction ends with the reply either way.
-                self.session.transaction = None;
-                self.write(&reply.unwrap_or(replies::MESSAGE_ACCEPTED));
+                self.write_message_reply(&reply.unwrap_or(replies::MESSAGE_ACCEPTED));
             }
             Decision::Vrfy | Decision::Expn => self.write(&reply.unwrap_or(replies::CANNOT_VRFY)),
             Decision::Help => self.write(&reply.unwrap_or(replies::HELP)),
@@ -394,8 +405,22 @@ impl Server {
         &mut self,
         summary: Option<crate::data::DataSummary>,
     ) -> Option<Output> {
-        let size = self.session.transaction.as_ref().map_or(0, |t| t.size);
+        let (size, recipients) = match self.session.transaction.as_mut() {
+            Some(t) => (t.size, t.lmtp_recipients.clone()),
+            None => (0, Vec::new()),
+        };
         let id = self.ask(Decision::MessageEnd);
-        self.emit(Event::MessageEnd(MessageRequest { id, size, summary }))
+        self.emit(Event::MessageEnd(MessageRequest { id, size, summary, recipients }))
+    }
+
+    /// Ends the transaction with `reply` to its content: once, or in LMTP once per
+    /// accepted recipient (RFC 2033 §4.2), so a pipelining client reads as many replies
+    /// as it counted recipients whether the message was taken or refused.
+    pub(super) fn write_message_reply(&mut self, reply: &Reply) {
+        let transaction = self.session.transaction.take();
+        let count = transaction.map_or(1, |t| t.lmtp_recipients.len().max(1));
+        for _ in 0..count {
+            self.write(reply);
+        }
     }
 }

@@ -359,6 +359,26 @@ impl Server {
         Ok(())
     }
 
+    /// Answers the end of a message with one reply per recipient, in the order of
+    /// [`MessageRequest::recipients`] (LMTP, RFC 2033 §4.2: a `250` for each recipient
+    /// that got the message, a 4xx or 5xx for each that did not); in SMTP with exactly one
+    /// reply. `Err(req)` when `req` is not the pending decision or the number of replies
+    /// is not the number of recipients.
+    pub fn accept_each(
+        &mut self,
+        req: MessageRequest,
+        replies: Vec<Reply>,
+    ) -> Result<(), MessageRequest> {
+        if replies.len() != req.recipients().len().max(1) || self.take_pending(&req).is_none() {
+            return Err(req);
+        }
+        self.session.transaction = None;
+        for reply in &replies {
+            self.write(reply);
+        }
+        Ok(())
+    }
+
     fn take_pending<R: Sealed>(&mut self, req: &R) -> Option<Decision> {
         let (id, kind) = req.ticket();
         match &self.pending {

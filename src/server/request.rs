@@ -137,13 +137,15 @@ impl DataStartRequest {
 }
 request!(DataStartRequest, DataStart);
 
-/// The end of a message's content: the program stores it (then accepts) or refuses it.
+/// The end of a message's content: the program stores it (then accepts) or refuses it;
+/// in LMTP, for each recipient ([`MessageRequest::recipients`]).
 #[must_use = "answer it with Server::accept or Server::reject"]
 #[derive(Debug)]
 pub struct MessageRequest {
     pub(crate) id: u64,
     pub(crate) size: u64,
     pub(crate) summary: Option<DataSummary>,
+    pub(crate) recipients: Vec<ForwardPath>,
 }
 
 impl MessageRequest {
@@ -155,6 +157,14 @@ impl MessageRequest {
     /// What the unstuffer saw in DATA content (8-bit octets, NULs, ...); `None` for BDAT.
     pub fn summary(&self) -> Option<&DataSummary> {
         self.summary.as_ref()
+    }
+
+    /// LMTP (RFC 2033 §4.2): the accepted recipients, in RCPT order, each of which gets
+    /// its own reply: [`Server::accept_each`](super::Server::accept_each) gives one reply
+    /// per recipient, `accept` / `accept_with` / `reject` the same reply to all of them.
+    /// Empty in SMTP, where the message gets one reply.
+    pub fn recipients(&self) -> &[ForwardPath] {
+        &self.recipients
     }
 }
 request!(MessageRequest, MessageEnd);

@@ -1,0 +1,255 @@
+//! The server's LMTP mode (RFC 2033), its redacted trace (DESIGN.md), the extensions
+//! DELIVERBY, FUTURERELEASE, MT-PRIORITY, REQUIRETLS, ATRN and ETRN, and the reply to a
+//! path without angle brackets.
+
+use esmtp::server::{Event, Output, Server, ServerConfig};
+use esmtp::{Reply, ReplyCode};
+
+/// What a session produced.
+#[derive(Debug, Default)]
+struct Run {
+    wire: Vec<u8>,
+    events: Vec<String>,
+    content: Vec<u8>,
+}
+
+impl Run {
+    fn wire(&self) -> String {
+        String::from_utf8(self.wire.clone()).unwrap()
+    }
+}
+
+/// The program: `None` accepts with the default reply; `Some(replies)` answers with
+/// them (one positive reply: `accept_with`; one negative: `reject`; at the end of a
+/// message, several: `accept_each`).
+type Policy<'a> = &'a mut dyn FnMut(&Event) -> Option<Vec<Reply>>;
+
+fn accept_all(_: &Event) -> Option<Vec<Reply>> {
+    None
+}
+
+fn drive(mut server: Server, reads: &[&[u8]], policy: Policy) -> Run {
+    let mut run = Run::default();
+    let mut reads = reads.iter();
+    for _ in 0..1_000_000 {
+        match server.poll_output() {
+            Output::Transmit(bytes) => run.wire.extend_from_slice(&bytes),
+            Output::Event(Event::Data(chunk)) => run.content.extend_from_slice(&chunk),
+            Output::Event(event) => {
+                run.events.push(without_ids(&format!("{event:?}")));
+                answer(&mut server, event, policy);
+            }
+            Output::StartTls => server.tls_established().unwrap(),
+            Output::NeedInput => match reads.next() {
+                Some(read) => server.handle_input(read).unwrap(),
+                None => server.handle_eof(),
+            },
+            Output::AwaitingDecision => panic!("every decision is answered at once"),
+            Output::Close => return run,
+        }
+    }
+    panic!("the session did not end");
+}
+
+/// An event's `Debug` form without the token ids (unique in the process).
+fn without_ids(debug: &str) -> String {
+    let mut out = String::new();
+    let mut rest = debug;
+    while let Some(at) = rest.find("id: ") {
+        out.push_str(&rest[..at]);
+        rest = rest[at + 4..].trim_start_matches(|c: char| c.is_ascii_digit());
+    }
+    out + rest
+}
+
+fn answer(server: &mut Server, event: Event, policy: Policy) {
+    let replies = policy(&event);
+    macro_rules! decide {
+        ($req:expr) => {
+            decide!($req, replies)
+        };
+        ($req:expr, $replies:expr) => {
+            match $replies.map(|mut r| (r.len(), r.pop())) {
+                None => server.accept($req).unwrap(),
+                Some((1, Some(r))) if r.code().is_positive() => {
+                    server.accept_with($req, r).unwrap()
+                }
+                Some((1, Some(r))) => server.reject($req, r).unwrap(),
+                other => panic!("one reply expected: {other:?}"),
+            }
+        };
+    }
+    match event {
+        Event::Hello(r) => decide!(r),
+        Event::Mail(r) => decide!(r),
+        Event::Rcpt(r) => decide!(r),
+        Event::DataStart(r) => decide!(r),
+        Event::MessageEnd(r) => match replies {
+            Some(replies) if replies.len() > 1 => server.accept_each(r, replies).unwrap(),
+            other => decide!(r, other),
+        },
+        Event::Vrfy(r) => decide!(r),
+        Event::Expn(r) => decide!(r),
+        Event::Help(r) => decide!(r),
+        Event::Etrn(r) => decide!(r),
+        _ => {}
+    }
+}
+
+fn reply(code: u16, text: &str) -> Reply {
+    Reply::new(ReplyCode::new(code).unwrap(), text).unwrap()
+}
+
+fn lmtp() -> ServerConfig {
+    let mut c = ServerConfig::default();
+    c.hostname = "foo.edu".into();
+    c.greeting = "LMTP server ready".into();
+    c.lmtp = true;
+    c.eight_bit_mime = false;
+    c.chunking = false;
+    c.smtputf8 = false;
+    c.dsn = false;
+    c.help = false;
+    c.enhanced_status_codes = false;
+    c
+}
+
+/// The program of the RFC 2033 §4 example: jones is unknown, green over quota.
+fn rfc2033_policy(event: &Event) -> Option<Vec<Reply>> {
+    match event {
+        Event::Hello(_) => None,
+        Event::Rcpt(r) if r.forward_path().to_string() == "<jones@foo.edu>" => {
+            Some(vec![reply(550, "No such user here")])
+        }
+        Event::DataStart(_) => None,
+        Event::MessageEnd(r) => {
+            let names: Vec<String> = r.recipients().iter().map(|p| p.to_string()).collect();
+            assert_eq!(names, ["<pat@foo.edu>", "<green@foo.edu>"]);
+            Some(vec![reply(250, "OK"), reply(452, "<green@foo.edu> is temporarily over quota")])
+        }
+        _ => Some(vec![reply(250, "OK")]),
+    }
+}
+
+const RFC2033_CLIENT: &str = "LHLO foo.edu\r\nMAIL FROM:<chris@bar.com>\r\n\
+RCPT TO:<pat@foo.edu>\r\nRCPT TO:<jones@foo.edu>\r\nRCPT TO:<green@foo.edu>\r\nDATA\r\n\
+Blah blah blah...\r\n...etc. etc. etc.\r\n.\r\nQUIT\r\n";
+
+/// RFC 2033 §4, the server's side, modulo the free text of the LHLO and QUIT replies and
+/// the order of the LHLO keywords (RFC 5321 §4.1.1.1 fixes none).
+const RFC2033_SERVER: &str = "220 foo.edu LMTP server ready\r\n250-foo.edu\r\n\
+250-PIPELINING\r\n250 SIZE\r\n250 OK\r\n250 OK\r\n550 No such user here\r\n250 OK\r\n\
+354 Start mail input; end with <CRLF>.<CRLF>\r\n250 OK\r\n\
+452 <green@foo.edu> is temporarily over quota\r\n221 foo.edu closing connection\r\n";
+
+fn rfc2033_normalized(run: &Run) -> String {
+    run.wire()
+        .replace("250-foo.edu greets foo.edu\r\n", "250-foo.edu\r\n")
+        .replace("250-SIZE\r\n250 PIPELINING\r\n", "250-PIPELINING\r\n250 SIZE\r\n")
+        .replace("Service closing transmission channel", "closing connection")
+}
+
+#[test]
+fn rfc2033_example_replayed_byte_for_byte() {
+    // Line by line, as in the RFC (the client waits for each reply).
+    let lines: Vec<&[u8]> = RFC2033_CLIENT.split_inclusive("\r\n").map(str::as_bytes).collect();
+    let mut policy = rfc2033_policy;
+    let run = drive(Server::new(lmtp()), &lines, &mut policy);
+    assert_eq!(rfc2033_normalized(&run), RFC2033_SERVER);
+    assert_eq!(run.content, b"Blah blah blah...\r\n..etc. etc. etc.\r\n");
+}
+
+#[test]
+fn lmtp_pipelined_whole_and_octet_by_octet_agree() {
+    let mut policy = rfc2033_policy;
+    let whole = drive(Server::new(lmtp()), &[RFC2033_CLIENT.as_bytes()], &mut policy);
+    assert_eq!(rfc2033_normalized(&whole), RFC2033_SERVER);
+    let octets: Vec<&[u8]> = RFC2033_CLIENT.as_bytes().chunks(1).collect();
+    let slow = drive(Server::new(lmtp()), &octets, &mut policy);
+    assert_eq!(slow.wire, whole.wire);
+    assert_eq!(slow.events, whole.events);
+}
+
+#[test]
+fn lmtp_refuses_helo_and_ehlo_smtp_refuses_lhlo() {
+    let input = "HELO a.example\r\nEHLO a.example\r\nLHLO a.example\r\nQUIT\r\n";
+    let run = drive(Server::new(lmtp()), &[input.as_bytes()], &mut accept_all);
+    let wire = run.wire();
+    let lines: Vec<&str> = wire.lines().collect();
+    assert!(lines[1].starts_with("500 "), "{wire}");
+    assert!(lines[2].starts_with("500 "), "{wire}");
+    assert!(lines[3].starts_with("250-foo.edu"), "{wire}");
+    let run = drive(Server::new(ServerConfig::default()), &[input.as_bytes()], &mut accept_all);
+    let wire = run.wire();
+    let lines: Vec<&str> = wire.lines().collect();
+    assert!(lines[1].starts_with("250 "), "{wire}");
+    assert!(lines[2].starts_with("250-"), "{wire}");
+    assert!(wire.contains("\r\n500 5.5.1"), "{wire}");
+}
+
+#[test]
+fn lmtp_default_and_refused_answers_go_to_each_recipient() {
+    let input = "LHLO a\r\nMAIL FROM:<a@b>\r\nRCPT TO:<x@y>\r\nRCPT TO:<z@y>\r\nDATA\r\n\
+hi\r\n.\r\nMAIL FROM:<a@b>\r\nRCPT TO:<x@y>\r\nRCPT TO:<z@y>\r\nRCPT TO:<w@y>\r\nDATA\r\n\
+hi\r\n.\r\nQUIT\r\n";
+    let mut second = false;
+    let mut policy = |e: &Event| match e {
+        Event::MessageEnd(_) if second => Some(vec![reply(554, "No")]),
+        Event::MessageEnd(_) => {
+            second = true;
+            None
+        }
+        _ => None,
+    };
+    let run = drive(Server::new(lmtp()), &[input.as_bytes()], &mut policy);
+    let wire = run.wire();
+    assert_eq!(
+        wire.matches("250 Message accepted").count() + wire.matches("250 OK").count(),
+        2,
+        "{wire}"
+    );
+    assert_eq!(wire.matches("554 No\r\n").count(), 3, "{wire}");
+}
+
+#[test]
+fn lmtp_accept_each_with_the_wrong_count_gives_the_token_back() {
+    let mut server = Server::new(lmtp());
+    let mut input: &[u8] =
+        b"LHLO a\r\nMAIL FROM:<a@b>\r\nRCPT TO:<x@y>\r\nRCPT TO:<z@y>\r\nDATA\r\nhi\r\n.\r\n";
+    loop {
+        match server.poll_output() {
+            Output::Transmit(_) | Output::Event(Event::Data(_)) => {}
+            Output::Event(Event::MessageEnd(req)) => {
+                let req = server.accept_each(req, vec![reply(250, "OK")]).unwrap_err();
+                let three = vec![reply(250, "OK"), reply(250, "OK"), reply(250, "OK")];
+                let req = server.accept_each(req, three).unwrap_err();
+                server.accept_each(req, vec![reply(250, "OK"), reply(451, "Later")]).unwrap();
+                break;
+            }
+            Output::Event(Event::Hello(r)) => server.accept(r).unwrap(),
+            Output::Event(Event::Mail(r)) => server.accept(r).unwrap(),
+            Output::Event(Event::Rcpt(r)) => server.accept(r).unwrap(),
+            Output::Event(Event::DataStart(r)) => server.accept(r).unwrap(),
+            Output::NeedInput => {
+                server.handle_input(input).unwrap();
+                input = b"";
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+    let Output::Transmit(bytes) = server.poll_output() else { panic!("the replies") };
+    assert!(
+        bytes.ends_with(b"354 Start mail input; end with <CRLF>.<CRLF>\r\n250 OK\r\n451 Later\r\n")
+    );
+}
+
+#[test]
+fn lmtp_message_too_big_is_refused_for_each_recipient() {
+    let mut config = lmtp();
+    config.max_message_size = Some(10);
+    let input = "LHLO a\r\nMAIL FROM:<a@b>\r\nRCPT TO:<x@y>\r\nRCPT TO:<z@y>\r\nDATA\r\n\
+0123456789abcdef\r\n.\r\nQUIT\r\n";
+    let run = drive(Server::new(config), &[input.as_bytes()], &mut accept_all);
+    let wire = run.wire();
+    assert_eq!(wire.matches("\r\n552 ").count(), 2, "{wire}");
+}
