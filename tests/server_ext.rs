@@ -2,8 +2,10 @@
 //! DELIVERBY, FUTURERELEASE, MT-PRIORITY, REQUIRETLS, ATRN and ETRN, and the reply to a
 //! path without angle brackets.
 
-use esmtp::server::{Event, Output, Server, ServerConfig};
-use esmtp::{Reply, ReplyCode};
+use esmtp::server::{
+    AuthAnswer, AuthQuestion, Event, Output, Server, ServerConfig, TraceDirection, TraceLine,
+};
+use esmtp::{Mechanism, Reply, ReplyCode};
 
 /// What a session produced.
 #[derive(Debug, Default)]
@@ -11,6 +13,7 @@ struct Run {
     wire: Vec<u8>,
     events: Vec<String>,
     content: Vec<u8>,
+    trace: Vec<TraceLine>,
 }
 
 impl Run {
@@ -35,6 +38,7 @@ fn drive(mut server: Server, reads: &[&[u8]], policy: Policy) -> Run {
         match server.poll_output() {
             Output::Transmit(bytes) => run.wire.extend_from_slice(&bytes),
             Output::Event(Event::Data(chunk)) => run.content.extend_from_slice(&chunk),
+            Output::Event(Event::Trace(line)) => run.trace.push(line),
             Output::Event(event) => {
                 run.events.push(without_ids(&format!("{event:?}")));
                 answer(&mut server, event, policy);
@@ -92,6 +96,11 @@ fn answer(server: &mut Server, event: Event, policy: Policy) {
         Event::Expn(r) => decide!(r),
         Event::Help(r) => decide!(r),
         Event::Etrn(r) => decide!(r),
+        Event::Auth(r) => {
+            let AuthQuestion::VerifyPassword(check) = r.question() else { panic!("{r:?}") };
+            let ok = check.password_is("secret");
+            server.answer_auth(r, AuthAnswer::PasswordVerified(ok)).unwrap();
+        }
         _ => {}
     }
 }
@@ -252,4 +261,91 @@ fn lmtp_message_too_big_is_refused_for_each_recipient() {
     let run = drive(Server::new(config), &[input.as_bytes()], &mut accept_all);
     let wire = run.wire();
     assert_eq!(wire.matches("\r\n552 ").count(), 2, "{wire}");
+}
+
+// ---- the redacted trace (DESIGN.md) ----
+
+fn traced(direction: TraceDirection, run: &Run) -> Vec<String> {
+    run.trace
+        .iter()
+        .filter(|t| t.direction == direction)
+        .map(|t| String::from_utf8(t.line.to_vec()).unwrap())
+        .collect()
+}
+
+#[test]
+fn trace_reports_every_line_and_never_an_auth_secret() {
+    let mut config = ServerConfig::default();
+    config.trace = true;
+    config.auth_mechanisms = vec![Mechanism::Plain, Mechanism::Login];
+    config.auth_plaintext_without_tls = true;
+    // PLAIN "\0user\0wrong" (RFC 4616) as an initial response, a cancelled exchange,
+    // LOGIN with the user as initial response and a wrong password, malformed base64,
+    // then LOGIN (user, secret) through two challenges.
+    let input = "EHLO x.example\r\nAUTH PLAIN AHVzZXIAd3Jvbmc=\r\nAUTH PLAIN\r\n*\r\n\
+AUTH LOGIN dXNlcg==\r\nc2VjcmV0Mg==\r\nAUTH LOGIN\r\n!!\r\nAUTH LOGIN\r\n\
+dXNlcg==\r\nc2VjcmV0\r\nMAIL FROM:<a@b>\r\nQUIT\r\n";
+    // Whole and one octet at a time: the same trace.
+    let run = drive(Server::new(config.clone()), &[input.as_bytes()], &mut accept_all);
+    let octets: Vec<&[u8]> = input.as_bytes().chunks(1).collect();
+    let slow = drive(Server::new(config.clone()), &octets, &mut accept_all);
+    assert_eq!(run.trace, slow.trace);
+
+    let secrets = [
+        "secret",
+        "wrong",
+        "c2VjcmV0",
+        "AHVzZXIA",
+        "d3Jvbmc",
+        "dXNlcg",
+        "user",
+        "VXNlcm5hbWU6",
+        "UGFzc3dvcmQ6",
+    ];
+    for line in &run.trace {
+        let text = String::from_utf8_lossy(&line.line);
+        for secret in secrets {
+            assert!(!text.contains(secret), "{secret} in {text:?}");
+        }
+    }
+    assert_eq!(
+        traced(TraceDirection::Read, &run),
+        [
+            "EHLO x.example\r\n",
+            "AUTH PLAIN [redacted]\r\n",
+            "AUTH PLAIN\r\n",
+            "[redacted]\r\n",
+            "AUTH LOGIN [redacted]\r\n",
+            "[redacted]\r\n",
+            "AUTH LOGIN\r\n",
+            "[redacted]\r\n",
+            "AUTH LOGIN\r\n",
+            "[redacted]\r\n",
+            "[redacted]\r\n",
+            "MAIL FROM:<a@b>\r\n",
+            "QUIT\r\n",
+        ]
+    );
+    // Every reply written is traced, in order; only the 334 challenges are redacted.
+    let written = traced(TraceDirection::Written, &run).concat();
+    let wire = run.wire();
+    let mut expected = String::new();
+    for line in wire.split_inclusive("\r\n") {
+        expected.push_str(if line.starts_with("334 ") { "334 [redacted]\r\n" } else { line });
+    }
+    assert_eq!(written, expected);
+    assert!(wire.contains("235 2.7.0"), "{wire}");
+}
+
+#[test]
+fn trace_is_off_by_default_and_an_over_long_line_is_not_traced() {
+    let run =
+        drive(Server::new(ServerConfig::default()), &[b"EHLO a\r\nQUIT\r\n"], &mut accept_all);
+    assert!(run.trace.is_empty());
+    let mut config = ServerConfig::default();
+    config.trace = true;
+    let long = format!("AUTH PLAIN {}\r\nQUIT\r\n", "c2VjcmV0".repeat(2000));
+    let reads: Vec<&[u8]> = long.as_bytes().chunks(1000).collect();
+    let run = drive(Server::new(config), &reads, &mut accept_all);
+    assert_eq!(traced(TraceDirection::Read, &run), ["[line too long]\r\n", "QUIT\r\n"]);
 }

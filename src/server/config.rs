@@ -50,6 +50,11 @@ pub struct ServerConfig {
     /// `500 5.5.1`), and the end of each message is answered once per accepted recipient
     /// (see [`MessageRequest::recipients`](super::MessageRequest::recipients)). Default off.
     pub lmtp: bool,
+    /// Report every command line read and reply written as an
+    /// [`Event::Trace`](super::Event::Trace), AUTH payloads redacted (DESIGN.md). A caller
+    /// that logs sessions matches it like any other event; one that does not leaves it
+    /// off (the default) and never sees one.
+    pub trace: bool,
     /// The caller's own EHLO keywords, advertised after the others.
     pub extra_extensions: Vec<Extension>,
     /// TLS is available: offer STARTTLS (RFC 3207) before TLS. Default off.
@@ -100,6 +105,7 @@ impl Default for ServerConfig {
             expn: false,
             etrn: false,
             lmtp: false,
+            trace: false,
             extra_extensions: Vec::new(),
             starttls: false,
             tls_required: false,

@@ -2,7 +2,7 @@
 //! raise, and what the answers to those decisions do.
 
 use crate::data::DotUnstuffer;
-use crate::error::Error;
+use crate::error::{DecodeErrorKind, Error};
 use crate::types::{
     Body, Command, EnhancedStatusCode, MailParameters, RcptParameters, Reply, ReplyCode, replies,
 };
@@ -29,7 +29,18 @@ const QUEUING_STARTED: Reply =
 impl Server {
     /// Reads and handles one command line. `Some` when the caller must act.
     pub(super) fn step_command(&mut self) -> Option<Output> {
-        let cmd = match self.decoder.decode(&mut self.input) {
+        let line = self.peek_command_line();
+        let decoded = self.decoder.decode(&mut self.input);
+        match &decoded {
+            Ok(None) => {}
+            // Part of an over-long line may have been discarded in earlier steps: what is
+            // buffered is its tail, which may be the middle of an AUTH response.
+            Err(e) if e.kind() == DecodeErrorKind::LineTooLong => self.trace_read(Some(
+                bytes::Bytes::from_static(super::trace::LINE_TOO_LONG.as_bytes()),
+            )),
+            _ => self.trace_read(line),
+        }
+        let cmd = match decoded {
             Ok(Some(cmd)) => cmd,
             Ok(None) => return Some(Output::NeedInput),
             Err(e) => {

@@ -59,6 +59,7 @@ mod dispatch;
 mod output;
 mod request;
 mod session;
+mod trace;
 
 use std::collections::VecDeque;
 use std::time::Duration;
@@ -71,6 +72,7 @@ pub use request::{
     AuthAnswer, AuthQuestion, AuthRequest, DataStartRequest, EtrnRequest, ExpnRequest,
     HelloRequest, HelpRequest, MailRequest, MessageRequest, RcptRequest, Request, VrfyRequest,
 };
+pub use trace::{REDACTED, TraceDirection, TraceLine};
 
 use crate::error::Error;
 use crate::line::LineFramer;
@@ -400,12 +402,16 @@ impl Server {
     /// Writes a reply, with enhanced codes when they are offered (RFC 2034).
     fn write(&mut self, reply: &Reply) {
         let mode = EnhancedCodes::for_server(self.config.enhanced_status_codes, false);
+        let start = self.out.len();
         reply.encode_with(&mut self.out, mode);
+        self.trace_written(start);
     }
 
     /// Writes the greeting or a reply to HELO/EHLO: never an enhanced code (RFC 2034 §3).
     fn write_hello(&mut self, reply: &Reply) {
+        let start = self.out.len();
         reply.encode_with(&mut self.out, EnhancedCodes::Omit);
+        self.trace_written(start);
     }
 
     fn close(&mut self) {

@@ -6,6 +6,7 @@ use super::request::{
     AuthRequest, DataStartRequest, EtrnRequest, ExpnRequest, HelloRequest, HelpRequest,
     MailRequest, MessageRequest, RcptRequest, VrfyRequest,
 };
+use super::trace::TraceLine;
 use crate::sasl::Outcome;
 
 /// The next thing the caller must do, in order (DESIGN.md, "the caller's loop").
@@ -70,4 +71,8 @@ pub enum Event {
     /// The client reset the transaction (RSET, a new EHLO, TLS started) while one was
     /// open: drop what was gathered for it.
     TransactionReset,
+    /// With [`ServerConfig::trace`](super::ServerConfig::trace): a command line read or a
+    /// reply written, AUTH payloads redacted (see [`TraceLine`]). Information only; it
+    /// comes before the event or [`Output::Transmit`] the line leads to.
+    Trace(TraceLine),
 }
