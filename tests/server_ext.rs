@@ -96,6 +96,7 @@ fn answer(server: &mut Server, event: Event, policy: Policy) {
         Event::Expn(r) => decide!(r),
         Event::Help(r) => decide!(r),
         Event::Etrn(r) => decide!(r),
+        Event::Atrn(r) => decide!(r),
         Event::Auth(r) => {
             let AuthQuestion::VerifyPassword(check) = r.question() else { panic!("{r:?}") };
             let ok = check.password_is("secret");
@@ -348,4 +349,168 @@ fn trace_is_off_by_default_and_an_over_long_line_is_not_traced() {
     let reads: Vec<&[u8]> = long.as_bytes().chunks(1000).collect();
     let run = drive(Server::new(config), &reads, &mut accept_all);
     assert_eq!(traced(TraceDirection::Read, &run), ["[line too long]\r\n", "QUIT\r\n"]);
+}
+
+// ---- DELIVERBY, FUTURERELEASE, MT-PRIORITY, REQUIRETLS, ATRN, ETRN ----
+
+fn ehlo_and_mail(config: ServerConfig, mail: &str) -> String {
+    let input = format!("EHLO c.example\r\n{mail}\r\nQUIT\r\n");
+    drive(Server::new(config), &[input.as_bytes()], &mut accept_all).wire()
+}
+
+/// The reply to the MAIL line: the line before the 221.
+fn mail_reply(wire: &str) -> &str {
+    let lines: Vec<&str> = wire.lines().collect();
+    lines[lines.len() - 2]
+}
+
+#[test]
+fn deliverby_offered_with_its_minimum_and_by_accepted_only_then() {
+    let mail = "MAIL FROM:<a@b> BY=120;R";
+    let wire = ehlo_and_mail(ServerConfig::default(), mail);
+    assert!(!wire.contains("DELIVERBY"), "{wire}");
+    assert!(mail_reply(&wire).starts_with("555 5.5.4"), "{wire}");
+    let mut config = ServerConfig::default();
+    config.deliver_by = Some(60);
+    let wire = ehlo_and_mail(config.clone(), mail);
+    assert!(wire.contains("250-DELIVERBY 60\r\n"), "{wire}");
+    assert!(mail_reply(&wire).starts_with("250 2.1.0"), "{wire}");
+    config.deliver_by = Some(0);
+    assert!(ehlo_and_mail(config, mail).contains("250-DELIVERBY\r\n"));
+}
+
+#[test]
+fn futurerelease_offered_with_its_limits_and_hold_accepted_only_then() {
+    for mail in ["MAIL FROM:<a@b> HOLDFOR=3600", "MAIL FROM:<a@b> HOLDUNTIL=2027-01-01T00:00:00Z"] {
+        let wire = ehlo_and_mail(ServerConfig::default(), mail);
+        assert!(!wire.contains("FUTURERELEASE"), "{wire}");
+        assert!(mail_reply(&wire).starts_with("555 5.5.4"), "{wire}");
+        let mut config = ServerConfig::default();
+        config.future_release = Some((604800, "2027-12-31T23:59:59Z".into()));
+        let wire = ehlo_and_mail(config, mail);
+        assert!(wire.contains("250-FUTURERELEASE 604800 2027-12-31T23:59:59Z\r\n"), "{wire}");
+        assert!(mail_reply(&wire).starts_with("250 2.1.0"), "{wire}");
+    }
+}
+
+#[test]
+fn mt_priority_offered_with_its_profile_and_accepted_only_then() {
+    let mail = "MAIL FROM:<a@b> MT-PRIORITY=3";
+    let wire = ehlo_and_mail(ServerConfig::default(), mail);
+    assert!(!wire.contains("MT-PRIORITY"), "{wire}");
+    assert!(mail_reply(&wire).starts_with("555 5.5.4"), "{wire}");
+    let mut config = ServerConfig::default();
+    config.mt_priority = Some("MIXER".into());
+    let wire = ehlo_and_mail(config.clone(), mail);
+    assert!(wire.contains("250-MT-PRIORITY MIXER\r\n"), "{wire}");
+    assert!(mail_reply(&wire).starts_with("250 2.1.0"), "{wire}");
+    config.mt_priority = Some(String::new());
+    assert!(ehlo_and_mail(config, mail).contains("250-MT-PRIORITY\r\n"));
+}
+
+#[test]
+fn requiretls_only_after_tls() {
+    let mut config = ServerConfig::default();
+    config.requiretls = true;
+    config.starttls = true;
+    // Before TLS: not advertised, the parameter refused.
+    let wire = ehlo_and_mail(config.clone(), "MAIL FROM:<a@b> REQUIRETLS");
+    assert!(!wire.contains("REQUIRETLS\r\n"), "{wire}");
+    assert!(mail_reply(&wire).starts_with("555 5.5.4"), "{wire}");
+    // Under TLS (RFC 8689 §2): advertised after the new EHLO, the parameter accepted.
+    let reads: &[&[u8]] =
+        &[b"EHLO c\r\nSTARTTLS\r\n", b"EHLO c\r\nMAIL FROM:<a@b> REQUIRETLS\r\nQUIT\r\n"];
+    let wire = drive(Server::new(config), reads, &mut accept_all).wire();
+    let after_tls = wire.split("220 2.0.0").nth(1).unwrap();
+    assert!(after_tls.contains("250-REQUIRETLS\r\n"), "{wire}");
+    assert!(mail_reply(after_tls).starts_with("250 2.1.0"), "{wire}");
+}
+
+fn atrn_config() -> ServerConfig {
+    let mut c = ServerConfig::default();
+    c.atrn = true;
+    c.auth_mechanisms = vec![Mechanism::Plain];
+    c.auth_plaintext_without_tls = true;
+    c
+}
+
+#[test]
+fn atrn_needs_the_offer_and_auth_then_asks_and_turns() {
+    let input = "EHLO c\r\nATRN\r\nQUIT\r\n";
+    let wire =
+        drive(Server::new(ServerConfig::default()), &[input.as_bytes()], &mut accept_all).wire();
+    assert!(!wire.contains("ATRN"), "{wire}");
+    assert!(wire.contains("\r\n502 5.5.1"), "{wire}");
+    // RFC 2645 §5.2.1: 530 before AUTH.
+    let wire = drive(Server::new(atrn_config()), &[input.as_bytes()], &mut accept_all).wire();
+    assert!(wire.contains("250-ATRN\r\n"), "{wire}");
+    assert!(wire.contains("\r\n530 5.7.0"), "{wire}");
+    // After AUTH: the program is asked; refused (453), the session goes on.
+    let input = "EHLO c\r\nAUTH PLAIN AHVzZXIAc2VjcmV0\r\nATRN a.example,b.example\r\nQUIT\r\n";
+    let mut asked = Vec::new();
+    let mut refuse = |e: &Event| match e {
+        Event::Atrn(r) => {
+            asked.extend(r.domains().iter().map(|d| d.to_string()));
+            Some(vec![reply(453, "You have no mail")])
+        }
+        _ => None,
+    };
+    let run = drive(Server::new(atrn_config()), &[input.as_bytes()], &mut refuse);
+    assert_eq!(asked, ["a.example", "b.example"]);
+    assert!(run.wire().contains("\r\n453 4.0.0 You have no mail\r\n221 "), "{}", run.wire());
+    // Accepted: 250, then the machine is done and says the roles turned.
+    let mut server = Server::new(atrn_config());
+    let mut input: &[u8] = b"EHLO c\r\nAUTH PLAIN AHVzZXIAc2VjcmV0\r\nATRN\r\n";
+    let mut wire = Vec::new();
+    loop {
+        match server.poll_output() {
+            Output::Transmit(bytes) => wire.extend_from_slice(&bytes),
+            Output::Event(Event::Atrn(r)) => server.accept(r).unwrap(),
+            Output::Event(Event::Hello(r)) => server.accept(r).unwrap(),
+            Output::Event(Event::Auth(r)) => {
+                server.answer_auth(r, AuthAnswer::PasswordVerified(true)).unwrap()
+            }
+            Output::Event(_) => {}
+            Output::NeedInput => {
+                assert!(!input.is_empty(), "no input after ATRN is read");
+                server.handle_input(input).unwrap();
+                input = b"";
+            }
+            Output::Close => break,
+            other => panic!("{other:?}"),
+        }
+    }
+    assert!(wire.ends_with(
+        b"235 2.7.0 Authentication succeeded\r\n250 2.0.0 OK now reversing the connection\r\n"
+    ));
+    assert!(server.is_turned());
+    assert!(server.error().is_none());
+}
+
+#[test]
+fn etrn_offered_asks_the_program() {
+    let input = "EHLO c\r\nETRN @example.org\r\nETRN #queue\r\nQUIT\r\n";
+    let wire =
+        drive(Server::new(ServerConfig::default()), &[input.as_bytes()], &mut accept_all).wire();
+    assert!(!wire.contains("ETRN"), "{wire}");
+    assert_eq!(wire.matches("\r\n502 5.5.1").count(), 2, "{wire}");
+    let mut config = ServerConfig::default();
+    config.etrn = true;
+    let mut second = false;
+    let mut policy = |e: &Event| match e {
+        Event::Etrn(_) if second => {
+            Some(vec![reply(458, "Unable to queue messages for node #queue")])
+        }
+        Event::Etrn(_) => {
+            second = true;
+            None
+        }
+        _ => None,
+    };
+    let wire = drive(Server::new(config), &[input.as_bytes()], &mut policy).wire();
+    assert!(wire.contains("250-ETRN\r\n"), "{wire}");
+    assert!(
+        wire.contains("\r\n250 2.0.0 Queuing started\r\n458 4.0.0 Unable to queue messages for node #queue\r\n"),
+        "{wire}"
+    );
 }

@@ -10,8 +10,8 @@ use crate::types::{
 use super::Server;
 use super::output::{Event, Output};
 use super::request::{
-    DataStartRequest, EtrnRequest, ExpnRequest, HelloRequest, HelpRequest, MailRequest,
-    MessageRequest, RcptRequest, VrfyRequest,
+    AtrnRequest, DataStartRequest, EtrnRequest, ExpnRequest, HelloRequest, HelpRequest,
+    MailRequest, MessageRequest, RcptRequest, VrfyRequest,
 };
 use super::session::{Decision, Phase, Transaction};
 
@@ -25,6 +25,13 @@ const NON_ASCII_ADDRESS: Reply = Reply::from_static_enhanced(
 /// `250 2.0.0 Queuing started`: ETRN accepted (RFC 1985 §5).
 const QUEUING_STARTED: Reply =
     Reply::from_static_enhanced(ReplyCode::OK, EnhancedStatusCode::OK, "Queuing started");
+
+/// `250 2.0.0 OK now reversing the connection`: ATRN accepted (RFC 2645 §6).
+const TURNING: Reply = Reply::from_static_enhanced(
+    ReplyCode::OK,
+    EnhancedStatusCode::OK,
+    "OK now reversing the connection",
+);
 
 impl Server {
     /// Reads and handles one command line. `Some` when the caller must act.
@@ -142,6 +149,7 @@ impl Server {
                 self.starttls();
                 None
             }
+            Command::Atrn(domains) if self.config.atrn => self.atrn(domains),
             Command::Auth { mechanism, initial_response } => {
                 self.auth_command(&mechanism, initial_response.as_ref())
             }
@@ -244,10 +252,10 @@ impl Server {
             && (!p.smtputf8() || on(c.smtputf8))
             && (p.ret().is_none() && p.envid().is_none() || on(c.dsn))
             && (p.auth().is_none() || on(!c.auth_mechanisms.is_empty()))
-            && p.by().is_none()
-            && p.hold().is_none()
-            && p.mt_priority().is_none()
-            && !p.requiretls()
+            && (p.by().is_none() || on(c.deliver_by.is_some()))
+            && (p.hold().is_none() || on(c.future_release.is_some()))
+            && (p.mt_priority().is_none() || on(c.mt_priority.is_some()))
+            && (!p.requiretls() || on(c.requiretls && self.session.tls))
             && p.others().is_empty()
     }
 
@@ -327,6 +335,19 @@ impl Server {
         self.emit(Event::DataStart(DataStartRequest { id, bdat: true }))
     }
 
+    /// ATRN (RFC 2645 §5.2.1): only after AUTH (`530`), outside a transaction.
+    fn atrn(&mut self, domains: Vec<crate::types::Domain>) -> Option<Output> {
+        if !self.session.authenticated {
+            self.write(&replies::AUTH_REQUIRED);
+        } else if self.session.transaction.is_some() {
+            self.write(&replies::BAD_SEQUENCE);
+        } else {
+            let id = self.ask(Decision::Atrn);
+            return self.emit(Event::Atrn(AtrnRequest { id, domains }));
+        }
+        None
+    }
+
     fn starttls(&mut self) {
         if !self.config.starttls || self.session.tls {
             // Not offered (or already under TLS, RFC 3207 §4.2): 502 (DESIGN.md).
@@ -395,6 +416,14 @@ impl Server {
             Decision::Vrfy | Decision::Expn => self.write(&reply.unwrap_or(replies::CANNOT_VRFY)),
             Decision::Help => self.write(&reply.unwrap_or(replies::HELP)),
             Decision::Etrn => self.write(&reply.unwrap_or(QUEUING_STARTED)),
+            Decision::Atrn => {
+                self.write(&reply.unwrap_or(TURNING));
+                if accepted {
+                    // RFC 2645 §5.3: the roles reverse; this machine is done.
+                    self.turned = true;
+                    self.close();
+                }
+            }
             Decision::Auth => {}
         }
     }

@@ -69,7 +69,7 @@ use bytes::BytesMut;
 pub use config::ServerConfig;
 pub use output::{Event, Output};
 pub use request::{
-    AuthAnswer, AuthQuestion, AuthRequest, DataStartRequest, EtrnRequest, ExpnRequest,
+    AtrnRequest, AuthAnswer, AuthQuestion, AuthRequest, DataStartRequest, EtrnRequest, ExpnRequest,
     HelloRequest, HelpRequest, MailRequest, MessageRequest, RcptRequest, Request, VrfyRequest,
 };
 pub use trace::{REDACTED, TraceDirection, TraceLine};
@@ -115,6 +115,8 @@ pub struct Server {
     client_name: String,
     /// Whether the session was refused at the greeting (RFC 5321 §3.1).
     refused: bool,
+    /// ATRN was accepted: the roles turned (RFC 2645 §5.3).
+    turned: bool,
     auth: Option<ServerExchange>,
     auth_framer: LineFramer,
     rng: Box<dyn Randomness + Send>,
@@ -172,6 +174,7 @@ impl Server {
             bad_commands: 0,
             client_name: String::new(),
             refused,
+            turned: false,
             auth: None,
             auth_framer,
             rng: Box::new(OsRandom),
@@ -254,6 +257,13 @@ impl Server {
     /// The fatal error that broke the session, if any (sticky).
     pub fn error(&self) -> Option<&Error> {
         self.error.as_ref()
+    }
+
+    /// Whether an accepted ATRN turned the roles (RFC 2645 §5.3): after the `250` the
+    /// machine says [`Output::Close`], but the caller keeps the connection and runs the
+    /// client side on it (the peer now says `220` ... and waits for EHLO).
+    pub fn is_turned(&self) -> bool {
+        self.turned
     }
 
     /// Whether the client is under TLS.

@@ -10,7 +10,7 @@
 use crate::data::DataSummary;
 use crate::sasl::{PasswordCheck, PasswordLookup, ScramLookup, TokenCheck};
 use crate::types::{
-    Argument, Etrn, ForwardPath, Host, MailParameters, RcptParameters, ReversePath,
+    Argument, Domain, Etrn, ForwardPath, Host, MailParameters, RcptParameters, ReversePath,
 };
 
 mod kind {
@@ -26,6 +26,7 @@ mod kind {
         Expn,
         Help,
         Etrn,
+        Atrn,
         Auth,
     }
 }
@@ -231,6 +232,25 @@ impl EtrnRequest {
     }
 }
 request!(EtrnRequest, Etrn);
+
+/// ATRN: turn the connection around and deliver the queued mail of these domains
+/// (RFC 2645 §5.2.1); the client has authenticated. Accepting sends `250 2.0.0` and the
+/// roles turn; reject with `453` (no mail), `450` (no access to one of the domains) or
+/// `451`.
+#[must_use = "answer it with Server::accept or Server::reject"]
+#[derive(Debug)]
+pub struct AtrnRequest {
+    pub(crate) id: u64,
+    pub(crate) domains: Vec<Domain>,
+}
+
+impl AtrnRequest {
+    /// The domains asked for; empty means all the client has access to.
+    pub fn domains(&self) -> &[Domain] {
+        &self.domains
+    }
+}
+request!(AtrnRequest, Atrn);
 
 /// What the SASL exchange asks the program (RFC 4954 through [`crate::sasl`]).
 #[non_exhaustive]

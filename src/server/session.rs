@@ -82,6 +82,7 @@ pub(crate) enum Decision {
     Expn,
     Help,
     Etrn,
+    Atrn,
     Auth,
 }
 
@@ -97,6 +98,7 @@ impl Decision {
             Decision::Expn => Kind::Expn,
             Decision::Help => Kind::Help,
             Decision::Etrn => Kind::Etrn,
+            Decision::Atrn => Kind::Atrn,
             Decision::Auth => Kind::Auth,
         }
     }
