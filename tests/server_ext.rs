@@ -514,3 +514,30 @@ fn etrn_offered_asks_the_program() {
         "{wire}"
     );
 }
+
+// ---- paths without angle brackets (DESIGN.md) ----
+
+#[test]
+fn path_without_brackets_or_no_path_is_501_a_bad_bracketed_mailbox_553() {
+    let input = "EHLO c\r\nMAIL FROM:a@b\r\nMAIL FROM:\r\nMAIL FROM: a@b\r\nMAIL FROM:<a@@b>\r\n\
+MAIL FROM:<a@b>\r\nRCPT TO:x@y\r\nRCPT TO:\r\nRCPT TO:<x@@y>\r\nQUIT\r\n";
+    let wire =
+        drive(Server::new(ServerConfig::default()), &[input.as_bytes()], &mut accept_all).wire();
+    let after = wire.split("250 HELP\r\n").nth(1).unwrap();
+    let codes: Vec<&str> = after.lines().map(|l| &l[..9]).collect();
+    assert_eq!(
+        codes,
+        [
+            "501 5.5.4",
+            "501 5.5.4",
+            "501 5.5.4",
+            "553 5.1.7",
+            "250 2.1.0",
+            "501 5.5.4",
+            "501 5.5.4",
+            "553 5.1.3",
+            "221 2.0.0"
+        ],
+        "{wire}"
+    );
+}
