@@ -2,7 +2,7 @@
 //!
 //! [`Server`] owns the protocol of one connection: command order (RFC 5321 §4.1.4),
 //! PIPELINING (RFC 2920), DATA and BDAT (RFC 3030), STARTTLS (RFC 3207), AUTH (RFC 4954),
-//! and the replies. It does no I/O, reads no clock and draws no randomness of its own (the
+//! LMTP (RFC 2033, [`ServerConfig::lmtp`]), and the replies. It does no I/O, reads no clock and draws no randomness of its own (the
 //! SASL nonces come from a [`Randomness`] the caller may replace). The caller's loop:
 //!
 //! ```
@@ -50,7 +50,7 @@
 //! One module per job: `config` (what is offered, limits), `output` (what the caller
 //! gets), `request` (decision tokens), `session` (state), `dispatch` (commands and the
 //! effects of decisions), `content` (DATA and BDAT), `auth` (the bridge to
-//! [`crate::sasl`]).
+//! [`crate::sasl`]), `trace` (the redacted trace, [`ServerConfig::trace`]).
 
 mod auth;
 mod config;

@@ -56,7 +56,7 @@ macro_rules! request {
     };
 }
 
-/// HELO or EHLO: the client's name. The program may check it (or the peer's address).
+/// HELO or EHLO (LHLO in LMTP): the client's name. The program may check it (or the peer's address).
 #[must_use = "answer it with Server::accept or Server::reject"]
 #[derive(Debug)]
 pub struct HelloRequest {
@@ -71,7 +71,8 @@ impl HelloRequest {
         &self.host
     }
 
-    /// EHLO (true) or HELO (false).
+    /// EHLO (true) or HELO (false). In LMTP mode the greeting is LHLO, reported as
+    /// `true`: it is answered with the capabilities too (RFC 2033 §4.1).
     pub fn is_ehlo(&self) -> bool {
         self.extended
     }
