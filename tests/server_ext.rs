@@ -541,3 +541,22 @@ MAIL FROM:<a@b>\r\nRCPT TO:x@y\r\nRCPT TO:\r\nRCPT TO:<x@@y>\r\nQUIT\r\n";
         "{wire}"
     );
 }
+
+#[test]
+fn lmtp_bdat_last_is_answered_for_each_recipient() {
+    // RFC 2033 §4.3: after BDAT LAST, one reply per accepted recipient.
+    let mut config = lmtp();
+    config.chunking = true;
+    let input = "LHLO a\r\nMAIL FROM:<a@b>\r\nRCPT TO:<x@y>\r\nRCPT TO:<nobody@y>\r\n\
+RCPT TO:<z@y>\r\nBDAT 3\r\nhi\nBDAT 2 LAST\r\nyoQUIT\r\n";
+    let mut policy = |e: &Event| match e {
+        Event::Rcpt(r) if r.forward_path().to_string() == "<nobody@y>" => {
+            Some(vec![reply(550, "No such user")])
+        }
+        Event::MessageEnd(_) => Some(vec![reply(250, "x@y OK"), reply(250, "z@y OK")]),
+        _ => None,
+    };
+    let run = drive(Server::new(config), &[input.as_bytes()], &mut policy);
+    assert!(run.wire().ends_with("250 3 octets received\r\n250 x@y OK\r\n250 z@y OK\r\n221 foo.edu Service closing transmission channel\r\n"), "{}", run.wire());
+    assert_eq!(run.content, b"hi\nyo");
+}
