@@ -92,6 +92,7 @@ struct Options {
     no_dsn: bool,
     no_enhanced_codes: bool,
     test_policy: bool,
+    lmtp: bool,
 }
 
 /// A usage error: one line on stderr, exit 64.
@@ -130,8 +131,8 @@ fn parse_args(args: impl Iterator<Item = String>) -> Options {
         no_dsn: false,
         no_enhanced_codes: false,
         test_policy: false,
+        lmtp: false,
     };
-    let mut lmtp = false;
     let mut args = args.peekable();
     while let Some(arg) = args.next() {
         // `--flag=value` is read as `--flag value`.
@@ -206,7 +207,7 @@ fn parse_args(args: impl Iterator<Item = String>) -> Options {
                     )),
                 }
             }
-            "--lmtp" => lmtp = true,
+            "--lmtp" => o.lmtp = true,
             "--no-pipelining" => o.no_pipelining = true,
             "--no-chunking" => o.no_chunking = true,
             "--no-8bitmime" => o.no_8bitmime = true,
@@ -216,10 +217,6 @@ fn parse_args(args: impl Iterator<Item = String>) -> Options {
             "--test-policy" => o.test_policy = true,
             _ => usage_error(&format!("unknown option '{arg}'")),
         }
-    }
-    if lmtp {
-        // esmtp's Server has no LMTP mode yet (issue 22).
-        usage_error("--lmtp: not supported yet");
     }
     if o.tls_cert.is_some() != o.tls_key.is_some() {
         usage_error("--tls-cert and --tls-key go together");
@@ -296,6 +293,7 @@ fn shared(o: &Options) -> Result<Shared, String> {
     let tls = tls_acceptor(o)?;
     let mut config = ServerConfig::default();
     config.hostname = o.hostname.clone();
+    config.lmtp = o.lmtp;
     config.sasl.hostname = o.hostname.clone();
     config.max_message_size = Some(o.max_size);
     config.max_recipients = o.max_recipients;

@@ -24,6 +24,12 @@ struct Session {
     starttls: bool,
     auth: bool,
     small_size: bool,
+    /// LMTP mode (RFC 2033): one reply per recipient at the end of a message.
+    lmtp: bool,
+    /// The redacted trace.
+    trace: bool,
+    /// DELIVERBY, FUTURERELEASE, MT-PRIORITY, REQUIRETLS, ATRN, ETRN offered.
+    extras: bool,
     ops: Vec<Op>,
 }
 
@@ -35,6 +41,16 @@ fuzz_target!(|s: Session| {
     if s.auth {
         config.auth_mechanisms = vec![Mechanism::Plain, Mechanism::Login, Mechanism::CramMd5];
         config.auth_plaintext_without_tls = true;
+    }
+    config.lmtp = s.lmtp;
+    config.trace = s.trace;
+    if s.extras {
+        config.deliver_by = Some(60);
+        config.future_release = Some((86400, "2030-01-01T00:00:00Z".into()));
+        config.mt_priority = Some("MIXER".into());
+        config.requiretls = true;
+        config.atrn = true;
+        config.etrn = true;
     }
     if s.small_size {
         config.max_message_size = Some(64);
@@ -59,7 +75,15 @@ fuzz_target!(|s: Session| {
                     Event::Rcpt(r) => server.reject(r, refuse.clone()).is_ok(),
                     Event::DataStart(r) if accept => server.accept(r).is_ok(),
                     Event::DataStart(r) => server.reject(r, refuse.clone()).is_ok(),
-                    Event::MessageEnd(r) => server.accept(r).is_ok(),
+                    Event::MessageEnd(r) if accept => server.accept(r).is_ok(),
+                    Event::MessageEnd(r) => {
+                        // One refusal per recipient; a wrong count gives the token back.
+                        let n = r.recipients().len().max(1);
+                        let r = server.accept_each(r, vec![refuse.clone(); n + 1]).unwrap_err();
+                        server.accept_each(r, vec![refuse.clone(); n]).is_ok()
+                    }
+                    Event::Atrn(r) if accept => server.accept(r).is_ok(),
+                    Event::Atrn(r) => server.reject(r, refuse.clone()).is_ok(),
                     Event::Vrfy(r) => server.accept(r).is_ok(),
                     Event::Expn(r) => server.accept(r).is_ok(),
                     Event::Help(r) => server.accept(r).is_ok(),

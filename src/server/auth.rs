@@ -80,6 +80,7 @@ impl Server {
             Ok(Some(line)) => line,
             Ok(None) => return Some(Output::NeedInput),
             Err(e) => {
+                self.trace_auth_response();
                 self.auth = None;
                 self.phase = Phase::Command;
                 self.decoder.reset();
@@ -92,6 +93,7 @@ impl Server {
                 return None;
             }
         };
+        self.trace_auth_response();
         self.phase = Phase::Command;
         self.decoder.reset();
         // Without an exchange (it cannot happen) the line is simply dropped.
@@ -116,9 +118,11 @@ impl Server {
     fn auth_step(&mut self, step: ServerStep) -> Option<Output> {
         let question = match step {
             ServerStep::Challenge(challenge) => {
+                let start = self.out.len();
                 self.out.put_slice(b"334 ");
                 self.out.put_slice(BASE64.encode(challenge).as_bytes());
                 self.out.put_slice(b"\r\n");
+                self.trace_written(start);
                 self.phase = Phase::AuthResponse;
                 self.auth_framer.reset();
                 return None;

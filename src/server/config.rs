@@ -3,7 +3,7 @@
 use crate::codec::CommandConfig;
 use crate::data::DataConfig;
 use crate::sasl::SaslServerConfig;
-use crate::types::{Capabilities, Extension, Mechanism};
+use crate::types::{Capabilities, Extension, Mechanism, Text};
 
 /// Configuration of a [`Server`](super::Server) session.
 ///
@@ -47,6 +47,37 @@ pub struct ServerConfig {
     pub expn: bool,
     /// Offer and accept ETRN (RFC 1985); withheld it is `502 5.5.1`. Default off.
     pub etrn: bool,
+    /// Offer DELIVERBY (RFC 2852) and accept its `BY=` MAIL parameter: `Some(min)`
+    /// advertises the shortest by-time accepted, in seconds (`Some(0)`: none advertised,
+    /// RFC 2852 §4). The program checks the by-time against its own policy. Default
+    /// `None`: withheld, `BY=` is `555 5.5.4`.
+    pub deliver_by: Option<u64>,
+    /// Offer FUTURERELEASE (RFC 4865) and accept `HOLDFOR=` / `HOLDUNTIL=`:
+    /// `Some((max interval in seconds, latest release date-time as in RFC 3339))`, both
+    /// advertised (RFC 4865 §3). Default `None`: withheld, the parameters are
+    /// `555 5.5.4`.
+    pub future_release: Option<(u64, String)>,
+    /// Offer MT-PRIORITY (RFC 6710) and accept `MT-PRIORITY=`: `Some(profile)` advertises
+    /// the priority profile (`MIXER`, `STANAG4406`, `NSEP`; an empty string advertises
+    /// none, RFC 6710 §3). Default `None`: withheld, the parameter is `555 5.5.4`.
+    pub mt_priority: Option<String>,
+    /// Offer REQUIRETLS (RFC 8689 §2) under TLS, where its MAIL parameter is accepted;
+    /// before TLS it is neither advertised nor accepted (`555 5.5.4`). Default off.
+    pub requiretls: bool,
+    /// Offer and accept ATRN (RFC 2645): after AUTH, an [`Event::Atrn`](super::Event::Atrn)
+    /// asks the program; accepted, the roles turn (see
+    /// [`Server::is_turned`](super::Server::is_turned)). Withheld it is `502 5.5.1`.
+    /// Default off.
+    pub atrn: bool,
+    /// Speak LMTP (RFC 2033) instead of SMTP: LHLO opens the session (HELO and EHLO get
+    /// `500 5.5.1`), and the end of each message is answered once per accepted recipient
+    /// (see [`MessageRequest::recipients`](super::MessageRequest::recipients)). Default off.
+    pub lmtp: bool,
+    /// Report every command line read and reply written as an
+    /// [`Event::Trace`](super::Event::Trace), AUTH payloads redacted (DESIGN.md). A caller
+    /// that logs sessions matches it like any other event; one that does not leaves it
+    /// off (the default) and never sees one.
+    pub trace: bool,
     /// The caller's own EHLO keywords, advertised after the others.
     pub extra_extensions: Vec<Extension>,
     /// TLS is available: offer STARTTLS (RFC 3207) before TLS. Default off.
@@ -96,6 +127,13 @@ impl Default for ServerConfig {
             vrfy: false,
             expn: false,
             etrn: false,
+            deliver_by: None,
+            future_release: None,
+            mt_priority: None,
+            requiretls: false,
+            atrn: false,
+            lmtp: false,
+            trace: false,
             extra_extensions: Vec::new(),
             starttls: false,
             tls_required: false,
@@ -146,6 +184,19 @@ impl ServerConfig {
         add(self.vrfy, Extension::Vrfy);
         add(self.expn, Extension::Expn);
         add(self.etrn, Extension::Etrn);
+        add(self.atrn, Extension::Atrn);
+        if let Some(min) = self.deliver_by {
+            add(true, Extension::DeliverBy((min > 0).then_some(min)));
+        }
+        if let Some((max_interval, max_datetime)) = &self.future_release {
+            let max_datetime = Text::copy_from_str(max_datetime);
+            add(true, Extension::FutureRelease { max_interval: *max_interval, max_datetime });
+        }
+        if let Some(profile) = &self.mt_priority {
+            let profile = (!profile.is_empty()).then(|| Text::copy_from_str(profile));
+            add(true, Extension::MtPriority(profile));
+        }
+        add(self.requiretls && tls, Extension::RequireTls);
         add(self.help, Extension::Help);
         for ext in &self.extra_extensions {
             add(true, ext.clone());

@@ -34,8 +34,7 @@ impl Server {
                 }
                 // Too big, a bare CR/LF or an over-long line: refused, nothing kept
                 // (RFC 1870 §6.2, RFC 5321 §2.3.8).
-                self.session.transaction = None;
-                self.write(&summary.outcome.reply());
+                self.write_message_reply(&summary.outcome.reply());
                 self.emit(Event::MessageAborted)
             }
         }

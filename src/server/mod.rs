@@ -2,7 +2,7 @@
 //!
 //! [`Server`] owns the protocol of one connection: command order (RFC 5321 §4.1.4),
 //! PIPELINING (RFC 2920), DATA and BDAT (RFC 3030), STARTTLS (RFC 3207), AUTH (RFC 4954),
-//! and the replies. It does no I/O, reads no clock and draws no randomness of its own (the
+//! LMTP (RFC 2033, [`ServerConfig::lmtp`]), and the replies. It does no I/O, reads no clock and draws no randomness of its own (the
 //! SASL nonces come from a [`Randomness`] the caller may replace). The caller's loop:
 //!
 //! ```
@@ -50,7 +50,7 @@
 //! One module per job: `config` (what is offered, limits), `output` (what the caller
 //! gets), `request` (decision tokens), `session` (state), `dispatch` (commands and the
 //! effects of decisions), `content` (DATA and BDAT), `auth` (the bridge to
-//! [`crate::sasl`]).
+//! [`crate::sasl`]), `trace` (the redacted trace, [`ServerConfig::trace`]).
 
 mod auth;
 mod config;
@@ -59,6 +59,7 @@ mod dispatch;
 mod output;
 mod request;
 mod session;
+mod trace;
 
 use std::collections::VecDeque;
 use std::time::Duration;
@@ -68,9 +69,10 @@ use bytes::BytesMut;
 pub use config::ServerConfig;
 pub use output::{Event, Output};
 pub use request::{
-    AuthAnswer, AuthQuestion, AuthRequest, DataStartRequest, EtrnRequest, ExpnRequest,
+    AtrnRequest, AuthAnswer, AuthQuestion, AuthRequest, DataStartRequest, EtrnRequest, ExpnRequest,
     HelloRequest, HelpRequest, MailRequest, MessageRequest, RcptRequest, Request, VrfyRequest,
 };
+pub use trace::{REDACTED, TraceDirection, TraceLine};
 
 use crate::codec::CommandDecoder;
 use crate::error::Error;
@@ -114,6 +116,8 @@ pub struct Server {
     client_name: String,
     /// Whether the session was refused at the greeting (RFC 5321 §3.1).
     refused: bool,
+    /// ATRN was accepted: the roles turned (RFC 2645 §5.3).
+    turned: bool,
     auth: Option<ServerExchange>,
     auth_framer: LineFramer,
     rng: Box<dyn Randomness + Send>,
@@ -171,6 +175,7 @@ impl Server {
             bad_commands: 0,
             client_name: String::new(),
             refused,
+            turned: false,
             auth: None,
             auth_framer,
             rng: Box::new(OsRandom),
@@ -253,6 +258,13 @@ impl Server {
     /// The fatal error that broke the session, if any (sticky).
     pub fn error(&self) -> Option<&Error> {
         self.error.as_ref()
+    }
+
+    /// Whether an accepted ATRN turned the roles (RFC 2645 §5.3): after the `250` the
+    /// machine says [`Output::Close`], but the caller keeps the connection and runs the
+    /// client side on it (the peer now says `220` ... and waits for EHLO).
+    pub fn is_turned(&self) -> bool {
+        self.turned
     }
 
     /// Whether the client is under TLS.
@@ -360,6 +372,26 @@ impl Server {
         Ok(())
     }
 
+    /// Answers the end of a message with one reply per recipient, in the order of
+    /// [`MessageRequest::recipients`] (LMTP, RFC 2033 §4.2: a `250` for each recipient
+    /// that got the message, a 4xx or 5xx for each that did not); in SMTP with exactly one
+    /// reply. `Err(req)` when `req` is not the pending decision or the number of replies
+    /// is not the number of recipients.
+    pub fn accept_each(
+        &mut self,
+        req: MessageRequest,
+        replies: Vec<Reply>,
+    ) -> Result<(), MessageRequest> {
+        if replies.len() != req.recipients().len().max(1) || self.take_pending(&req).is_none() {
+            return Err(req);
+        }
+        self.session.transaction = None;
+        for reply in &replies {
+            self.write(reply);
+        }
+        Ok(())
+    }
+
     fn take_pending<R: Sealed>(&mut self, req: &R) -> Option<Decision> {
         let (id, kind) = req.ticket();
         match &self.pending {
@@ -381,12 +413,16 @@ impl Server {
     /// Writes a reply, with enhanced codes when they are offered (RFC 2034).
     fn write(&mut self, reply: &Reply) {
         let mode = EnhancedCodes::for_server(self.config.enhanced_status_codes, false);
+        let start = self.out.len();
         reply.encode_with(&mut self.out, mode);
+        self.trace_written(start);
     }
 
     /// Writes the greeting or a reply to HELO/EHLO: never an enhanced code (RFC 2034 §3).
     fn write_hello(&mut self, reply: &Reply) {
+        let start = self.out.len();
         reply.encode_with(&mut self.out, EnhancedCodes::Omit);
+        self.trace_written(start);
     }
 
     fn close(&mut self) {

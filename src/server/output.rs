@@ -3,9 +3,10 @@
 use bytes::Bytes;
 
 use super::request::{
-    AuthRequest, DataStartRequest, EtrnRequest, ExpnRequest, HelloRequest, HelpRequest,
-    MailRequest, MessageRequest, RcptRequest, VrfyRequest,
+    AtrnRequest, AuthRequest, DataStartRequest, EtrnRequest, ExpnRequest, HelloRequest,
+    HelpRequest, MailRequest, MessageRequest, RcptRequest, VrfyRequest,
 };
+use super::trace::TraceLine;
 use crate::sasl::Outcome;
 
 /// The next thing the caller must do, in order (DESIGN.md, "the caller's loop").
@@ -62,6 +63,10 @@ pub enum Event {
     Help(HelpRequest),
     /// ETRN (RFC 1985), when offered. Accepted: `250 2.0.0` (queuing started).
     Etrn(EtrnRequest),
+    /// ATRN (RFC 2645), when offered, after AUTH. Accepted: `250 2.0.0`, then the roles
+    /// turn: [`Output::Close`] follows and [`Server::is_turned`](super::Server::is_turned)
+    /// says to keep the connection and act as its client.
+    Atrn(AtrnRequest),
     /// The SASL exchange of AUTH needs the program (RFC 4954): answer with
     /// [`Server::answer_auth`](super::Server::answer_auth).
     Auth(AuthRequest),
@@ -70,4 +75,8 @@ pub enum Event {
     /// The client reset the transaction (RSET, a new EHLO, TLS started) while one was
     /// open: drop what was gathered for it.
     TransactionReset,
+    /// With [`ServerConfig::trace`](super::ServerConfig::trace): a command line read or a
+    /// reply written, AUTH payloads redacted (see [`TraceLine`]). Information only; it
+    /// comes before the event or [`Output::Transmit`] the line leads to.
+    Trace(TraceLine),
 }

@@ -10,7 +10,7 @@
 use crate::data::DataSummary;
 use crate::sasl::{PasswordCheck, PasswordLookup, ScramLookup, TokenCheck};
 use crate::types::{
-    Argument, Etrn, ForwardPath, Host, MailParameters, RcptParameters, ReversePath,
+    Argument, Domain, Etrn, ForwardPath, Host, MailParameters, RcptParameters, ReversePath,
 };
 
 mod kind {
@@ -26,6 +26,7 @@ mod kind {
         Expn,
         Help,
         Etrn,
+        Atrn,
         Auth,
     }
 }
@@ -55,7 +56,7 @@ macro_rules! request {
     };
 }
 
-/// HELO or EHLO: the client's name. The program may check it (or the peer's address).
+/// HELO or EHLO (LHLO in LMTP): the client's name. The program may check it (or the peer's address).
 #[must_use = "answer it with Server::accept or Server::reject"]
 #[derive(Debug)]
 pub struct HelloRequest {
@@ -70,7 +71,8 @@ impl HelloRequest {
         &self.host
     }
 
-    /// EHLO (true) or HELO (false).
+    /// EHLO (true) or HELO (false). In LMTP mode the greeting is LHLO, reported as
+    /// `true`: it is answered with the capabilities too (RFC 2033 §4.1).
     pub fn is_ehlo(&self) -> bool {
         self.extended
     }
@@ -137,13 +139,15 @@ impl DataStartRequest {
 }
 request!(DataStartRequest, DataStart);
 
-/// The end of a message's content: the program stores it (then accepts) or refuses it.
+/// The end of a message's content: the program stores it (then accepts) or refuses it;
+/// in LMTP, for each recipient ([`MessageRequest::recipients`]).
 #[must_use = "answer it with Server::accept or Server::reject"]
 #[derive(Debug)]
 pub struct MessageRequest {
     pub(crate) id: u64,
     pub(crate) size: u64,
     pub(crate) summary: Option<DataSummary>,
+    pub(crate) recipients: Vec<ForwardPath>,
 }
 
 impl MessageRequest {
@@ -155,6 +159,14 @@ impl MessageRequest {
     /// What the unstuffer saw in DATA content (8-bit octets, NULs, ...); `None` for BDAT.
     pub fn summary(&self) -> Option<&DataSummary> {
         self.summary.as_ref()
+    }
+
+    /// LMTP (RFC 2033 §4.2): the accepted recipients, in RCPT order, each of which gets
+    /// its own reply: [`Server::accept_each`](super::Server::accept_each) gives one reply
+    /// per recipient, `accept` / `accept_with` / `reject` the same reply to all of them.
+    /// Empty in SMTP, where the message gets one reply.
+    pub fn recipients(&self) -> &[ForwardPath] {
+        &self.recipients
     }
 }
 request!(MessageRequest, MessageEnd);
@@ -221,6 +233,25 @@ impl EtrnRequest {
     }
 }
 request!(EtrnRequest, Etrn);
+
+/// ATRN: turn the connection around and deliver the queued mail of these domains
+/// (RFC 2645 §5.2.1); the client has authenticated. Accepting sends `250 2.0.0` and the
+/// roles turn; reject with `453` (no mail), `450` (no access to one of the domains) or
+/// `451`.
+#[must_use = "answer it with Server::accept or Server::reject"]
+#[derive(Debug)]
+pub struct AtrnRequest {
+    pub(crate) id: u64,
+    pub(crate) domains: Vec<Domain>,
+}
+
+impl AtrnRequest {
+    /// The domains asked for; empty means all the client has access to.
+    pub fn domains(&self) -> &[Domain] {
+        &self.domains
+    }
+}
+request!(AtrnRequest, Atrn);
 
 /// What the SASL exchange asks the program (RFC 4954 through [`crate::sasl`]).
 #[non_exhaustive]

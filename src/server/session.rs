@@ -2,7 +2,7 @@
 //! transaction, and the decision the program owes.
 
 use crate::data::{BdatDecoder, DotUnstuffer};
-use crate::types::Reply;
+use crate::types::{ForwardPath, Reply};
 
 use super::request::Kind;
 
@@ -53,6 +53,9 @@ pub(crate) struct Transaction {
     pub(crate) binary: bool,
     /// Recipients accepted.
     pub(crate) recipients: usize,
+    /// LMTP (RFC 2033 §4.2): the accepted recipients in RCPT order, each owed its own
+    /// reply after the content. Empty in SMTP.
+    pub(crate) lmtp_recipients: Vec<ForwardPath>,
     /// Content has started in BDAT chunks (the DataStart decision was accepted).
     pub(crate) bdat: bool,
     /// Octets of content taken so far.
@@ -66,7 +69,10 @@ pub(crate) enum Decision {
         extended: bool,
     },
     Mail(Transaction),
-    Rcpt,
+    /// `lmtp`: the recipient, remembered once accepted (RFC 2033 §4.2).
+    Rcpt {
+        lmtp: Option<ForwardPath>,
+    },
     /// `bdat`: the size and LAST of the first chunk.
     DataStart {
         bdat: Option<(u64, bool)>,
@@ -76,6 +82,7 @@ pub(crate) enum Decision {
     Expn,
     Help,
     Etrn,
+    Atrn,
     Auth,
 }
 
@@ -84,13 +91,14 @@ impl Decision {
         match self {
             Decision::Hello { .. } => Kind::Hello,
             Decision::Mail(_) => Kind::Mail,
-            Decision::Rcpt => Kind::Rcpt,
+            Decision::Rcpt { .. } => Kind::Rcpt,
             Decision::DataStart { .. } => Kind::DataStart,
             Decision::MessageEnd => Kind::MessageEnd,
             Decision::Vrfy => Kind::Vrfy,
             Decision::Expn => Kind::Expn,
             Decision::Help => Kind::Help,
             Decision::Etrn => Kind::Etrn,
+            Decision::Atrn => Kind::Atrn,
             Decision::Auth => Kind::Auth,
         }
     }
