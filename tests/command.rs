@@ -316,8 +316,13 @@ fn unknown_verbs_are_kept() {
 /// that names them.
 #[test]
 fn deviations_need_their_setting() {
-    // A space after "FROM:".
-    assert_eq!(error("MAIL FROM: <a@b.example>").1, 553);
+    // A space after "FROM:": the path does not start with "<", a syntax error of the
+    // command (501, DESIGN.md), not a malformed mailbox (553).
+    assert_eq!(error("MAIL FROM: <a@b.example>").1, 501);
+    assert_eq!(error("MAIL FROM:a@b.example").1, 501);
+    assert_eq!(error("MAIL FROM:").1, 501);
+    assert_eq!(error("RCPT TO:a@b.example").1, 501);
+    assert_eq!(error("MAIL FROM:<a@@b.example>").1, 553);
     let mut c = CommandConfig::default();
     c.space_after_colon = true;
     assert!(Command::parse_with(b"MAIL FROM: <a@b.example>", &c).is_ok());

@@ -12,7 +12,8 @@ use nom::combinator::{consumed, flat_map, map, map_opt, not, opt, peek, recogniz
 use nom::multi::{fold, many0_count};
 use nom::sequence::{delimited, preceded, separated_pair, terminated};
 
-use super::{PError, SResult, Span, check, expect, octet};
+use super::{PError, SResult, Span, check, expect, octet, with_kind};
+use crate::error::DecodeErrorKind;
 use crate::types::grammar::{
     domain_limits, is_atext, is_dcontent, is_ldh, is_ldh_str, is_qtext_smtp, is_quoted_pair_char,
 };
@@ -37,11 +38,15 @@ pub(crate) fn forward_path(i: Span<'_>) -> SResult<'_, ForwardPath> {
 }
 
 /// `Path = "<" [ A-d-l ":" ] Mailbox ">"` (RFC 5321 §4.1.2), at most 256 octets
-/// (§4.5.3.1.3). A source route is parsed and dropped (§4.1.1.3, Appendix C).
+/// (§4.5.3.1.3). A source route is parsed and dropped (§4.1.1.3, Appendix C). A missing
+/// `<` is [`DecodeErrorKind::Syntax`] (501); what fails inside the brackets is the
+/// caller's mailbox kind (553).
 pub(crate) fn path(i: Span<'_>) -> SResult<'_, Mailbox> {
     let route = terminated(a_d_l, expect("expected : after the source route", tag(":")));
     let path = delimited(
-        expect("expected < before the address", tag("<")),
+        // DESIGN.md: a path without angle brackets, or no path at all, is a syntax error
+        // of the command (501), not a malformed mailbox (553).
+        with_kind(DecodeErrorKind::Syntax, expect("expected < before the address", tag("<"))),
         preceded(opt(route), expect("mailbox expected", mailbox)),
         expect("expected > after the address", tag(">")),
     );

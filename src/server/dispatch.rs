@@ -2,7 +2,7 @@
 //! raise, and what the answers to those decisions do.
 
 use crate::data::DotUnstuffer;
-use crate::error::{DecodeError, DecodeErrorKind, Error};
+use crate::error::{DecodeErrorKind, Error};
 use crate::types::{
     Body, Command, EnhancedStatusCode, MailParameters, RcptParameters, Reply, ReplyCode, replies,
 };
@@ -33,31 +33,6 @@ const TURNING: Reply = Reply::from_static_enhanced(
     "OK now reversing the connection",
 );
 
-/// The reply to a command the codec refused, as [`DecodeError::reply`] gives it, but for
-/// a path without angle brackets (or no path at all): `501 5.5.4`, because DESIGN.md keeps
-/// `553` for a bracketed mailbox that is malformed.
-///
-/// Interim: the codec reports both as [`DecodeErrorKind::SenderSyntax`] /
-/// [`DecodeErrorKind::MailboxSyntax`], told apart only by the reason of the `<` check
-/// (the same in the codec being rewritten). Once the codec gives a missing bracket a
-/// kind of its own that maps to 501, this function is `e.reply()` and goes away.
-fn syntax_reply(e: &DecodeError) -> Reply {
-    const NO_BRACKET: &str = "expected < before the address";
-    match e.kind() {
-        DecodeErrorKind::SenderSyntax | DecodeErrorKind::MailboxSyntax
-            if e.reason() == NO_BRACKET =>
-        {
-            Reply::with_enhanced(
-                ReplyCode::PARAMETER_SYNTAX_ERROR,
-                EnhancedStatusCode::INVALID_COMMAND_ARGUMENTS,
-                "Syntax error: the path needs angle brackets",
-            )
-            .unwrap_or(replies::SYNTAX_ERROR)
-        }
-        _ => e.reply(),
-    }
-}
-
 impl Server {
     /// Reads and handles one command line. `Some` when the caller must act.
     pub(super) fn step_command(&mut self) -> Option<Output> {
@@ -76,7 +51,7 @@ impl Server {
             Ok(Some(cmd)) => cmd,
             Ok(None) => return Some(Output::NeedInput),
             Err(e) => {
-                let reply = if self.refused { replies::BAD_SEQUENCE } else { syntax_reply(&e) };
+                let reply = if self.refused { replies::BAD_SEQUENCE } else { e.reply() };
                 self.bad_command(&reply);
                 return None;
             }
