@@ -54,12 +54,7 @@ pub fn reads(size: usize, recipients: usize, pipelined: bool) -> Vec<Vec<u8>> {
 
 /// As [`reads`]; `size_param`: MAIL carries `SIZE=` (RFC 1870 §6: a client sends it only
 /// to a server that advertised SIZE).
-pub fn reads_to(
-    size: usize,
-    recipients: usize,
-    pipelined: bool,
-    size_param: bool,
-) -> Vec<Vec<u8>> {
+pub fn reads_to(size: usize, recipients: usize, pipelined: bool, size_param: bool) -> Vec<Vec<u8>> {
     let mail = match size_param {
         true => format!("MAIL FROM:<alice@example.org> SIZE={size}\r\n"),
         false => "MAIL FROM:<alice@example.org>\r\n".to_string(),
