@@ -165,9 +165,13 @@ impl ServerConfig {
     pub(crate) fn capabilities(&self, tls: bool) -> Capabilities {
         let mut caps = Capabilities::default();
         let mut add = |on: bool, ext: Extension| {
-            if on {
-                // Typed extensions of fixed form always read back as themselves.
-                let _ = caps.insert(ext);
+            match ext {
+                // The configured list may repeat a mechanism, which `insert` refuses.
+                Extension::Auth(_) if on => drop(caps.insert(ext)),
+                // Typed extensions of fixed form always read back as themselves: no need
+                // to render and parse each one again for every EHLO.
+                _ if on => drop(caps.insert_checked(ext)),
+                _ => {}
             }
         };
         add(self.eight_bit_mime, Extension::EightBitMime);
@@ -198,8 +202,9 @@ impl ServerConfig {
         }
         add(self.requiretls && tls, Extension::RequireTls);
         add(self.help, Extension::Help);
+        // The program's own are offered only if they read back as themselves.
         for ext in &self.extra_extensions {
-            add(true, ext.clone());
+            let _ = caps.insert(ext.clone());
         }
         caps
     }
