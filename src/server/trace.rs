@@ -66,6 +66,10 @@ fn redact_command(line: &[u8]) -> Bytes {
 
 impl Server {
     fn trace(&mut self, direction: TraceDirection, line: Bytes) {
+        // Every trace event passes here, so the switch is checked once for all of them.
+        if !self.config.trace {
+            return;
+        }
         self.events.push_back(Event::Trace(TraceLine { direction, line }));
     }
 
