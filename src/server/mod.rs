@@ -2,8 +2,9 @@
 //!
 //! [`Server`] owns the protocol of one connection: command order (RFC 5321 §4.1.4),
 //! PIPELINING (RFC 2920), DATA and BDAT (RFC 3030), STARTTLS (RFC 3207), AUTH (RFC 4954),
-//! LMTP (RFC 2033, [`ServerConfig::lmtp`]), and the replies. It does no I/O, reads no clock and draws no randomness of its own (the
-//! SASL nonces come from a [`Randomness`] the caller may replace). The caller's loop:
+//! LMTP (RFC 2033, [`ServerConfig::lmtp`]), and the replies. It does no I/O, reads no
+//! clock and draws no randomness of its own (the SASL nonces come from a [`Randomness`]
+//! the caller may replace). The caller's loop:
 //!
 //! ```
 //! use esmtp::{Output, Event, Server, ServerConfig};
