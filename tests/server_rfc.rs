@@ -10,6 +10,7 @@
 //! exactly.
 
 use esmtp::server::{AuthAnswer, AuthQuestion, Event, Output, Server, ServerConfig};
+use esmtp::types::MailAuth;
 use esmtp::{Error, Mechanism, Reply, ReplyCode};
 
 /// What a replayed session produced.
@@ -429,4 +430,66 @@ fn rfc4954_4_empty_initial_response_unknown_mechanism_and_cancel() {
         .concat()
     );
     assert_eq!(run.authenticated, ["test"]);
+}
+
+#[test]
+fn rfc4954_4_plain_before_tls_needs_encryption() {
+    // RFC 4954 §4 ("requires an encryption layer") and §6: before TLS the PLAIN of the
+    // examples is refused with 538 5.7.11 (§14: PLAIN only under TLS); the client then
+    // upgrades and succeeds as in §4.1.
+    let client = [
+        "EHLO client.example.com\r\nAUTH PLAIN dGVzdAB0ZXN0ADEyMzQ=\r\nSTARTTLS\r\n",
+        "EHLO client.example.com\r\nAUTH PLAIN dGVzdAB0ZXN0ADEyMzQ=\r\nQUIT\r\n",
+    ];
+    let run = replay(smtp_example_com(), &client, &mut |_| None, TEST_1234);
+    let expected = [
+        AUTH_GREETING,
+        "250-smtp.example.com greets client.example.com\r\n250-ENHANCEDSTATUSCODES\r\n",
+        "250 STARTTLS\r\n",
+        "538 5.7.11 Encryption required for requested authentication mechanism\r\n",
+        "220 2.0.0 Ready to start TLS\r\n",
+        AUTH_EHLO_AFTER_TLS,
+        AUTH_SUCCEEDED,
+        "221 2.0.0 smtp.example.com Service closing transmission channel\r\n",
+    ]
+    .concat();
+    assert_eq!(run.wire(), expected);
+    assert_eq!(run.authenticated, ["test"]);
+}
+
+#[test]
+fn rfc4954_5_1_mail_auth_parameter() {
+    // RFC 4954 §5.1: the two MAIL FROM examples with an AUTH parameter, after the
+    // client authenticated; the program sees the decoded identity (`e+3Dmc2@example.com`
+    // is xtext for `e=mc2@example.com`) and the unknown submitter `<>`, and answers the
+    // RFC's `250 OK`. Normalised: smtp.example.com offers ENHANCEDSTATUSCODES (§4.1), so
+    // the server writes that reply as `250 2.0.0 OK` (RFC 2034 §3: every reply after EHLO
+    // carries a code; X.0.0 when the program gave none). The middle `250 2.0.0 OK` is
+    // the RSET between the two examples.
+    let mut seen = Vec::new();
+    let mut policy = |e: &Event| match e {
+        Event::Mail(r) => {
+            let auth = r.params().auth().expect("an AUTH parameter");
+            seen.push(match auth {
+                MailAuth::Identity(x) => x.decode_utf8().unwrap().into_owned(),
+                MailAuth::Unknown => "<>".to_string(),
+            });
+            Some(reply(250, "OK"))
+        }
+        _ => None,
+    };
+    let client = [
+        BEFORE_TLS,
+        "EHLO client.example.com\r\nAUTH PLAIN dGVzdAB0ZXN0ADEyMzQ=\r\n\
+         MAIL FROM:<e=mc2@example.com> AUTH=e+3Dmc2@example.com\r\nRSET\r\n\
+         MAIL FROM:<john+@example.org> AUTH=<>\r\nQUIT\r\n",
+    ];
+    let run = replay(smtp_example_com(), &client, &mut policy, TEST_1234);
+    let after_auth = run.wire().split(AUTH_SUCCEEDED).nth(1).unwrap();
+    assert_eq!(
+        after_auth,
+        "250 2.0.0 OK\r\n250 2.0.0 OK\r\n250 2.0.0 OK\r\n\
+         221 2.0.0 smtp.example.com Service closing transmission channel\r\n"
+    );
+    assert_eq!(seen, ["e=mc2@example.com", "<>"]);
 }
