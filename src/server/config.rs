@@ -49,13 +49,16 @@ pub struct ServerConfig {
     pub etrn: bool,
     /// Offer DELIVERBY (RFC 2852) and accept its `BY=` MAIL parameter: `Some(min)`
     /// advertises the shortest by-time accepted, in seconds (`Some(0)`: none advertised,
-    /// RFC 2852 §4). The program checks the by-time against its own policy. Default
-    /// `None`: withheld, `BY=` is `555 5.5.4`.
+    /// RFC 2852 §4). A by-mode R with a by-time below the minimum is refused with
+    /// `555 5.5.4` (RFC 2852 §3, §4); the program checks the rest against its own policy.
+    /// Default `None`: withheld, `BY=` is `555 5.5.4`.
     pub deliver_by: Option<u64>,
     /// Offer FUTURERELEASE (RFC 4865) and accept `HOLDFOR=` / `HOLDUNTIL=`:
     /// `Some((max interval in seconds, latest release date-time as in RFC 3339))`, both
-    /// advertised (RFC 4865 §3). Default `None`: withheld, the parameters are
-    /// `555 5.5.4`.
+    /// advertised (RFC 4865 §3). A `HOLDFOR=` above the interval is refused with
+    /// `501 5.5.4` (RFC 4865 §3 items 7, 10, 11); `HOLDUNTIL=` against the date-time is
+    /// the program's to check, as the advertised date-time moves with a clock this
+    /// machine does not read. Default `None`: withheld, the parameters are `555 5.5.4`.
     pub future_release: Option<(u64, String)>,
     /// Offer MT-PRIORITY (RFC 6710) and accept `MT-PRIORITY=`: `Some(profile)` advertises
     /// the priority profile (`MIXER`, `STANAG4406`, `NSEP`; an empty string advertises

@@ -56,10 +56,15 @@ impl Server {
         self.phase = Phase::Bdat { decoder: BdatDecoder::new(size, last), size, refused: None };
     }
 
-    /// Drains a refused BDAT chunk; `reply` follows once it is read (RFC 3030 §2).
+    /// Drains a refused BDAT chunk; `reply` follows once it is read (RFC 3030 §2). The
+    /// reply to a LAST chunk is the reply to the message, so in LMTP it goes once to each
+    /// recipient accepted in the open transaction (RFC 2033 §4.2): call this before the
+    /// transaction is dropped.
     pub(super) fn drain_chunk(&mut self, size: u64, last: bool, reply: Reply) {
+        let recipients = self.session.transaction.as_ref().map_or(0, |t| t.lmtp_recipients.len());
+        let copies = if last { recipients.max(1) } else { 1 };
         let decoder = BdatDecoder::discarding(size, last);
-        self.phase = Phase::Bdat { decoder, size, refused: Some(reply) };
+        self.phase = Phase::Bdat { decoder, size, refused: Some((reply, copies)) };
     }
 
     /// BDAT octets: the next piece, the end of the chunk, or a need for input.
@@ -78,8 +83,10 @@ impl Server {
         };
         self.decoder.reset();
         match refused {
-            Some(reply) => {
-                self.write(&reply);
+            Some((reply, copies)) => {
+                for _ in 0..copies {
+                    self.write(&reply);
+                }
                 None
             }
             None if last => self.message_end(None),

@@ -4,7 +4,8 @@
 use crate::data::DotUnstuffer;
 use crate::error::{DecodeErrorKind, Error};
 use crate::types::{
-    Body, Command, EnhancedStatusCode, MailParameters, RcptParameters, Reply, ReplyCode, replies,
+    Body, ByMode, Command, EnhancedStatusCode, Hold, MailParameters, RcptParameters, Reply,
+    ReplyCode, replies,
 };
 
 use super::Server;
@@ -20,6 +21,22 @@ const NON_ASCII_ADDRESS: Reply = Reply::from_static_enhanced(
     ReplyCode::MAILBOX_NAME_NOT_ALLOWED,
     EnhancedStatusCode::NON_ASCII_ADDRESS_NOT_PERMITTED,
     "SMTPUTF8 required for this address",
+);
+
+/// `555 5.5.4`: a `BY=` with mode R and a by-time below the advertised min-by-time
+/// (RFC 2852 §3: "rejected with a permanent failure (55z)"; §4: `555`, with a 5.X.X
+/// enhanced code).
+const BY_TIME_TOO_SHORT: Reply = Reply::from_static_enhanced(
+    ReplyCode::PARAMETERS_NOT_RECOGNIZED,
+    EnhancedStatusCode::INVALID_COMMAND_ARGUMENTS,
+    "BY time below the minimum by-time",
+);
+
+/// `501 5.5.4`: a hold beyond the advertised limits (RFC 4865 §3, items 7, 8, 10, 11).
+const HOLD_TOO_LONG: Reply = Reply::from_static_enhanced(
+    ReplyCode::PARAMETER_SYNTAX_ERROR,
+    EnhancedStatusCode::INVALID_COMMAND_ARGUMENTS,
+    "Hold beyond the max future release",
 );
 
 /// `250 2.0.0 Queuing started`: ETRN accepted (RFC 1985 §5).
@@ -222,6 +239,10 @@ impl Server {
         ) {
             // RFC 1870 §6.1: the declared size is over the fixed limit.
             Some(replies::MESSAGE_TOO_BIG)
+        } else if self.by_time_too_short(&params) {
+            Some(BY_TIME_TOO_SHORT)
+        } else if self.hold_too_long(&params) {
+            Some(HOLD_TOO_LONG)
         } else {
             None
         };
@@ -257,6 +278,31 @@ impl Server {
             && (p.mt_priority().is_none() || on(c.mt_priority.is_some()))
             && (!p.requiretls() || on(c.requiretls && self.session.tls))
             && p.others().is_empty()
+    }
+
+    /// RFC 2852 §3, §4: with by-mode R, a by-time strictly less than the advertised
+    /// min-by-time is refused (`Some(0)` advertises none, so nothing is below it). Mode N
+    /// is never refused for its by-time (§4: zero or negative is not an error).
+    fn by_time_too_short(&self, p: &MailParameters) -> bool {
+        match (p.by(), self.config.deliver_by) {
+            (Some(by), Some(min)) => {
+                by.mode() == ByMode::Return && i64::from(by.time()) < min as i64
+            }
+            _ => false,
+        }
+    }
+
+    /// RFC 4865 §3 item 7: a `HOLDFOR=` greater than the advertised
+    /// max-future-release-interval is refused. Item 8 (`HOLDUNTIL=` later than the
+    /// advertised max-future-release-date-time) is left to the program: the advertised
+    /// date-time is meant to move with the clock, and this machine reads none.
+    fn hold_too_long(&self, p: &MailParameters) -> bool {
+        match (p.hold(), &self.config.future_release) {
+            (Some(Hold::For(seconds)), Some((max_interval, _))) => {
+                u64::from(*seconds) > *max_interval
+            }
+            _ => false,
+        }
     }
 
     fn rcpt(
@@ -323,8 +369,8 @@ impl Server {
             if started {
                 self.events.push_back(Event::MessageAborted);
             }
-            self.session.transaction = None;
             self.drain_chunk(size, last, replies::MESSAGE_TOO_BIG);
+            self.session.transaction = None;
             return None;
         }
         if started {
@@ -405,8 +451,8 @@ impl Server {
                 }
                 (false, reply) => {
                     // RFC 3030 §2: the refused transaction's chunk is still read.
-                    self.session.transaction = None;
                     self.drain_chunk(size, last, reply.unwrap_or(replies::TRANSACTION_FAILED));
+                    self.session.transaction = None;
                 }
             },
             Decision::MessageEnd => {

@@ -90,6 +90,10 @@ const DATA_BLOCK_TIMEOUT: Duration = Duration::from_secs(3 * 60);
 /// RFC 5321 §4.5.3.2.6: the client waits 10 minutes for the reply to the end of data.
 const DATA_TERMINATION_TIMEOUT: Duration = Duration::from_secs(10 * 60);
 
+/// RFC 2645 §5.2.1: "The timeout for this command MUST be at least 10 minutes to allow
+/// the provider time to process its mail queue": the wait around an ATRN.
+const ATRN_TIMEOUT: Duration = Duration::from_secs(10 * 60);
+
 /// The id of the next decision token, across all servers of the process.
 static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
 
@@ -247,10 +251,13 @@ impl Server {
     /// How long the caller should wait for the peer now (RFC 5321 §4.5.3.2): 3 minutes
     /// within content (a DATA block, a BDAT chunk), 10 minutes at most for the program's
     /// answer to the end of a message (the client's wait for that reply, §4.5.3.2.6),
+    /// 10 minutes while the program decides an ATRN (RFC 2645 §5.2.1: the timeout for
+    /// ATRN is at least 10 minutes, while the provider processes its queue),
     /// 5 minutes for the next command otherwise (§4.5.3.2.7).
     pub fn read_timeout(&self) -> Duration {
         match (&self.phase, &self.pending) {
             (_, Some((_, Decision::MessageEnd))) => DATA_TERMINATION_TIMEOUT,
+            (_, Some((_, Decision::Atrn))) => ATRN_TIMEOUT,
             (Phase::Data(_) | Phase::Bdat { .. }, _) => DATA_BLOCK_TIMEOUT,
             _ => COMMAND_TIMEOUT,
         }

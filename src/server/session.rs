@@ -14,8 +14,10 @@ pub(crate) enum Phase {
     /// DATA content, up to `<CRLF>.<CRLF>`.
     Data(Box<DotUnstuffer>),
     /// The octets of one BDAT chunk. `refused`: they are drained and this reply follows
-    /// (RFC 3030 §2: a refused chunk is still read, never executed as commands).
-    Bdat { decoder: BdatDecoder, size: u64, refused: Option<Reply> },
+    /// (RFC 3030 §2: a refused chunk is still read, never executed as commands), as many
+    /// times as the count says (in LMTP, once per accepted recipient after a LAST chunk,
+    /// RFC 2033 §4.2).
+    Bdat { decoder: BdatDecoder, size: u64, refused: Option<(Reply, usize)> },
     /// One line of an AUTH exchange (RFC 4954 §4).
     AuthResponse,
     /// The `220` to STARTTLS is out; the transport must start TLS.

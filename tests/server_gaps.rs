@@ -1,0 +1,173 @@
+//! Gaps of the server closed after issue 22: the LMTP replies to a refused last BDAT
+//! chunk (RFC 2033 §4.2), the wait around ATRN (RFC 2645 §5.2.1), and the limits that
+//! DELIVERBY (RFC 2852 §3, §4) and FUTURERELEASE (RFC 4865 §3) advertise.
+
+use std::time::Duration;
+
+use esmtp::server::{Event, Output, Server, ServerConfig};
+use esmtp::{Mechanism, Reply, ReplyCode};
+
+/// Runs a session fed `input` in one read; every decision is accepted, except that
+/// `refuse_start` refuses the start of content with this reply.
+fn run(config: ServerConfig, input: &str, refuse_start: Option<Reply>) -> String {
+    let mut server = Server::new(config);
+    let mut input = Some(input.as_bytes());
+    let mut wire = Vec::new();
+    for _ in 0..100_000 {
+        match server.poll_output() {
+            Output::Transmit(bytes) => wire.extend_from_slice(&bytes),
+            Output::Event(Event::Hello(r)) => server.accept(r).unwrap(),
+            Output::Event(Event::Mail(r)) => server.accept(r).unwrap(),
+            Output::Event(Event::Rcpt(r)) => server.accept(r).unwrap(),
+            Output::Event(Event::DataStart(r)) => match refuse_start.clone() {
+                Some(reply) => server.reject(r, reply).unwrap(),
+                None => server.accept(r).unwrap(),
+            },
+            Output::Event(Event::MessageEnd(r)) => server.accept(r).unwrap(),
+            Output::Event(_) => {}
+            Output::NeedInput => match input.take() {
+                Some(read) => server.handle_input(read).unwrap(),
+                None => server.handle_eof(),
+            },
+            Output::Close => return String::from_utf8(wire).unwrap(),
+            other => panic!("{other:?}"),
+        }
+    }
+    panic!("the session did not end");
+}
+
+/// The replies after the last RCPT's, up to the 221 of QUIT.
+fn after_rcpts(wire: &str, rcpts: usize) -> Vec<&str> {
+    // Greeting, LHLO/EHLO (multi-line), MAIL, then the RCPTs.
+    let lines: Vec<&str> = wire.lines().collect();
+    let mail = lines.iter().position(|l| l.starts_with("250 2.1.0")).expect(wire);
+    lines[mail + 1 + rcpts..lines.len() - 1].to_vec()
+}
+
+fn lmtp_chunking() -> ServerConfig {
+    let mut c = ServerConfig::default();
+    c.lmtp = true;
+    c.chunking = true;
+    c
+}
+
+const TWO_RCPTS: &str = "LHLO c.example\r\nMAIL FROM:<a@b.example>\r\n\
+RCPT TO:<one@foo.example>\r\nRCPT TO:<two@foo.example>\r\n";
+
+#[test]
+fn lmtp_last_chunk_too_big_gets_one_reply_per_recipient() {
+    // RFC 2033 §4.2: after the final chunk, one reply for each accepted recipient, in
+    // RCPT order, also when the content is refused (RFC 1870 §6.2: too big).
+    let mut config = lmtp_chunking();
+    config.max_message_size = Some(10);
+    let input = format!("{TWO_RCPTS}BDAT 20 LAST\r\n{}QUIT\r\n", "x".repeat(20));
+    let wire = run(config, &input, None);
+    let replies = after_rcpts(&wire, 2);
+    assert_eq!(replies.len(), 2, "{wire}");
+    assert!(replies.iter().all(|r| r.starts_with("552 5.3.4")), "{wire}");
+}
+
+#[test]
+fn lmtp_last_chunk_whose_start_is_refused_gets_one_reply_per_recipient() {
+    let refusal = Reply::new(ReplyCode::new(554).unwrap(), "No thanks").unwrap();
+    let input = format!("{TWO_RCPTS}BDAT 5 LAST\r\nhelloQUIT\r\n");
+    let wire = run(lmtp_chunking(), &input, Some(refusal));
+    assert_eq!(after_rcpts(&wire, 2), ["554 5.0.0 No thanks", "554 5.0.0 No thanks"], "{wire}");
+}
+
+#[test]
+fn lmtp_refused_chunk_that_is_not_last_gets_one_reply() {
+    // RFC 2033 §4.2 multiplies only the reply to the end of the message.
+    let refusal = Reply::new(ReplyCode::new(554).unwrap(), "No thanks").unwrap();
+    let input = format!("{TWO_RCPTS}BDAT 5\r\nhelloQUIT\r\n");
+    let wire = run(lmtp_chunking(), &input, Some(refusal));
+    assert_eq!(after_rcpts(&wire, 2), ["554 5.0.0 No thanks"], "{wire}");
+}
+
+#[test]
+fn smtp_last_chunk_too_big_gets_one_reply() {
+    let mut config = ServerConfig::default();
+    config.chunking = true;
+    config.max_message_size = Some(10);
+    let input = format!(
+        "EHLO c\r\nMAIL FROM:<a@b.example>\r\nRCPT TO:<one@foo.example>\r\n\
+         RCPT TO:<two@foo.example>\r\nBDAT 20 LAST\r\n{}QUIT\r\n",
+        "x".repeat(20)
+    );
+    let wire = run(config, &input, None);
+    let replies = after_rcpts(&wire, 2);
+    assert_eq!(replies.len(), 1, "{wire}");
+    assert!(replies[0].starts_with("552 5.3.4"), "{wire}");
+}
+
+#[test]
+fn read_timeout_is_ten_minutes_while_atrn_is_decided() {
+    // RFC 2645 §5.2.1: "The timeout for this command MUST be at least 10 minutes".
+    let mut config = ServerConfig::default();
+    config.atrn = true;
+    config.auth_mechanisms = vec![Mechanism::Plain];
+    config.auth_plaintext_without_tls = true;
+    let mut server = Server::new(config);
+    let mut input: &[u8] = b"EHLO c\r\nAUTH PLAIN AHVzZXIAc2VjcmV0\r\nATRN\r\n";
+    let mut asked = false;
+    loop {
+        match server.poll_output() {
+            Output::Transmit(_) => {}
+            Output::Event(Event::Hello(r)) => server.accept(r).unwrap(),
+            Output::Event(Event::Auth(r)) => {
+                server.answer_auth(r, esmtp::server::AuthAnswer::PasswordVerified(true)).unwrap()
+            }
+            Output::Event(Event::Atrn(r)) => {
+                assert!(server.read_timeout() >= Duration::from_secs(600));
+                asked = true;
+                server
+                    .reject(r, Reply::new(ReplyCode::new(453).unwrap(), "No mail").unwrap())
+                    .unwrap();
+                // Back to commands: the 5 minutes of RFC 5321 §4.5.3.2.7.
+                assert_eq!(server.read_timeout(), Duration::from_secs(300));
+            }
+            Output::Event(_) => {}
+            Output::NeedInput if !input.is_empty() => {
+                server.handle_input(input).unwrap();
+                input = b"";
+            }
+            Output::NeedInput => break,
+            other => panic!("{other:?}"),
+        }
+    }
+    assert!(asked);
+}
+
+fn mail_reply(config: ServerConfig, mail: &str) -> String {
+    let wire = run(config, &format!("EHLO c.example\r\n{mail}\r\nQUIT\r\n"), None);
+    let lines: Vec<&str> = wire.lines().collect();
+    lines[lines.len() - 2].to_string()
+}
+
+#[test]
+fn deliverby_mode_r_below_the_minimum_is_555() {
+    // RFC 2852 §3: a by-mode R with a by-time strictly less than min-by-time is refused
+    // with a permanent 55z; §4: 555, with a 5.X.X enhanced code.
+    let mut config = ServerConfig::default();
+    config.deliver_by = Some(60);
+    let refused = mail_reply(config.clone(), "MAIL FROM:<a@b> BY=59;R");
+    assert!(refused.starts_with("555 5.5.4 "), "{refused}");
+    assert!(mail_reply(config.clone(), "MAIL FROM:<a@b> BY=60;R").starts_with("250 2.1.0"));
+    // Mode N is not held to the minimum (§4: even zero or negative is no error).
+    assert!(mail_reply(config.clone(), "MAIL FROM:<a@b> BY=59;N").starts_with("250 2.1.0"));
+    assert!(mail_reply(config, "MAIL FROM:<a@b> BY=-5;N").starts_with("250 2.1.0"));
+    // `DELIVERBY` with no minimum advertised: nothing is below it.
+    let mut config = ServerConfig::default();
+    config.deliver_by = Some(0);
+    assert!(mail_reply(config, "MAIL FROM:<a@b> BY=1;R").starts_with("250 2.1.0"));
+}
+
+#[test]
+fn holdfor_above_the_max_interval_is_501() {
+    // RFC 4865 §3 items 7, 10, 11: 501 with 5.5.4.
+    let mut config = ServerConfig::default();
+    config.future_release = Some((3600, "2027-12-31T23:59:59Z".into()));
+    let refused = mail_reply(config.clone(), "MAIL FROM:<a@b> HOLDFOR=3601");
+    assert!(refused.starts_with("501 5.5.4 "), "{refused}");
+    assert!(mail_reply(config, "MAIL FROM:<a@b> HOLDFOR=3600").starts_with("250 2.1.0"));
+}
