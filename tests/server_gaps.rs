@@ -171,3 +171,19 @@ fn holdfor_above_the_max_interval_is_501() {
     assert!(refused.starts_with("501 5.5.4 "), "{refused}");
     assert!(mail_reply(config, "MAIL FROM:<a@b> HOLDFOR=3600").starts_with("250 2.1.0"));
 }
+
+#[test]
+fn holduntil_later_than_the_max_date_time_is_501() {
+    // RFC 4865 §3 items 8, 10, 11: compared with the advertised date-time, offsets
+    // applied (RFC 3339 §5.6); no clock involved.
+    let mut config = ServerConfig::default();
+    config.future_release = Some((3600, "2027-12-31T23:59:59Z".into()));
+    for late in ["2028-01-01T00:00:00Z", "2027-12-31T23:59:59.5Z", "2027-12-31T23:59:59-00:01"] {
+        let refused = mail_reply(config.clone(), &format!("MAIL FROM:<a@b> HOLDUNTIL={late}"));
+        assert!(refused.starts_with("501 5.5.4 "), "{late}: {refused}");
+    }
+    for early in ["2027-12-31T23:59:59Z", "2028-01-01T00:59:59+01:00", "2027-03-01T00:00:00Z"] {
+        let taken = mail_reply(config.clone(), &format!("MAIL FROM:<a@b> HOLDUNTIL={early}"));
+        assert!(taken.starts_with("250 2.1.0"), "{early}: {taken}");
+    }
+}

@@ -55,10 +55,11 @@ pub struct ServerConfig {
     pub deliver_by: Option<u64>,
     /// Offer FUTURERELEASE (RFC 4865) and accept `HOLDFOR=` / `HOLDUNTIL=`:
     /// `Some((max interval in seconds, latest release date-time as in RFC 3339))`, both
-    /// advertised (RFC 4865 §3). A `HOLDFOR=` above the interval is refused with
-    /// `501 5.5.4` (RFC 4865 §3 items 7, 10, 11); `HOLDUNTIL=` against the date-time is
-    /// the program's to check, as the advertised date-time moves with a clock this
-    /// machine does not read. Default `None`: withheld, the parameters are `555 5.5.4`.
+    /// advertised (RFC 4865 §3). A `HOLDFOR=` above the interval, or a `HOLDUNTIL=`
+    /// later than the date-time, is refused with `501 5.5.4` (RFC 4865 §3 items 7, 8,
+    /// 10, 11). The machine reads no clock: keeping the date-time current (now plus the
+    /// interval) is the caller's, per connection. Default `None`: withheld, the
+    /// parameters are `555 5.5.4`.
     pub future_release: Option<(u64, String)>,
     /// Offer MT-PRIORITY (RFC 6710) and accept `MT-PRIORITY=`: `Some(profile)` advertises
     /// the priority profile (`MIXER`, `STANAG4406`, `NSEP`; an empty string advertises

@@ -292,14 +292,20 @@ impl Server {
         }
     }
 
-    /// RFC 4865 §3 item 7: a `HOLDFOR=` greater than the advertised
-    /// max-future-release-interval is refused. Item 8 (`HOLDUNTIL=` later than the
-    /// advertised max-future-release-date-time) is left to the program: the advertised
-    /// date-time is meant to move with the clock, and this machine reads none.
+    /// RFC 4865 §3 items 7 and 8: a `HOLDFOR=` greater than the advertised
+    /// max-future-release-interval, or a `HOLDUNTIL=` later than the advertised
+    /// max-future-release-date-time, is refused. Both compare with what was advertised,
+    /// so no clock is read (keeping the advertised date-time current is the caller's).
     fn hold_too_long(&self, p: &MailParameters) -> bool {
         match (p.hold(), &self.config.future_release) {
             (Some(Hold::For(seconds)), Some((max_interval, _))) => {
                 u64::from(*seconds) > *max_interval
+            }
+            (Some(Hold::Until(until)), Some((_, max_datetime))) => {
+                match (utc_instant(until.as_ref()), utc_instant(max_datetime)) {
+                    (Some(until), Some(max)) => until > max,
+                    _ => false,
+                }
             }
             _ => false,
         }
@@ -509,4 +515,53 @@ impl Server {
             self.write(reply);
         }
     }
+}
+
+/// An RFC 3339 `date-time` (§5.6) as (seconds since 1970-01-01T00:00:00Z, nanoseconds),
+/// its offset applied, so two date-times compare in time order. `None` if malformed.
+fn utc_instant(date_time: &str) -> Option<(i64, u32)> {
+    let v = date_time.as_bytes();
+    let num = |range: std::ops::Range<usize>| -> Option<i64> {
+        let digits = v.get(range)?;
+        digits
+            .iter()
+            .all(u8::is_ascii_digit)
+            .then(|| digits.iter().fold(0i64, |n, d| n * 10 + i64::from(d - b'0')))
+    };
+    if v.len() < 20 || v[4] != b'-' || v[7] != b'-' || !matches!(v[10], b'T' | b't') {
+        return None;
+    }
+    if v[13] != b':' || v[16] != b':' {
+        return None;
+    }
+    let (year, month, day) = (num(0..4)?, num(5..7)?, num(8..10)?);
+    let (hour, minute, second) = (num(11..13)?, num(14..16)?, num(17..19)?);
+    let mut rest = &v[19..];
+    let mut nanos: u32 = 0;
+    if let Some(frac) = rest.strip_prefix(b".") {
+        let n = frac.iter().take_while(|b| b.is_ascii_digit()).count();
+        if n == 0 {
+            return None;
+        }
+        // Nanoseconds: the first 9 digits, padded with zeros.
+        let digits = frac[..n].iter().map(|d| u32::from(d - b'0')).chain(std::iter::repeat(0));
+        nanos = digits.take(9).fold(0, |acc, d| acc * 10 + d);
+        rest = &frac[n..];
+    }
+    let offset = match rest {
+        [b'Z' | b'z'] => 0,
+        [sign @ (b'+' | b'-'), _, _, b':', _, _] => {
+            let minutes = num(v.len() - 5..v.len() - 3)? * 60 + num(v.len() - 2..v.len())?;
+            if *sign == b'-' { -minutes * 60 } else { minutes * 60 }
+        }
+        _ => return None,
+    };
+    // Days from the civil date (proleptic Gregorian), in years that start in March.
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * (if month > 2 { month - 3 } else { month + 9 }) + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    Some((days * 86_400 + hour * 3600 + minute * 60 + second - offset, nanos))
 }
