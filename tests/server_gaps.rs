@@ -187,3 +187,112 @@ fn holduntil_later_than_the_max_date_time_is_501() {
         assert!(taken.starts_with("250 2.1.0"), "{early}: {taken}");
     }
 }
+
+// RFC 3030 §2: "If a 5XX or 4XX code is received by the sender-SMTP in response to a BDAT
+// chunk, the transaction should be considered failed ... the receiver SMTP MUST be
+// prepared to accept and discard additional BDAT chunks already in the pipeline after the
+// failed BDAT." The chunks pipelined after a refused one are drained (never read as
+// commands) and get the refusal again: one reply to a chunk, and to the LAST chunk in
+// LMTP one per accepted recipient (RFC 2033 §4.3), so a pipelining client reads as many
+// replies as it counts. The transaction ends there; the next command is a command.
+
+/// `BDAT 5` (not last), then a pipelined `BDAT 3 LAST` and `follow`.
+fn refused_then_last(lhlo: &str, follow: &str) -> String {
+    format!(
+        "{lhlo}MAIL FROM:<a@b.example>\r\nRCPT TO:<one@foo.example>\r\n\
+         RCPT TO:<two@foo.example>\r\nBDAT 5\r\nhelloBDAT 3 LAST\r\nabc{follow}QUIT\r\n"
+    )
+}
+
+fn no_thanks() -> Reply {
+    Reply::new(ReplyCode::new(554).unwrap(), "No thanks").unwrap()
+}
+
+#[test]
+fn lmtp_chunks_pipelined_after_a_refused_start_get_the_refusal_per_recipient() {
+    let input = refused_then_last("LHLO c.example\r\n", "NOOP\r\n");
+    let wire = run(lmtp_chunking(), &input, Some(no_thanks()));
+    let expected =
+        ["554 5.0.0 No thanks", "554 5.0.0 No thanks", "554 5.0.0 No thanks", "250 2.0.0 OK"];
+    assert_eq!(after_rcpts(&wire, 2), expected, "{wire}");
+}
+
+#[test]
+fn lmtp_chunks_pipelined_after_a_chunk_over_size_get_552_per_recipient() {
+    // RFC 1870 §6.2 (as RFC 3030 §2 applies it to chunks): the chunk that takes the
+    // message over SIZE is refused with 552 and the transaction fails.
+    let mut config = lmtp_chunking();
+    config.max_message_size = Some(10);
+    let input = format!(
+        "{TWO_RCPTS}BDAT 4\r\nabcdBDAT 20\r\n{}BDAT 3 LAST\r\nabcMAIL FROM:<c@d.example>\r\n\
+         QUIT\r\n",
+        "x".repeat(20)
+    );
+    let wire = run(config, &input, None);
+    let replies = after_rcpts(&wire, 2);
+    assert_eq!(replies.len(), 5, "{wire}");
+    assert_eq!(replies[0], "250 2.0.0 4 octets received", "{wire}");
+    assert!(replies[1..4].iter().all(|r| r.starts_with("552 5.3.4")), "{wire}");
+    // The MAIL after the chunks is a command of its own, in a new transaction.
+    assert!(replies[4].starts_with("250 2.1.0"), "{wire}");
+}
+
+#[test]
+fn lmtp_first_chunk_over_size_fails_the_chunks_pipelined_after_it() {
+    let mut config = lmtp_chunking();
+    config.max_message_size = Some(10);
+    let input =
+        format!("{TWO_RCPTS}BDAT 20\r\n{}BDAT 3 LAST\r\nabcNOOP\r\nQUIT\r\n", "x".repeat(20));
+    let wire = run(config, &input, None);
+    let replies = after_rcpts(&wire, 2);
+    assert_eq!(replies.len(), 4, "{wire}");
+    assert!(replies[..3].iter().all(|r| r.starts_with("552 5.3.4")), "{wire}");
+    assert_eq!(replies[3], "250 2.0.0 OK", "{wire}");
+}
+
+#[test]
+fn smtp_chunks_pipelined_after_a_refused_start_get_the_refusal_once_each() {
+    let mut config = ServerConfig::default();
+    config.chunking = true;
+    let input = refused_then_last("EHLO c.example\r\n", "MAIL FROM:<c@d.example>\r\n");
+    let wire = run(config, &input, Some(no_thanks()));
+    let replies = after_rcpts(&wire, 2);
+    assert_eq!(replies.len(), 3, "{wire}");
+    assert_eq!(replies[..2], ["554 5.0.0 No thanks", "554 5.0.0 No thanks"], "{wire}");
+    assert!(replies[2].starts_with("250 2.1.0"), "{wire}");
+}
+
+#[test]
+fn smtp_chunks_pipelined_after_a_chunk_over_size_get_552_once_each() {
+    let mut config = ServerConfig::default();
+    config.chunking = true;
+    config.max_message_size = Some(10);
+    let input = format!(
+        "EHLO c\r\nMAIL FROM:<a@b.example>\r\nRCPT TO:<one@foo.example>\r\n\
+         BDAT 4\r\nabcdBDAT 20\r\n{}BDAT 2\r\nabBDAT 3 LAST\r\nabcNOOP\r\nQUIT\r\n",
+        "x".repeat(20)
+    );
+    let wire = run(config, &input, None);
+    let replies = after_rcpts(&wire, 1);
+    assert_eq!(replies.len(), 5, "{wire}");
+    assert_eq!(replies[0], "250 2.0.0 4 octets received", "{wire}");
+    assert!(replies[1..4].iter().all(|r| r.starts_with("552 5.3.4")), "{wire}");
+    assert_eq!(replies[4], "250 2.0.0 OK", "{wire}");
+}
+
+#[test]
+fn a_command_between_ends_the_failed_transactions_chunks() {
+    // RFC 3030 §2: after a failed BDAT the client must RSET; a BDAT after that has no
+    // transaction and is 503 (RFC 5321 §4.1.4), its chunk still drained.
+    let mut config = ServerConfig::default();
+    config.chunking = true;
+    let input = "EHLO c\r\nMAIL FROM:<a@b.example>\r\nRCPT TO:<one@foo.example>\r\n\
+                 BDAT 5\r\nhelloRSET\r\nBDAT 4 LAST\r\nNOOPQUIT\r\n";
+    let wire = run(config, input, Some(no_thanks()));
+    let replies = after_rcpts(&wire, 1);
+    assert_eq!(
+        replies,
+        ["554 5.0.0 No thanks", "250 2.0.0 OK", "503 5.5.1 Bad sequence of commands"],
+        "{wire}"
+    );
+}

@@ -58,13 +58,35 @@ impl Server {
 
     /// Drains a refused BDAT chunk; `reply` follows once it is read (RFC 3030 §2). The
     /// reply to a LAST chunk is the reply to the message, so in LMTP it goes once to each
-    /// recipient accepted in the open transaction (RFC 2033 §4.2): call this before the
-    /// transaction is dropped.
-    pub(super) fn drain_chunk(&mut self, size: u64, last: bool, reply: Reply) {
-        let recipients = self.session.transaction.as_ref().map_or(0, |t| t.lmtp_recipients.len());
+    /// of the `recipients` accepted in the transaction (RFC 2033 §4.3).
+    pub(super) fn drain_chunk(&mut self, size: u64, last: bool, reply: Reply, recipients: usize) {
         let copies = if last { recipients.max(1) } else { 1 };
         let decoder = BdatDecoder::discarding(size, last);
         self.phase = Phase::Bdat { decoder, size, refused: Some((reply, copies)) };
+    }
+
+    /// Fails the open transaction at a BDAT chunk (its start refused, or the chunk takes
+    /// the message over SIZE): the chunk is drained and answered with `reply`, and so are
+    /// the chunks pipelined after it (RFC 3030 §2).
+    pub(super) fn fail_chunk(&mut self, size: u64, last: bool, reply: Reply) {
+        let transaction = self.session.transaction.take();
+        let recipients = transaction.map_or(0, |t| t.lmtp_recipients.len());
+        self.drain_failed_chunk(size, last, reply, recipients);
+    }
+
+    /// Drains a chunk of a failed transaction with `reply`; up to its LAST chunk, the
+    /// next BDAT still belongs to it.
+    pub(super) fn drain_failed_chunk(
+        &mut self,
+        size: u64,
+        last: bool,
+        reply: Reply,
+        recipients: usize,
+    ) {
+        if !last {
+            self.session.failed_chunks = Some((reply.clone(), recipients));
+        }
+        self.drain_chunk(size, last, reply, recipients);
     }
 
     /// BDAT octets: the next piece, the end of the chunk, or a need for input.

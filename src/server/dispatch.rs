@@ -89,6 +89,9 @@ impl Server {
     }
 
     fn command(&mut self, cmd: Command) -> Option<Output> {
+        // RFC 3030 §2: only the BDAT chunks right after a failed one belong to its
+        // failed transaction; any other command ends that.
+        let failed_chunks = self.session.failed_chunks.take();
         if self.refused {
             // RFC 5321 §3.1: after a 554 greeting, only QUIT is served.
             match cmd {
@@ -127,7 +130,7 @@ impl Server {
             Command::Mail { reverse_path, params } => self.mail(reverse_path, params),
             Command::Rcpt { forward_path, params } => self.rcpt(forward_path, params),
             Command::Data => self.data(),
-            Command::Bdat { size, last } => self.bdat(size, last),
+            Command::Bdat { size, last } => self.bdat(size, last, failed_chunks),
             Command::Rset => {
                 self.reset_transaction();
                 self.write(&replies::OK);
@@ -186,7 +189,7 @@ impl Server {
     /// first so its octets are never read as commands (RFC 3030 §2).
     fn refuse_command(&mut self, cmd: &Command, reply: Reply) -> Option<Output> {
         match *cmd {
-            Command::Bdat { size, last } => self.drain_chunk(size, last, reply),
+            Command::Bdat { size, last } => self.drain_chunk(size, last, reply, 0),
             _ => self.write(&reply),
         }
         None
@@ -352,10 +355,23 @@ impl Server {
         None
     }
 
-    fn bdat(&mut self, size: u64, last: bool) -> Option<Output> {
+    /// BDAT (RFC 3030 §2); `failed_chunks`: the chunk before it failed its transaction.
+    fn bdat(
+        &mut self,
+        size: u64,
+        last: bool,
+        failed_chunks: Option<(Reply, usize)>,
+    ) -> Option<Output> {
         if !self.config.chunking {
             // DESIGN.md: a withheld verb is 502 and nothing after it is drained.
             self.write(&replies::COMMAND_NOT_IMPLEMENTED);
+            return None;
+        }
+        if let Some((reply, recipients)) = failed_chunks {
+            // RFC 3030 §2: a chunk pipelined after a failed one is drained and gets the
+            // same reply; the LAST one, in LMTP, once per recipient (RFC 2033 §4.3), as
+            // the client counts them.
+            self.drain_failed_chunk(size, last, reply, recipients);
             return None;
         }
         let (started, taken) = match &self.session.transaction {
@@ -363,7 +379,7 @@ impl Server {
                 return self.refuse_command(&Command::Bdat { size, last }, replies::BAD_SEQUENCE);
             }
             Some(t) if t.recipients == 0 => {
-                self.drain_chunk(size, last, replies::NO_VALID_RECIPIENTS);
+                self.drain_chunk(size, last, replies::NO_VALID_RECIPIENTS, 0);
                 return None;
             }
             Some(t) => (t.bdat, t.size),
@@ -375,8 +391,7 @@ impl Server {
             if started {
                 self.events.push_back(Event::MessageAborted);
             }
-            self.drain_chunk(size, last, replies::MESSAGE_TOO_BIG);
-            self.session.transaction = None;
+            self.fail_chunk(size, last, replies::MESSAGE_TOO_BIG);
             return None;
         }
         if started {
@@ -457,8 +472,7 @@ impl Server {
                 }
                 (false, reply) => {
                     // RFC 3030 §2: the refused transaction's chunk is still read.
-                    self.drain_chunk(size, last, reply.unwrap_or(replies::TRANSACTION_FAILED));
-                    self.session.transaction = None;
+                    self.fail_chunk(size, last, reply.unwrap_or(replies::TRANSACTION_FAILED));
                 }
             },
             Decision::MessageEnd => {

@@ -37,6 +37,11 @@ pub(crate) struct Session {
     pub(crate) authenticated: bool,
     /// The open mail transaction, from an accepted MAIL.
     pub(crate) transaction: Option<Transaction>,
+    /// A transaction failed at a BDAT chunk that was not its last: the reply that chunk
+    /// got and the recipients accepted in the transaction (LMTP). The chunks the client
+    /// pipelined after it are drained and get the same reply (RFC 3030 §2); the next
+    /// command that is not BDAT forgets it.
+    pub(crate) failed_chunks: Option<(Reply, usize)>,
 }
 
 impl Session {
