@@ -10,9 +10,11 @@
 //! examples: run `cargo build --example sink` first then.
 //!
 //! Peers not installed (`../shared/peers/install.sh`, which CI runs): each test says on
-//! stderr that it SKIPPED and why, and passes.
+//! stderr that it SKIPPED and why, and passes. The line is written to the process's
+//! stderr itself, not through `eprintln!`, which libtest captures and shows only for a
+//! failing test: so plain `cargo test` shows it.
 
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -45,11 +47,14 @@ fn missing(client: &str) -> Option<String> {
     }
 }
 
-/// `true` (and a line on stderr) when the test must skip.
+/// `true` (and a line on stderr) when the test must skip. `eprintln!` would go to
+/// libtest's capture, never shown for a passing test; `std::io::stderr()` is not captured.
 fn skipped(test: &str, clients: &[&str]) -> bool {
     for client in clients {
         if let Some(why) = missing(client) {
-            eprintln!("sink_peers::{test}: SKIPPED: {why}");
+            let line = format!("sink_peers::{test}: SKIPPED: {why}\n");
+            // Nowhere to report a failing stderr to; the test passes either way.
+            let _ = std::io::stderr().lock().write_all(line.as_bytes());
             return true;
         }
     }
