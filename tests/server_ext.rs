@@ -2,109 +2,11 @@
 //! DELIVERBY, FUTURERELEASE, MT-PRIORITY, REQUIRETLS, ATRN and ETRN, and the reply to a
 //! path without angle brackets.
 
-use esmtp::server::{
-    AuthAnswer, AuthQuestion, Event, Output, Server, ServerConfig, TraceDirection, TraceLine,
-};
+mod common;
+
+use common::session::{Run, accept_all, drive};
+use esmtp::server::{AuthAnswer, Event, Output, Server, ServerConfig, TraceDirection};
 use esmtp::{Mechanism, Reply, ReplyCode};
-
-/// What a session produced.
-#[derive(Debug, Default)]
-struct Run {
-    wire: Vec<u8>,
-    events: Vec<String>,
-    content: Vec<u8>,
-    trace: Vec<TraceLine>,
-}
-
-impl Run {
-    fn wire(&self) -> String {
-        String::from_utf8(self.wire.clone()).unwrap()
-    }
-}
-
-/// The program: `None` accepts with the default reply; `Some(replies)` answers with
-/// them (one positive reply: `accept_with`; one negative: `reject`; at the end of a
-/// message, several: `accept_each`).
-type Policy<'a> = &'a mut dyn FnMut(&Event) -> Option<Vec<Reply>>;
-
-fn accept_all(_: &Event) -> Option<Vec<Reply>> {
-    None
-}
-
-fn drive(mut server: Server, reads: &[&[u8]], policy: Policy) -> Run {
-    let mut run = Run::default();
-    let mut reads = reads.iter();
-    for _ in 0..1_000_000 {
-        match server.poll_output() {
-            Output::Transmit(bytes) => run.wire.extend_from_slice(&bytes),
-            Output::Event(Event::Data(chunk)) => run.content.extend_from_slice(&chunk),
-            Output::Event(Event::Trace(line)) => run.trace.push(line),
-            Output::Event(event) => {
-                run.events.push(without_ids(&format!("{event:?}")));
-                answer(&mut server, event, policy);
-            }
-            Output::StartTls => server.tls_established().unwrap(),
-            Output::NeedInput => match reads.next() {
-                Some(read) => server.handle_input(read).unwrap(),
-                None => server.handle_eof(),
-            },
-            Output::AwaitingDecision => panic!("every decision is answered at once"),
-            Output::Close => return run,
-        }
-    }
-    panic!("the session did not end");
-}
-
-/// An event's `Debug` form without the token ids (unique in the process).
-fn without_ids(debug: &str) -> String {
-    let mut out = String::new();
-    let mut rest = debug;
-    while let Some(at) = rest.find("id: ") {
-        out.push_str(&rest[..at]);
-        rest = rest[at + 4..].trim_start_matches(|c: char| c.is_ascii_digit());
-    }
-    out + rest
-}
-
-fn answer(server: &mut Server, event: Event, policy: Policy) {
-    let replies = policy(&event);
-    macro_rules! decide {
-        ($req:expr) => {
-            decide!($req, replies)
-        };
-        ($req:expr, $replies:expr) => {
-            match $replies.map(|mut r| (r.len(), r.pop())) {
-                None => server.accept($req).unwrap(),
-                Some((1, Some(r))) if r.code().is_positive() => {
-                    server.accept_with($req, r).unwrap()
-                }
-                Some((1, Some(r))) => server.reject($req, r).unwrap(),
-                other => panic!("one reply expected: {other:?}"),
-            }
-        };
-    }
-    match event {
-        Event::Hello(r) => decide!(r),
-        Event::Mail(r) => decide!(r),
-        Event::Rcpt(r) => decide!(r),
-        Event::DataStart(r) => decide!(r),
-        Event::MessageEnd(r) => match replies {
-            Some(replies) if replies.len() > 1 => server.accept_each(r, replies).unwrap(),
-            other => decide!(r, other),
-        },
-        Event::Vrfy(r) => decide!(r),
-        Event::Expn(r) => decide!(r),
-        Event::Help(r) => decide!(r),
-        Event::Etrn(r) => decide!(r),
-        Event::Atrn(r) => decide!(r),
-        Event::Auth(r) => {
-            let AuthQuestion::VerifyPassword(check) = r.question() else { panic!("{r:?}") };
-            let ok = check.password_is("secret");
-            server.answer_auth(r, AuthAnswer::PasswordVerified(ok)).unwrap();
-        }
-        _ => {}
-    }
-}
 
 fn reply(code: u16, text: &str) -> Reply {
     Reply::new(ReplyCode::new(code).unwrap(), text).unwrap()
@@ -177,7 +79,7 @@ fn lmtp_pipelined_whole_and_octet_by_octet_agree() {
     let octets: Vec<&[u8]> = RFC2033_CLIENT.as_bytes().chunks(1).collect();
     let slow = drive(Server::new(lmtp()), &octets, &mut policy);
     assert_eq!(slow.wire, whole.wire);
-    assert_eq!(slow.events, whole.events);
+    assert_eq!(slow.event_details, whole.event_details);
 }
 
 #[test]
@@ -355,7 +257,7 @@ fn trace_is_off_by_default_and_an_over_long_line_is_not_traced() {
 
 fn ehlo_and_mail(config: ServerConfig, mail: &str) -> String {
     let input = format!("EHLO c.example\r\n{mail}\r\nQUIT\r\n");
-    drive(Server::new(config), &[input.as_bytes()], &mut accept_all).wire()
+    drive(Server::new(config), &[input.as_bytes()], &mut accept_all).into_wire()
 }
 
 /// The reply to the MAIL line: the line before the 221.
@@ -420,7 +322,7 @@ fn requiretls_only_after_tls() {
     // Under TLS (RFC 8689 §2): advertised after the new EHLO, the parameter accepted.
     let reads: &[&[u8]] =
         &[b"EHLO c\r\nSTARTTLS\r\n", b"EHLO c\r\nMAIL FROM:<a@b> REQUIRETLS\r\nQUIT\r\n"];
-    let wire = drive(Server::new(config), reads, &mut accept_all).wire();
+    let wire = drive(Server::new(config), reads, &mut accept_all).into_wire();
     let after_tls = wire.split("220 2.0.0").nth(1).unwrap();
     assert!(after_tls.contains("250-REQUIRETLS\r\n"), "{wire}");
     assert!(mail_reply(after_tls).starts_with("250 2.1.0"), "{wire}");
@@ -437,12 +339,12 @@ fn atrn_config() -> ServerConfig {
 #[test]
 fn atrn_needs_the_offer_and_auth_then_asks_and_turns() {
     let input = "EHLO c\r\nATRN\r\nQUIT\r\n";
-    let wire =
-        drive(Server::new(ServerConfig::default()), &[input.as_bytes()], &mut accept_all).wire();
+    let wire = drive(Server::new(ServerConfig::default()), &[input.as_bytes()], &mut accept_all)
+        .into_wire();
     assert!(!wire.contains("ATRN"), "{wire}");
     assert!(wire.contains("\r\n502 5.5.1"), "{wire}");
     // RFC 2645 §5.2.1: 530 before AUTH.
-    let wire = drive(Server::new(atrn_config()), &[input.as_bytes()], &mut accept_all).wire();
+    let wire = drive(Server::new(atrn_config()), &[input.as_bytes()], &mut accept_all).into_wire();
     assert!(wire.contains("250-ATRN\r\n"), "{wire}");
     assert!(wire.contains("\r\n530 5.7.0"), "{wire}");
     // After AUTH: the program is asked; refused (453), the session goes on.
@@ -490,8 +392,8 @@ fn atrn_needs_the_offer_and_auth_then_asks_and_turns() {
 #[test]
 fn etrn_offered_asks_the_program() {
     let input = "EHLO c\r\nETRN @example.org\r\nETRN #queue\r\nQUIT\r\n";
-    let wire =
-        drive(Server::new(ServerConfig::default()), &[input.as_bytes()], &mut accept_all).wire();
+    let wire = drive(Server::new(ServerConfig::default()), &[input.as_bytes()], &mut accept_all)
+        .into_wire();
     assert!(!wire.contains("ETRN"), "{wire}");
     assert_eq!(wire.matches("\r\n502 5.5.1").count(), 2, "{wire}");
     let mut config = ServerConfig::default();
@@ -507,7 +409,7 @@ fn etrn_offered_asks_the_program() {
         }
         _ => None,
     };
-    let wire = drive(Server::new(config), &[input.as_bytes()], &mut policy).wire();
+    let wire = drive(Server::new(config), &[input.as_bytes()], &mut policy).into_wire();
     assert!(wire.contains("250-ETRN\r\n"), "{wire}");
     assert!(
         wire.contains("\r\n250 2.0.0 Queuing started\r\n458 4.0.0 Unable to queue messages for node #queue\r\n"),
@@ -521,8 +423,8 @@ fn etrn_offered_asks_the_program() {
 fn path_without_brackets_or_no_path_is_501_a_bad_bracketed_mailbox_553() {
     let input = "EHLO c\r\nMAIL FROM:a@b\r\nMAIL FROM:\r\nMAIL FROM: a@b\r\nMAIL FROM:<a@@b>\r\n\
 MAIL FROM:<a@b>\r\nRCPT TO:x@y\r\nRCPT TO:\r\nRCPT TO:<x@@y>\r\nQUIT\r\n";
-    let wire =
-        drive(Server::new(ServerConfig::default()), &[input.as_bytes()], &mut accept_all).wire();
+    let wire = drive(Server::new(ServerConfig::default()), &[input.as_bytes()], &mut accept_all)
+        .into_wire();
     let after = wire.split("250 HELP\r\n").nth(1).unwrap();
     let codes: Vec<&str> = after.lines().map(|l| &l[..9]).collect();
     assert_eq!(

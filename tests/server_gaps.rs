@@ -1,39 +1,24 @@
 //! Gaps of the server closed after issue 22: the LMTP replies to a refused last BDAT
-//! chunk (RFC 2033 §4.2), the wait around ATRN (RFC 2645 §5.2.1), and the limits that
+//! chunk (RFC 2033 §4.2), the BDAT chunks pipelined after a refused one (RFC 3030 §2,
+//! RFC 2033 §4.3), the wait around ATRN (RFC 2645 §5.2.1), and the limits that
 //! DELIVERBY (RFC 2852 §3, §4) and FUTURERELEASE (RFC 4865 §3) advertise.
+
+mod common;
 
 use std::time::Duration;
 
+use common::session::drive;
 use esmtp::server::{Event, Output, Server, ServerConfig};
 use esmtp::{Mechanism, Reply, ReplyCode};
 
 /// Runs a session fed `input` in one read; every decision is accepted, except that
 /// `refuse_start` refuses the start of content with this reply.
 fn run(config: ServerConfig, input: &str, refuse_start: Option<Reply>) -> String {
-    let mut server = Server::new(config);
-    let mut input = Some(input.as_bytes());
-    let mut wire = Vec::new();
-    for _ in 0..100_000 {
-        match server.poll_output() {
-            Output::Transmit(bytes) => wire.extend_from_slice(&bytes),
-            Output::Event(Event::Hello(r)) => server.accept(r).unwrap(),
-            Output::Event(Event::Mail(r)) => server.accept(r).unwrap(),
-            Output::Event(Event::Rcpt(r)) => server.accept(r).unwrap(),
-            Output::Event(Event::DataStart(r)) => match refuse_start.clone() {
-                Some(reply) => server.reject(r, reply).unwrap(),
-                None => server.accept(r).unwrap(),
-            },
-            Output::Event(Event::MessageEnd(r)) => server.accept(r).unwrap(),
-            Output::Event(_) => {}
-            Output::NeedInput => match input.take() {
-                Some(read) => server.handle_input(read).unwrap(),
-                None => server.handle_eof(),
-            },
-            Output::Close => return String::from_utf8(wire).unwrap(),
-            other => panic!("{other:?}"),
-        }
-    }
-    panic!("the session did not end");
+    let mut policy = |event: &Event| match event {
+        Event::DataStart(_) => refuse_start.clone(),
+        _ => None,
+    };
+    drive(Server::new(config), &[input.as_bytes()], &mut policy).into_wire()
 }
 
 /// The replies after the last RCPT's, up to the 221 of QUIT.

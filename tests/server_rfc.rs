@@ -9,102 +9,32 @@
 //! program chose the reply (with `accept_with`/`reject`), the RFC's line is expected
 //! exactly.
 
-use esmtp::server::{AuthAnswer, AuthQuestion, Event, Output, Server, ServerConfig};
+mod common;
+
+use common::session::{Policy, Run as Replay, drive_checking};
+use esmtp::sasl::PasswordCheck;
+use esmtp::server::{Event, Server, ServerConfig};
 use esmtp::types::MailAuth;
-use esmtp::{Error, Mechanism, Reply, ReplyCode};
-
-/// What a replayed session produced.
-#[derive(Debug, Default)]
-struct Replay {
-    /// Every octet the server transmitted, in order.
-    wire: Vec<u8>,
-    /// The message content handed out with `Event::Data`.
-    content: Vec<u8>,
-    /// The names of the identities that authenticated.
-    authenticated: Vec<String>,
-    /// The fatal error at the end, if any.
-    error: Option<Error>,
-}
-
-impl Replay {
-    fn wire(&self) -> &str {
-        std::str::from_utf8(&self.wire).unwrap()
-    }
-}
-
-/// The program's reply to a decision event: `None` accepts with the server's default,
-/// a positive reply is given with `accept_with`, any other with `reject`.
-type Policy<'a> = &'a mut dyn FnMut(&Event) -> Option<Reply>;
+use esmtp::{Mechanism, Reply, ReplyCode};
 
 /// How the program answers a PLAIN/LOGIN password check (RFC 4954 §4: the server, not
 /// the exchange, knows the credentials).
 type Credentials<'a> = (&'a str, &'a str);
 
 /// Runs a whole session: each of `reads` is offered in turn when the server asks for
-/// input, then EOF; decisions go through `policy`, password checks accept exactly
-/// `credentials`, STARTTLS "succeeds" at once.
+/// input, then EOF; decisions go through `policy` (`None` accepts with the server's
+/// default, a positive reply is given with `accept_with`, any other with `reject`),
+/// password checks accept exactly `credentials`, STARTTLS "succeeds" at once.
 fn replay(
     config: ServerConfig,
     reads: &[&str],
-    policy: Policy,
+    policy: Policy<Option<Reply>>,
     credentials: Credentials,
 ) -> Replay {
-    let mut server = Server::new(config);
-    let mut out = Replay::default();
-    let mut reads = reads.iter();
-    for _ in 0..100_000 {
-        match server.poll_output() {
-            Output::Transmit(bytes) => out.wire.extend_from_slice(&bytes),
-            Output::Event(Event::Data(chunk)) => out.content.extend_from_slice(&chunk),
-            Output::Event(Event::Authenticated(outcome)) => out.authenticated.push(outcome.authcid),
-            Output::Event(Event::Auth(req)) => {
-                let answer = match req.question() {
-                    AuthQuestion::VerifyPassword(check) => AuthAnswer::PasswordVerified(
-                        check.authcid == credentials.0 && check.password_is(credentials.1),
-                    ),
-                    other => panic!("no such question in these examples: {other:?}"),
-                };
-                server.answer_auth(req, answer).unwrap();
-            }
-            Output::Event(event) => decide(&mut server, event, policy),
-            Output::StartTls => server.tls_established().unwrap(),
-            Output::NeedInput => match reads.next() {
-                Some(read) => server.handle_input(read.as_bytes()).unwrap(),
-                None => server.handle_eof(),
-            },
-            Output::AwaitingDecision => panic!("every decision is answered at once"),
-            Output::Close => {
-                out.error = server.error().cloned();
-                return out;
-            }
-        }
-    }
-    panic!("the session did not end");
-}
-
-fn decide(server: &mut Server, event: Event, policy: Policy) {
-    let reply = policy(&event);
-    macro_rules! decide {
-        ($req:expr) => {
-            match reply {
-                None => server.accept($req).unwrap(),
-                Some(r) if r.code().is_positive() => server.accept_with($req, r).unwrap(),
-                Some(r) => server.reject($req, r).unwrap(),
-            }
-        };
-    }
-    match event {
-        Event::Hello(r) => decide!(r),
-        Event::Mail(r) => decide!(r),
-        Event::Rcpt(r) => decide!(r),
-        Event::DataStart(r) => decide!(r),
-        Event::MessageEnd(r) => decide!(r),
-        Event::Vrfy(r) => decide!(r),
-        Event::Expn(r) => decide!(r),
-        Event::Help(r) => decide!(r),
-        // Resets, traces and the like need no answer.
-        _ => {}
-    }
+    let reads: Vec<&[u8]> = reads.iter().map(|read| read.as_bytes()).collect();
+    let (authcid, password) = credentials;
+    let check = |check: &PasswordCheck| check.authcid == authcid && check.password_is(password);
+    drive_checking(Server::new(config), &reads, policy, &check)
 }
 
 fn reply(code: u16, text: &str) -> Reply {
