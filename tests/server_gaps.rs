@@ -189,6 +189,12 @@ fn refused_then_last(lhlo: &str, follow: &str) -> String {
     )
 }
 
+fn smtp_chunking() -> ServerConfig {
+    let mut c = ServerConfig::default();
+    c.chunking = true;
+    c
+}
+
 fn no_thanks() -> Reply {
     Reply::new(ReplyCode::new(554).unwrap(), "No thanks").unwrap()
 }
@@ -237,10 +243,8 @@ fn lmtp_first_chunk_over_size_fails_the_chunks_pipelined_after_it() {
 
 #[test]
 fn smtp_chunks_pipelined_after_a_refused_start_get_the_refusal_once_each() {
-    let mut config = ServerConfig::default();
-    config.chunking = true;
     let input = refused_then_last("EHLO c.example\r\n", "MAIL FROM:<c@d.example>\r\n");
-    let wire = run(config, &input, Some(no_thanks()));
+    let wire = run(smtp_chunking(), &input, Some(no_thanks()));
     let replies = after_rcpts(&wire, 2);
     assert_eq!(replies.len(), 3, "{wire}");
     assert_eq!(replies[..2], ["554 5.0.0 No thanks", "554 5.0.0 No thanks"], "{wire}");
@@ -249,8 +253,7 @@ fn smtp_chunks_pipelined_after_a_refused_start_get_the_refusal_once_each() {
 
 #[test]
 fn smtp_chunks_pipelined_after_a_chunk_over_size_get_552_once_each() {
-    let mut config = ServerConfig::default();
-    config.chunking = true;
+    let mut config = smtp_chunking();
     config.max_message_size = Some(10);
     let input = format!(
         "EHLO c\r\nMAIL FROM:<a@b.example>\r\nRCPT TO:<one@foo.example>\r\n\
@@ -269,11 +272,9 @@ fn smtp_chunks_pipelined_after_a_chunk_over_size_get_552_once_each() {
 fn a_command_between_ends_the_failed_transactions_chunks() {
     // RFC 3030 §2: after a failed BDAT the client must RSET; a BDAT after that has no
     // transaction and is 503 (RFC 5321 §4.1.4), its chunk still drained.
-    let mut config = ServerConfig::default();
-    config.chunking = true;
     let input = "EHLO c\r\nMAIL FROM:<a@b.example>\r\nRCPT TO:<one@foo.example>\r\n\
                  BDAT 5\r\nhelloRSET\r\nBDAT 4 LAST\r\nNOOPQUIT\r\n";
-    let wire = run(config, input, Some(no_thanks()));
+    let wire = run(smtp_chunking(), input, Some(no_thanks()));
     let replies = after_rcpts(&wire, 1);
     assert_eq!(
         replies,
