@@ -14,11 +14,16 @@ use esmtp::{Mechanism, Reply, ReplyCode};
 /// Runs a session fed `input` in one read; every decision is accepted, except that
 /// `refuse_start` refuses the start of content with this reply.
 fn run(config: ServerConfig, input: &str, refuse_start: Option<Reply>) -> String {
+    run_reads(config, &[input.as_bytes()], refuse_start)
+}
+
+/// [`run`], the input in these reads.
+fn run_reads(config: ServerConfig, reads: &[&[u8]], refuse_start: Option<Reply>) -> String {
     let mut policy = |event: &Event| match event {
         Event::DataStart(_) => refuse_start.clone(),
         _ => None,
     };
-    drive(Server::new(config), &[input.as_bytes()], &mut policy).into_wire()
+    drive(Server::new(config), reads, &mut policy).into_wire()
 }
 
 /// The replies after the last RCPT's, up to the 221 of QUIT.
@@ -281,4 +286,22 @@ fn a_command_between_ends_the_failed_transactions_chunks() {
         ["554 5.0.0 No thanks", "250 2.0.0 OK", "503 5.5.1 Bad sequence of commands"],
         "{wire}"
     );
+}
+
+#[test]
+fn failed_chunks_read_in_any_split_give_the_same_replies() {
+    // RFC 2920 §3.1 leaves the split of a pipelined group to the network: every 2-way
+    // split and one octet at a time give the replies of the whole.
+    let input = refused_then_last("LHLO c.example\r\n", "NOOP\r\n");
+    let whole = run(lmtp_chunking(), &input, Some(no_thanks()));
+    assert_eq!(whole.matches("554 5.0.0 No thanks").count(), 3, "{whole}");
+    let bytes = input.as_bytes();
+    for cut in 1..bytes.len() {
+        let (a, b) = bytes.split_at(cut);
+        let split = run_reads(lmtp_chunking(), &[a, b], Some(no_thanks()));
+        assert_eq!(split, whole, "split at {cut}");
+    }
+    let octets: Vec<&[u8]> = bytes.chunks(1).collect();
+    let slow = run_reads(lmtp_chunking(), &octets, Some(no_thanks()));
+    assert_eq!(slow, whole);
 }
