@@ -305,3 +305,24 @@ fn failed_chunks_read_in_any_split_give_the_same_replies() {
     let slow = run_reads(lmtp_chunking(), &octets, Some(no_thanks()));
     assert_eq!(slow, whole);
 }
+
+#[test]
+fn lmtp_last_chunk_with_no_recipient_gets_no_reply() {
+    // RFC 2033 §4.3: "If there were no previously successful RCPT commands in the mail
+    // transaction, then the BDAT LAST command returns zero replies"; a chunk that is not
+    // the last still gets exactly one. The chunks are drained and the transaction ends.
+    let mut config = lmtp_chunking();
+    config.max_recipients = 0;
+    let input = "LHLO c.example\r\nMAIL FROM:<a@b.example>\r\nRCPT TO:<one@foo.example>\r\n\
+                 BDAT 2\r\nabBDAT 3 LAST\r\nabcMAIL FROM:<c@d.example>\r\nQUIT\r\n";
+    let wire = run(config, input, None);
+    let lines: Vec<&str> = wire.lines().collect();
+    let mail = lines.iter().position(|l| l.starts_with("250 2.1.0")).expect(&wire);
+    let expected = [
+        "452 4.5.3 Too many recipients",
+        "554 5.5.0 No valid recipients",
+        "250 2.1.0 Sender OK",
+        "221 2.0.0 localhost Service closing transmission channel",
+    ];
+    assert_eq!(lines[mail + 1..], expected, "{wire}");
+}

@@ -56,11 +56,9 @@ impl Server {
         self.phase = Phase::Bdat { decoder: BdatDecoder::new(size, last), size, refused: None };
     }
 
-    /// Drains a refused BDAT chunk; `reply` follows once it is read (RFC 3030 §2). The
-    /// reply to a LAST chunk is the reply to the message, so in LMTP it goes once to each
-    /// of the `recipients` accepted in the transaction (RFC 2033 §4.3).
-    pub(super) fn drain_chunk(&mut self, size: u64, last: bool, reply: Reply, recipients: usize) {
-        let copies = if last { recipients.max(1) } else { 1 };
+    /// Drains a refused BDAT chunk; once it is read, `reply` follows, `copies` times
+    /// (RFC 3030 §2: a refused chunk is still read, never executed as commands).
+    pub(super) fn drain_chunk(&mut self, size: u64, last: bool, reply: Reply, copies: usize) {
         let decoder = BdatDecoder::discarding(size, last);
         self.phase = Phase::Bdat { decoder, size, refused: Some((reply, copies)) };
     }
@@ -75,7 +73,9 @@ impl Server {
     }
 
     /// Drains a chunk of a failed transaction with `reply`; up to its LAST chunk, the
-    /// next BDAT still belongs to it.
+    /// next BDAT still belongs to it. The reply to a LAST chunk is the reply to the
+    /// message, so in LMTP it goes once to each of the `recipients` accepted in the
+    /// transaction (RFC 2033 §4.3).
     pub(super) fn drain_failed_chunk(
         &mut self,
         size: u64,
@@ -86,7 +86,8 @@ impl Server {
         if !last {
             self.session.failed_chunks = Some((reply.clone(), recipients));
         }
-        self.drain_chunk(size, last, reply, recipients);
+        let copies = if last { recipients.max(1) } else { 1 };
+        self.drain_chunk(size, last, reply, copies);
     }
 
     /// BDAT octets: the next piece, the end of the chunk, or a need for input.

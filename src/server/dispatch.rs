@@ -189,7 +189,7 @@ impl Server {
     /// first so its octets are never read as commands (RFC 3030 §2).
     fn refuse_command(&mut self, cmd: &Command, reply: Reply) -> Option<Output> {
         match *cmd {
-            Command::Bdat { size, last } => self.drain_chunk(size, last, reply, 0),
+            Command::Bdat { size, last } => self.drain_chunk(size, last, reply, 1),
             _ => self.write(&reply),
         }
         None
@@ -378,8 +378,16 @@ impl Server {
             None => {
                 return self.refuse_command(&Command::Bdat { size, last }, replies::BAD_SEQUENCE);
             }
-            Some(t) if t.recipients == 0 => {
+            Some(t) if t.recipients == 0 && last && self.config.lmtp => {
+                // RFC 2033 §4.3: "If there were no previously successful RCPT commands
+                // in the mail transaction, then the BDAT LAST command returns zero
+                // replies"; the transaction ends with it.
                 self.drain_chunk(size, last, replies::NO_VALID_RECIPIENTS, 0);
+                self.session.transaction = None;
+                return None;
+            }
+            Some(t) if t.recipients == 0 => {
+                self.drain_chunk(size, last, replies::NO_VALID_RECIPIENTS, 1);
                 return None;
             }
             Some(t) => (t.bdat, t.size),
