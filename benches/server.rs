@@ -9,8 +9,10 @@
 //! connections (one transaction each).
 //!
 //! Contenders, each driven as its own documentation drives it:
-//! - esmtp `Server`: reads go to `handle_input`, `poll_output` until `NeedInput`/`Close`,
-//!   every decision token accepted;
+//! - esmtp `Server`: one `ServerContext` (the configuration prepared once: greeting, EHLO
+//!   reply lines, 221) built before the loop, as a server does for all its connections, and
+//!   a `Server` made from a clone of it per connection; reads go to `handle_input`,
+//!   `poll_output` until `NeedInput`/`Close`, every decision token accepted;
 //! - mailin 0.6.5: the caller frames lines and hands each to `Session::process`, writing
 //!   the `Response` unless it is `NoReply`; content comes line by line to `Handler::data`;
 //! - mailrs-smtp-proto 1.2.0: the caller frames command lines, `parse_command` then
@@ -24,14 +26,16 @@ use std::hint::black_box;
 use std::net::{IpAddr, Ipv4Addr};
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use esmtp::server::{Event, Output, Server, ServerConfig};
+use esmtp::server::{Event, Output, Server, ServerConfig, ServerContext};
 
 #[path = "corpus/session.rs"]
 mod session;
 
-/// One connection through esmtp's `Server`; returns the content octets.
-fn esmtp(config: &ServerConfig, reads: &[Vec<u8>], out: &mut Vec<u8>) -> usize {
-    let mut server = Server::new(config.clone());
+/// One connection through esmtp's `Server`; returns the content octets. The
+/// `ServerContext` is built once, outside the loop, as a server builds it once for all its
+/// connections; each connection takes a clone (a reference-count increment).
+fn esmtp(context: &ServerContext, reads: &[Vec<u8>], out: &mut Vec<u8>) -> usize {
+    let mut server = Server::new(context.clone());
     let mut reads = reads.iter();
     let mut content = 0;
     loop {
@@ -203,7 +207,7 @@ fn mailrs(reads: &[Vec<u8>], out: &mut Vec<u8>) -> usize {
 fn server(c: &mut Criterion) {
     let mut group = c.benchmark_group("server");
     group.throughput(Throughput::Elements(1));
-    let config = ServerConfig::default();
+    let context = ServerContext::new(ServerConfig::default());
     let mut out = Vec::with_capacity(64 * 1024);
     // (name, content size, recipients, pipelined)
     let cases = [
@@ -217,7 +221,7 @@ fn server(c: &mut Criterion) {
         let unsized_reads = &session::reads_to(size, recipients, pipelined, false);
         // Each contender must see the whole message, or the comparison means nothing.
         out.clear();
-        assert_eq!(esmtp(&config, reads, &mut out), size, "esmtp {name}");
+        assert_eq!(esmtp(&context, reads, &mut out), size, "esmtp {name}");
         assert!(out.ends_with(b"221 2.0.0 localhost Service closing transmission channel\r\n"));
         out.clear();
         let n = mailin(unsized_reads, &mut out);
@@ -231,7 +235,7 @@ fn server(c: &mut Criterion) {
         group.bench_function(format!("esmtp/{name}"), |b| {
             b.iter(|| {
                 out.clear();
-                black_box(esmtp(&config, black_box(reads), &mut out))
+                black_box(esmtp(&context, black_box(reads), &mut out))
             })
         });
         group.bench_function(format!("mailin/{name}"), |b| {

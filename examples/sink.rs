@@ -27,7 +27,7 @@ use esmtp::sasl::{OsRandom, Randomness, ScramAlgorithm, Secret, StoredCredential
 use esmtp::server::{AuthAnswer, AuthQuestion, AuthRequest, RcptRequest};
 use esmtp::{
     Event, MailParameters, Mechanism, Output, RcptParameters, Reply, ReplyCode, Server,
-    ServerConfig,
+    ServerConfig, ServerContext,
 };
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -279,7 +279,8 @@ fn tls_acceptor(o: &Options) -> Result<Option<TlsAcceptor>, String> {
 
 /// What every connection shares.
 struct Shared {
-    config: ServerConfig,
+    /// The configuration, prepared once (greeting, EHLO replies) for every connection.
+    context: ServerContext,
     tls: Option<TlsAcceptor>,
     /// Passwords for PLAIN, LOGIN (checked) and CRAM-MD5 (looked up).
     passwords: HashMap<String, String>,
@@ -325,7 +326,8 @@ fn shared(o: &Options) -> Result<Shared, String> {
             passwords.insert(user.clone(), pass.clone());
         }
     }
-    Ok(Shared { config, tls, passwords, scram, out: o.out.clone(), test_policy: o.test_policy })
+    let context = ServerContext::new(config);
+    Ok(Shared { context, tls, passwords, scram, out: o.out.clone(), test_policy: o.test_policy })
 }
 
 fn main() {
@@ -447,7 +449,7 @@ fn misuse<T>(_: T) -> io::Error {
 async fn serve(tcp: TcpStream, shared: &Shared, session: &mut Session) -> io::Result<()> {
     let _ = tcp.set_nodelay(true);
     let mut conn = Conn::Plain(tcp);
-    let mut server = Server::new(shared.config.clone());
+    let mut server = Server::new(shared.context.clone());
     let mut buf = vec![0u8; 64 * 1024];
     let result = loop {
         match server.poll_output() {

@@ -80,5 +80,5 @@ pub mod types;
 pub use codec::{CommandConfig, CommandDecoder};
 pub use codec::{DEFAULT_MAX_REPLY_LINE, DEFAULT_MAX_REPLY_LINES, ReplyConfig, ReplyDecoder};
 pub use error::{DecodeError, DecodeErrorKind, Error, ValidationError};
-pub use server::{Event, Output, Request, Server, ServerConfig};
+pub use server::{Event, Output, Request, Server, ServerConfig, ServerContext};
 pub use types::*;

@@ -29,7 +29,7 @@ impl Server {
         mechanism: &Mechanism,
         initial_response: Option<&InitialResponse>,
     ) -> Option<Output> {
-        let c = &self.config;
+        let c = self.context.config();
         let reply = if c.auth_mechanisms.is_empty() {
             // DESIGN.md: a withheld extension's verb.
             Some(replies::COMMAND_NOT_IMPLEMENTED)
@@ -62,13 +62,14 @@ impl Server {
                 return None;
             }
         };
-        let mut exchange = match ServerExchange::new(mechanism, &self.config.sasl, &mut *self.rng) {
-            Ok(exchange) => exchange,
-            Err(e) => {
-                self.write(&e.reply());
-                return None;
-            }
-        };
+        let mut exchange =
+            match ServerExchange::new(mechanism, &self.context.config().sasl, &mut *self.rng) {
+                Ok(exchange) => exchange,
+                Err(e) => {
+                    self.write(&e.reply());
+                    return None;
+                }
+            };
         let step = exchange.start(initial.as_deref());
         self.auth = Some(exchange);
         self.auth_step(step)

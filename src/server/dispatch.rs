@@ -80,7 +80,7 @@ impl Server {
     /// the session ends with `421 4.7.0` (DESIGN.md).
     pub(super) fn bad_command(&mut self, reply: &Reply) {
         self.bad_commands += 1;
-        if self.bad_commands > self.config.max_bad_commands {
+        if self.bad_commands > self.context.config().max_bad_commands {
             self.write(&replies::SERVICE_NOT_AVAILABLE);
             self.fatal(Error::LimitExceeded("too many bad commands"));
         } else {
@@ -100,7 +100,7 @@ impl Server {
             }
             return None;
         }
-        let before_tls = self.config.tls_required && !self.session.tls;
+        let before_tls = self.context.config().tls_required && !self.session.tls;
         if before_tls
             && !matches!(
                 cmd,
@@ -120,7 +120,7 @@ impl Server {
             // RFC 2033 §4.1: an LMTP server answers HELO and EHLO with 500, and only
             // LMTP knows LHLO.
             Command::Helo(_) | Command::Ehlo(_) | Command::Lhlo(_)
-                if self.config.lmtp != matches!(cmd, Command::Lhlo(_)) =>
+                if self.context.config().lmtp != matches!(cmd, Command::Lhlo(_)) =>
             {
                 self.bad_command(&replies::COMMAND_UNRECOGNIZED);
                 None
@@ -148,7 +148,7 @@ impl Server {
                 let id = self.ask(Decision::Vrfy);
                 self.emit(Event::Vrfy(VrfyRequest { id, argument }))
             }
-            Command::Expn(argument) if self.config.expn => {
+            Command::Expn(argument) if self.context.config().expn => {
                 let id = self.ask(Decision::Expn);
                 self.emit(Event::Expn(ExpnRequest { id, argument }))
             }
@@ -156,7 +156,7 @@ impl Server {
                 let id = self.ask(Decision::Help);
                 self.emit(Event::Help(HelpRequest { id, topic }))
             }
-            Command::Etrn(etrn) if self.config.etrn => {
+            Command::Etrn(etrn) if self.context.config().etrn => {
                 if self.session.hello.is_none() || self.session.transaction.is_some() {
                     // RFC 1985 §5: ETRN after EHLO, outside a transaction.
                     self.write(&replies::BAD_SEQUENCE);
@@ -169,7 +169,7 @@ impl Server {
                 self.starttls();
                 None
             }
-            Command::Atrn(domains) if self.config.atrn => self.atrn(domains),
+            Command::Atrn(domains) if self.context.config().atrn => self.atrn(domains),
             Command::Auth { mechanism, initial_response } => {
                 self.auth_command(&mechanism, initial_response.as_ref())
             }
@@ -196,10 +196,9 @@ impl Server {
     }
 
     fn quit(&mut self) {
-        // RFC 5321 §4.2: the 221 names the server.
-        let text = format!("{} Service closing transmission channel", self.config.hostname);
-        let bye = Reply::with_enhanced(ReplyCode::CLOSING, EnhancedStatusCode::OK, &text);
-        self.write(&bye.unwrap_or(replies::BYE));
+        // RFC 5321 §4.2: the 221 names the server; the context prepared it.
+        let bye = self.context.bye().clone();
+        self.write_prepared(&bye);
         self.close();
     }
 
@@ -220,8 +219,7 @@ impl Server {
     fn hello(&mut self, host: crate::types::Host, extended: bool) -> Option<Output> {
         // RFC 5321 §4.1.4: EHLO and HELO reset the transaction.
         self.reset_transaction();
-        self.client_name = host.to_string();
-        let id = self.ask(Decision::Hello { extended });
+        let id = self.ask(Decision::Hello { extended, client: host.clone() });
         self.emit(Event::Hello(HelloRequest { id, host, extended }))
     }
 
@@ -232,12 +230,12 @@ impl Server {
     ) -> Option<Output> {
         let reply = if self.session.hello.is_none() || self.session.transaction.is_some() {
             Some(replies::BAD_SEQUENCE)
-        } else if self.config.auth_required && !self.session.authenticated {
+        } else if self.context.config().auth_required && !self.session.authenticated {
             Some(replies::AUTH_REQUIRED)
         } else if !self.mail_params_in_effect(&params) {
             Some(replies::PARAMETERS_NOT_RECOGNIZED)
         } else if matches!(
-            (params.size(), self.config.max_message_size),
+            (params.size(), self.context.config().max_message_size),
             (Some(size), Some(max)) if size > max
         ) {
             // RFC 1870 §6.1: the declared size is over the fixed limit.
@@ -265,7 +263,7 @@ impl Server {
     /// Whether every parameter belongs to an extension in effect (offered, after EHLO);
     /// anything else is `555 5.5.4` (DESIGN.md). Unknown parameters belong to none.
     fn mail_params_in_effect(&self, p: &MailParameters) -> bool {
-        let c = &self.config;
+        let c = self.context.config();
         let on = |offered: bool| self.session.extended() && offered;
         let body = match p.body() {
             None => true,
@@ -287,7 +285,7 @@ impl Server {
     /// min-by-time is refused (`Some(0)` advertises none, so nothing is below it). Mode N
     /// is never refused for its by-time (§4: zero or negative is not an error).
     fn by_time_too_short(&self, p: &MailParameters) -> bool {
-        match (p.by(), self.config.deliver_by) {
+        match (p.by(), self.context.config().deliver_by) {
             (Some(by), Some(min)) => {
                 by.mode() == ByMode::Return && i64::from(by.time()) < min as i64
             }
@@ -300,7 +298,7 @@ impl Server {
     /// max-future-release-date-time, is refused. Both compare with what was advertised,
     /// so no clock is read (keeping the advertised date-time current is the caller's).
     fn hold_too_long(&self, p: &MailParameters) -> bool {
-        match (p.hold(), &self.config.future_release) {
+        match (p.hold(), &self.context.config().future_release) {
             (Some(Hold::For(seconds)), Some((max_interval, _))) => {
                 u64::from(*seconds) > *max_interval
             }
@@ -320,15 +318,17 @@ impl Server {
         params: RcptParameters,
     ) -> Option<Output> {
         let dsn = params.notify().is_none() && params.orcpt().is_none()
-            || self.session.extended() && self.config.dsn;
+            || self.session.extended() && self.context.config().dsn;
         let reply = match &self.session.transaction {
             None => replies::BAD_SEQUENCE,
             Some(t) if t.bdat => replies::BAD_SEQUENCE,
             Some(_) if !dsn || !params.others().is_empty() => replies::PARAMETERS_NOT_RECOGNIZED,
             Some(t) if forward_path.needs_smtputf8() && !t.smtputf8 => NON_ASCII_ADDRESS,
-            Some(t) if t.recipients >= self.config.max_recipients => replies::TOO_MANY_RECIPIENTS,
+            Some(t) if t.recipients >= self.context.config().max_recipients => {
+                replies::TOO_MANY_RECIPIENTS
+            }
             Some(_) => {
-                let lmtp = self.config.lmtp.then(|| forward_path.clone());
+                let lmtp = self.context.config().lmtp.then(|| forward_path.clone());
                 let id = self.ask(Decision::Rcpt { lmtp });
                 let req = RcptRequest { id, forward_path, params };
                 return self.emit(Event::Rcpt(req));
@@ -344,7 +344,7 @@ impl Server {
             None => replies::BAD_SEQUENCE,
             Some(t) if t.bdat || t.binary => replies::BAD_SEQUENCE,
             // RFC 2033 §4.2: in LMTP, DATA without an accepted recipient is 503.
-            Some(t) if t.recipients == 0 && self.config.lmtp => replies::BAD_SEQUENCE,
+            Some(t) if t.recipients == 0 && self.context.config().lmtp => replies::BAD_SEQUENCE,
             Some(t) if t.recipients == 0 => replies::NO_VALID_RECIPIENTS,
             Some(_) => {
                 let id = self.ask(Decision::DataStart { bdat: None });
@@ -362,7 +362,7 @@ impl Server {
         last: bool,
         failed_chunks: Option<(Reply, usize)>,
     ) -> Option<Output> {
-        if !self.config.chunking {
+        if !self.context.config().chunking {
             // DESIGN.md: a withheld verb is 502 and nothing after it is drained.
             self.write(&replies::COMMAND_NOT_IMPLEMENTED);
             return None;
@@ -378,7 +378,7 @@ impl Server {
             None => {
                 return self.refuse_command(&Command::Bdat { size, last }, replies::BAD_SEQUENCE);
             }
-            Some(t) if t.recipients == 0 && last && self.config.lmtp => {
+            Some(t) if t.recipients == 0 && last && self.context.config().lmtp => {
                 // RFC 2033 §4.3: "If there were no previously successful RCPT commands
                 // in the mail transaction, then the BDAT LAST command returns zero
                 // replies"; the transaction ends with it.
@@ -392,7 +392,7 @@ impl Server {
             }
             Some(t) => (t.bdat, t.size),
         };
-        if let Some(max) = self.config.max_message_size
+        if let Some(max) = self.context.config().max_message_size
             && taken.saturating_add(size) > max
         {
             // RFC 1870 §6.2, RFC 3030 §2: drain the chunk, refuse the message.
@@ -424,7 +424,7 @@ impl Server {
     }
 
     fn starttls(&mut self) {
-        if !self.config.starttls || self.session.tls {
+        if !self.context.config().starttls || self.session.tls {
             // Not offered (or already under TLS, RFC 3207 §4.2): 502 (DESIGN.md).
             self.write(&replies::COMMAND_NOT_IMPLEMENTED);
             return;
@@ -444,12 +444,14 @@ impl Server {
     /// when given.
     pub(super) fn decided(&mut self, decision: Decision, accepted: bool, reply: Option<Reply>) {
         match decision {
-            Decision::Hello { extended } => {
+            Decision::Hello { extended, client } => {
                 if accepted {
                     self.session.hello = Some(extended);
                 }
-                let reply = reply.unwrap_or_else(|| self.hello_reply(extended));
-                self.write_hello(&reply);
+                match reply {
+                    Some(reply) => self.write_hello(&reply),
+                    None => self.write_hello_reply(extended, &client),
+                }
             }
             Decision::Mail(transaction) => {
                 if accepted {
@@ -467,7 +469,7 @@ impl Server {
             Decision::DataStart { bdat: None } => {
                 self.write(&reply.unwrap_or(replies::START_MAIL_INPUT));
                 if accepted {
-                    let unstuffer = DotUnstuffer::new(self.config.data.clone());
+                    let unstuffer = DotUnstuffer::new(self.context.config().data.clone());
                     self.phase = Phase::Data(Box::new(unstuffer));
                 }
             }
@@ -502,16 +504,13 @@ impl Server {
         }
     }
 
-    /// The reply to an accepted HELO (`250 domain`) or EHLO (with the capabilities).
-    fn hello_reply(&self, extended: bool) -> Reply {
-        let host = &self.config.hostname;
-        let greets = format!("greets {}", self.client_name);
-        let reply = if extended {
-            self.config.capabilities(self.session.tls).to_ehlo_reply(host, &greets)
-        } else {
-            Reply::new(ReplyCode::OK, &format!("{host} {greets}"))
-        };
-        reply.unwrap_or(Reply::from_static(ReplyCode::OK, "localhost"))
+    /// The reply to an accepted HELO (`250 domain greets client`) or EHLO (with the
+    /// capabilities in effect), from the octets the context prepared; never an enhanced
+    /// code (RFC 2034 §3).
+    fn write_hello_reply(&mut self, extended: bool, client: &crate::types::Host) {
+        let start = self.out.len();
+        self.context.write_hello_reply(&mut self.out, extended, self.session.tls, client);
+        self.trace_written(start);
     }
 
     /// Asks the program about the end of a message.

@@ -32,6 +32,19 @@
 //! assert!(written.ends_with(b"221 2.0.0 localhost Service closing transmission channel\r\n"));
 //! ```
 //!
+//! A program that serves many connections prepares its configuration once, as a
+//! [`ServerContext`] (the greeting, the EHLO replies before and under TLS and the `221`
+//! rendered once), and gives each connection a clone, one reference-count increment:
+//!
+//! ```
+//! use esmtp::{Server, ServerConfig, ServerContext};
+//!
+//! let context = ServerContext::new(ServerConfig::default());
+//! let one = Server::new(context.clone());
+//! let two = Server::new(context.clone());
+//! assert_eq!(one.config().hostname, two.config().hostname);
+//! ```
+//!
 //! - `handle_input` only buffers, and only when the machine asked for input (so the
 //!   buffer never holds more than an incomplete line and one read); parsing happens in
 //!   `poll_output`, which can stop at a STARTTLS boundary or at a decision.
@@ -48,7 +61,8 @@
 //!   sticky fatal [`Error`], see [`Server::error`]; the machine then writes what it
 //!   still has (`421` where a reply fits) and asks to close.
 //!
-//! One module per job: `config` (what is offered, limits), `output` (what the caller
+//! One module per job: `config` (what is offered, limits), `context` (the configuration
+//! prepared once for many connections), `output` (what the caller
 //! gets), `request` (decision tokens), `session` (state), `dispatch` (commands and the
 //! effects of decisions), `content` (DATA and BDAT), `auth` (the bridge to
 //! [`crate::sasl`]), `trace` (the redacted trace, [`ServerConfig::trace`]).
@@ -56,6 +70,7 @@
 mod auth;
 mod config;
 mod content;
+mod context;
 mod dispatch;
 mod output;
 mod request;
@@ -68,6 +83,7 @@ use std::time::Duration;
 use bytes::BytesMut;
 
 pub use config::ServerConfig;
+pub use context::ServerContext;
 pub use output::{Event, Output};
 pub use request::{
     AtrnRequest, AuthAnswer, AuthQuestion, AuthRequest, DataStartRequest, EtrnRequest, ExpnRequest,
@@ -79,7 +95,7 @@ use crate::codec::CommandDecoder;
 use crate::error::Error;
 use crate::line::LineFramer;
 use crate::sasl::{OsRandom, Randomness, ServerExchange};
-use crate::types::{EnhancedCodes, Reply, ReplyCode};
+use crate::types::{EnhancedCodes, Reply};
 use request::sealed::Sealed;
 use session::{Decision, Phase, Session};
 
@@ -94,12 +110,22 @@ const DATA_TERMINATION_TIMEOUT: Duration = Duration::from_secs(10 * 60);
 /// the provider time to process its mail queue": the wait around an ATRN.
 const ATRN_TIMEOUT: Duration = Duration::from_secs(10 * 60);
 
+/// The input buffer's first capacity: a pipelined group of commands (RFC 2920) or a small
+/// message fits, in the one allocation the connection then reuses once the program has
+/// dropped what it was handed (`Event::Data`, the values of decision tokens).
+const INPUT_CAPACITY: usize = 2048;
+
+/// The reply buffer's first capacity: the replies to a pipelined group, or an EHLO reply,
+/// fit. Each `Output::Transmit` hands out what it holds; once the caller has dropped
+/// those octets, the buffer reuses the same allocation.
+const OUTPUT_CAPACITY: usize = 512;
+
 /// The id of the next decision token, across all servers of the process.
 static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
 
 /// One SMTP server connection, sans I/O. See the [module docs](self) for the loop.
 pub struct Server {
-    config: ServerConfig,
+    context: ServerContext,
     decoder: CommandDecoder,
     /// Input not yet consumed: at most an incomplete line (or content) and one read.
     input: BytesMut,
@@ -117,8 +143,6 @@ pub struct Server {
     eof: bool,
     error: Option<Error>,
     bad_commands: usize,
-    /// The name the client gave in HELO/EHLO, for the reply's text.
-    client_name: String,
     /// Whether the session was refused at the greeting (RFC 5321 §3.1).
     refused: bool,
     /// ATRN was accepted: the roles turned (RFC 2645 §5.3).
@@ -142,33 +166,36 @@ impl std::fmt::Debug for Server {
 
 impl Server {
     /// A session with its `220` greeting queued (RFC 5321 §3.1, §4.2).
-    pub fn new(config: ServerConfig) -> Server {
-        let greeting =
-            Reply::new(ReplyCode::READY, &format!("{} {}", config.hostname, config.greeting))
-                .unwrap_or(Reply::from_static(ReplyCode::READY, "ESMTP"));
-        Server::with_greeting(config, greeting, false)
+    ///
+    /// `context` is a [`ServerContext`] shared by the connections of one configuration
+    /// (a clone is one reference-count increment), or a [`ServerConfig`], prepared then
+    /// for this one connection.
+    pub fn new(context: impl Into<ServerContext>) -> Server {
+        let mut server = Server::with_context(context.into(), false);
+        let greeting = server.context.greeting().clone();
+        server.write_prepared(&greeting);
+        server
     }
 
     /// A session refused from the start (RFC 5321 §3.1): `reply` (a `554`, or a `421`
     /// for a temporary refusal) is the greeting, then every command but QUIT gets
     /// `503 5.5.1` and QUIT gets `221`. The connection is the caller's to close after a
     /// while if the client never says QUIT.
-    pub fn refuse(config: ServerConfig, reply: Reply) -> Server {
-        Server::with_greeting(config, reply, true)
+    pub fn refuse(context: impl Into<ServerContext>, reply: Reply) -> Server {
+        let mut server = Server::with_context(context.into(), true);
+        server.write_hello(&reply);
+        server
     }
 
-    fn with_greeting(mut config: ServerConfig, greeting: Reply, refused: bool) -> Server {
-        config.data.max_size = config.max_message_size;
-        // RFC 6531 §3.7.4.2: without SMTPUTF8 a UTF-8 address is refused by the parser.
-        config.commands.utf8_addresses &= config.smtputf8;
-        let decoder = CommandDecoder::new(config.commands.clone());
-        let auth_framer =
-            LineFramer::new(config.commands.max_auth_line, config.commands.line_ending);
-        let mut server = Server {
-            config,
+    fn with_context(context: ServerContext, refused: bool) -> Server {
+        let commands = &context.config().commands;
+        let decoder = CommandDecoder::new(commands.clone());
+        let auth_framer = LineFramer::new(commands.max_auth_line, commands.line_ending);
+        Server {
+            context,
             decoder,
-            input: BytesMut::new(),
-            out: BytesMut::new(),
+            input: BytesMut::with_capacity(INPUT_CAPACITY),
+            out: BytesMut::with_capacity(OUTPUT_CAPACITY),
             phase: Phase::Command,
             session: Session::default(),
             events: VecDeque::new(),
@@ -178,15 +205,12 @@ impl Server {
             eof: false,
             error: None,
             bad_commands: 0,
-            client_name: String::new(),
             refused,
             turned: false,
             auth: None,
             auth_framer,
             rng: Box::new(OsRandom),
-        };
-        server.write_hello(&greeting);
-        server
+        }
     }
 
     /// Replaces the source of the SASL nonces and challenges (default [`OsRandom`]).
@@ -196,7 +220,7 @@ impl Server {
 
     /// The configuration in effect.
     pub fn config(&self) -> &ServerConfig {
-        &self.config
+        self.context.config()
     }
 
     /// Buffers octets read from the peer. Allowed only right after `poll_output` returned
@@ -420,7 +444,7 @@ impl Server {
 
     /// Writes a reply, with enhanced codes when they are offered (RFC 2034).
     fn write(&mut self, reply: &Reply) {
-        let mode = EnhancedCodes::for_server(self.config.enhanced_status_codes, false);
+        let mode = EnhancedCodes::for_server(self.config().enhanced_status_codes, false);
         let start = self.out.len();
         reply.encode_with(&mut self.out, mode);
         self.trace_written(start);
@@ -430,6 +454,13 @@ impl Server {
     fn write_hello(&mut self, reply: &Reply) {
         let start = self.out.len();
         reply.encode_with(&mut self.out, EnhancedCodes::Omit);
+        self.trace_written(start);
+    }
+
+    /// Writes a reply the [`ServerContext`] prepared.
+    fn write_prepared(&mut self, reply: &[u8]) {
+        let start = self.out.len();
+        self.out.extend_from_slice(reply);
         self.trace_written(start);
     }
 

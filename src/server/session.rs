@@ -2,7 +2,7 @@
 //! transaction, and the decision the program owes.
 
 use crate::data::{BdatDecoder, DotUnstuffer};
-use crate::types::{ForwardPath, Reply};
+use crate::types::{ForwardPath, Host, Reply};
 
 use super::request::Kind;
 
@@ -72,8 +72,10 @@ pub(crate) struct Transaction {
 /// The decision the program owes, with what the machine needs to act on the answer.
 #[derive(Debug)]
 pub(crate) enum Decision {
+    /// `client`: the name the client gave, for the reply's first line.
     Hello {
         extended: bool,
+        client: Host,
     },
     Mail(Transaction),
     /// `lmtp`: the recipient, remembered once accepted (RFC 2033 §4.2).

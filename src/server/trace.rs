@@ -67,7 +67,7 @@ fn redact_command(line: &[u8]) -> Bytes {
 impl Server {
     fn trace(&mut self, direction: TraceDirection, line: Bytes) {
         // Every trace event passes here, so the switch is checked once for all of them.
-        if !self.config.trace {
+        if !self.context.config().trace {
             return;
         }
         self.events.push_back(Event::Trace(TraceLine { direction, line }));
@@ -76,11 +76,11 @@ impl Server {
     /// The command line at the front of the input, as it will be traced once the
     /// decoder has taken it: `None` when tracing is off or no whole line is buffered.
     pub(super) fn peek_command_line(&self) -> Option<Bytes> {
-        if !self.config.trace {
+        if !self.context.config().trace {
             return None;
         }
         let end = self.input.iter().position(|&b| b == b'\n')? + 1;
-        let cut = end.min(self.config.commands.max_line);
+        let cut = end.min(self.context.config().commands.max_line);
         Some(redact_command(&self.input[..cut]))
     }
 
@@ -93,7 +93,7 @@ impl Server {
 
     /// Traces a line of the AUTH exchange: always redacted.
     pub(super) fn trace_auth_response(&mut self) {
-        if self.config.trace {
+        if self.context.config().trace {
             let line = Bytes::from(format!("{REDACTED}\r\n"));
             self.trace(TraceDirection::Read, line);
         }
@@ -101,7 +101,7 @@ impl Server {
 
     /// Traces what was written to `out` from `start` on; a `334` challenge redacted.
     pub(super) fn trace_written(&mut self, start: usize) {
-        if !self.config.trace {
+        if !self.context.config().trace {
             return;
         }
         let written = &self.out[start..];

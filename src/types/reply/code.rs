@@ -160,6 +160,12 @@ impl ReplyCode {
         self.0
     }
 
+    /// The three digits as ASCII, as the reply carries them on the wire (RFC 5321 §4.2).
+    pub(crate) const fn ascii_digits(self) -> [u8; 3] {
+        let c = self.0;
+        [b'0' + (c / 100 % 10) as u8, b'0' + (c / 10 % 10) as u8, b'0' + (c % 10) as u8]
+    }
+
     /// The first digit (2, 3, 4 or 5).
     pub const fn first_digit(self) -> u8 {
         (self.0 / 100) as u8

@@ -8,9 +8,9 @@
 //! detail      ::= 1*3digit
 //! ```
 
-use std::fmt::{self, Write as _};
+use std::fmt;
 
-use bytes::BytesMut;
+use bytes::{BufMut, BytesMut};
 
 use crate::error::ValidationError;
 
@@ -320,8 +320,11 @@ impl EnhancedStatusCode {
 
     /// Writes `class.subject.detail`.
     pub fn encode(&self, buf: &mut BytesMut) {
-        // Writing to a `BytesMut` cannot fail.
-        let _ = write!(buf, "{self}");
+        buf.put_u8(b'0' + self.class.as_u8());
+        buf.put_u8(b'.');
+        put_one_to_three_digits(buf, self.subject);
+        buf.put_u8(b'.');
+        put_one_to_three_digits(buf, self.detail);
     }
 }
 
@@ -366,6 +369,18 @@ impl EnhancedStatusCode {
         };
         Some((EnhancedStatusCode { class, subject, detail }, used))
     }
+}
+
+/// Writes `n` (at most 999, which every constructor checks) as `1*3digit` (RFC 3463
+/// §2), without leading zeros.
+fn put_one_to_three_digits(buf: &mut BytesMut, n: u16) {
+    let digits = [b'0' + (n / 100 % 10) as u8, b'0' + (n / 10 % 10) as u8, b'0' + (n % 10) as u8];
+    let skip = match n {
+        100.. => 0,
+        10..=99 => 1,
+        _ => 2,
+    };
+    buf.put_slice(&digits[skip..]);
 }
 
 /// `1*3digit` at `text[from..]`: its value and the offset after it.

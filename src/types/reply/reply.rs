@@ -367,21 +367,21 @@ impl Reply {
                 in_class_of(self.code, Some(self.enhanced.unwrap_or(EnhancedStatusCode::OK)))
             }
         };
-        let code = self.code.to_string();
-        let count = self.line_count();
+        let code = self.code.ascii_digits();
+        let last = self.rest.len();
         for (i, line) in self.lines().enumerate() {
-            let last = i + 1 == count;
-            buf.put_slice(code.as_bytes());
+            let separator = if i == last { b' ' } else { b'-' };
+            buf.put_slice(&code);
             match enhanced {
                 Some(e) => {
-                    buf.put_u8(if last { b' ' } else { b'-' });
+                    buf.put_u8(separator);
                     e.encode(buf);
                     if !line.is_empty() {
                         buf.put_u8(b' ');
                     }
                 }
-                None if line.is_empty() && last => {}
-                None => buf.put_u8(if last { b' ' } else { b'-' }),
+                None if line.is_empty() && i == last => {}
+                None => buf.put_u8(separator),
             }
             buf.put_slice(line.as_bytes());
             buf.put_slice(b"\r\n");
