@@ -163,7 +163,10 @@ impl Server {
             AuthAnswer::ScramCredentials(creds) => exchange.provide_scram_credentials(creds),
             AuthAnswer::Token(verdict) => exchange.token_verified(verdict),
         };
-        let _ = self.auth_step(step);
+        // Outside `poll_output`: an event for the program waits in the queue.
+        if let Some(Output::Event(event)) = self.auth_step(step) {
+            self.events.push_back(event);
+        }
         Ok(())
     }
 }

@@ -197,13 +197,18 @@ impl Server {
 
     fn quit(&mut self) {
         // RFC 5321 §4.2: the 221 names the server; the context prepared it.
-        let bye = self.context.bye().clone();
-        self.write_prepared(&bye);
+        let start = self.out.len();
+        self.out.extend_from_slice(self.context.bye());
+        self.trace_written(start);
         self.close();
     }
 
-    /// Queues an event; `step` hands it out next, after any queued before it.
+    /// Hands out an event: at once when none is queued before it (`step` returns it),
+    /// else queued behind those, which `step` hands out first.
     pub(super) fn emit(&mut self, event: Event) -> Option<Output> {
+        if self.events.is_empty() {
+            return Some(Output::Event(event));
+        }
         self.events.push_back(event);
         None
     }

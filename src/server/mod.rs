@@ -133,7 +133,8 @@ pub struct Server {
     out: BytesMut,
     phase: Phase,
     session: Session,
-    /// Events produced outside `poll_output` (by `answer_auth`), handed out first.
+    /// Events waiting behind others (trace lines, a reset transaction) or produced
+    /// outside `poll_output` (by `answer_auth`), handed out first.
     events: VecDeque<Event>,
     /// What `poll_output` returns after the `Transmit` that flushes `out`.
     after_flush: Option<Output>,
@@ -172,8 +173,9 @@ impl Server {
     /// for this one connection.
     pub fn new(context: impl Into<ServerContext>) -> Server {
         let mut server = Server::with_context(context.into(), false);
-        let greeting = server.context.greeting().clone();
-        server.write_prepared(&greeting);
+        let start = server.out.len();
+        server.out.extend_from_slice(server.context.greeting());
+        server.trace_written(start);
         server
     }
 
@@ -322,15 +324,15 @@ impl Server {
             return Output::Event(event);
         }
         loop {
-            if let Some(next) = self.step() {
-                if let Output::Event(_) = next {
-                    return next;
-                }
-                if !self.out.is_empty() {
+            match self.step() {
+                None => {}
+                Some(event @ Output::Event(_)) => return event,
+                // The replies so far go first, in one piece (RFC 2920 §3.1).
+                Some(next) if !self.out.is_empty() => {
                     self.after_flush = Some(next);
                     return Output::Transmit(self.out.split().freeze());
                 }
-                return self.hand_out(next);
+                Some(next) => return self.hand_out(next),
             }
         }
     }
@@ -350,22 +352,22 @@ impl Server {
         if self.pending.is_some() {
             return Some(Output::AwaitingDecision);
         }
-        let need = match &self.phase {
+        let next = match &self.phase {
             Phase::Closed => return Some(Output::Close),
             Phase::StartTls if self.eof => {
                 self.close();
                 return Some(Output::Close);
             }
             Phase::StartTls => return Some(Output::StartTls),
-            Phase::Command => self.step_command()?,
-            Phase::Data(_) => self.step_data()?,
-            Phase::Bdat { .. } => self.step_bdat()?,
-            Phase::AuthResponse => self.step_auth()?,
+            Phase::Command => self.step_command(),
+            Phase::Data(_) => self.step_data(),
+            Phase::Bdat { .. } => self.step_bdat(),
+            Phase::AuthResponse => self.step_auth(),
         };
-        if matches!(need, Output::NeedInput) && self.eof {
-            return self.on_eof();
+        match next {
+            Some(Output::NeedInput) if self.eof => self.on_eof(),
+            next => next,
         }
-        Some(need)
     }
 
     /// The peer is gone: abort content in progress, then close.
@@ -454,13 +456,6 @@ impl Server {
     fn write_hello(&mut self, reply: &Reply) {
         let start = self.out.len();
         reply.encode_with(&mut self.out, EnhancedCodes::Omit);
-        self.trace_written(start);
-    }
-
-    /// Writes a reply the [`ServerContext`] prepared.
-    fn write_prepared(&mut self, reply: &[u8]) {
-        let start = self.out.len();
-        self.out.extend_from_slice(reply);
         self.trace_written(start);
     }
 

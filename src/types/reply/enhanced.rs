@@ -320,11 +320,20 @@ impl EnhancedStatusCode {
 
     /// Writes `class.subject.detail`.
     pub fn encode(&self, buf: &mut BytesMut) {
-        buf.put_u8(b'0' + self.class.as_u8());
-        buf.put_u8(b'.');
-        put_one_to_three_digits(buf, self.subject);
-        buf.put_u8(b'.');
-        put_one_to_three_digits(buf, self.detail);
+        let (octets, len) = self.to_ascii();
+        buf.put_slice(&octets[..len]);
+    }
+
+    /// `class.subject.detail` in ASCII: the octets (at most 11, `5.999.999`) and how many
+    /// of them are used.
+    pub(crate) fn to_ascii(self) -> ([u8; 11], usize) {
+        let mut octets = [0; 11];
+        octets[0] = b'0' + self.class.as_u8();
+        octets[1] = b'.';
+        let at = put_one_to_three_digits(&mut octets, 2, self.subject);
+        octets[at] = b'.';
+        let end = put_one_to_three_digits(&mut octets, at + 1, self.detail);
+        (octets, end)
     }
 }
 
@@ -372,15 +381,16 @@ impl EnhancedStatusCode {
 }
 
 /// Writes `n` (at most 999, which every constructor checks) as `1*3digit` (RFC 3463
-/// §2), without leading zeros.
-fn put_one_to_three_digits(buf: &mut BytesMut, n: u16) {
+/// §2), without leading zeros, at `octets[at..]`; returns the offset after it.
+fn put_one_to_three_digits(octets: &mut [u8; 11], at: usize, n: u16) -> usize {
     let digits = [b'0' + (n / 100 % 10) as u8, b'0' + (n / 10 % 10) as u8, b'0' + (n % 10) as u8];
-    let skip = match n {
-        100.. => 0,
-        10..=99 => 1,
-        _ => 2,
+    let digits = match n {
+        100.. => &digits[..],
+        10..=99 => &digits[1..],
+        _ => &digits[2..],
     };
-    buf.put_slice(&digits[skip..]);
+    octets[at..at + digits.len()].copy_from_slice(digits);
+    at + digits.len()
 }
 
 /// `1*3digit` at `text[from..]`: its value and the offset after it.

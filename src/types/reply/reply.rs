@@ -367,22 +367,30 @@ impl Reply {
                 in_class_of(self.code, Some(self.enhanced.unwrap_or(EnhancedStatusCode::OK)))
             }
         };
-        let code = self.code.ascii_digits();
+        // What starts every line: `Reply-code`, the separator, `status-code SP`.
+        let mut head = [0; 16];
+        head[..3].copy_from_slice(&self.code.ascii_digits());
+        let status_end = match enhanced {
+            Some(e) => {
+                let (status, len) = e.to_ascii();
+                head[4..4 + len].copy_from_slice(&status[..len]);
+                head[4 + len] = b' ';
+                4 + len
+            }
+            None => 3,
+        };
         let last = self.rest.len();
         for (i, line) in self.lines().enumerate() {
-            let separator = if i == last { b' ' } else { b'-' };
-            buf.put_slice(&code);
-            match enhanced {
-                Some(e) => {
-                    buf.put_u8(separator);
-                    e.encode(buf);
-                    if !line.is_empty() {
-                        buf.put_u8(b' ');
-                    }
-                }
-                None if line.is_empty() && i == last => {}
-                None => buf.put_u8(separator),
-            }
+            head[3] = if i == last { b' ' } else { b'-' };
+            let head_len = match (enhanced, line.is_empty()) {
+                // A last line with neither: the bare code.
+                (None, true) if i == last => 3,
+                (None, _) => 4,
+                (Some(_), true) => status_end,
+                (Some(_), false) => status_end + 1,
+            };
+            buf.reserve(head_len + line.len() + 2);
+            buf.put_slice(&head[..head_len]);
             buf.put_slice(line.as_bytes());
             buf.put_slice(b"\r\n");
         }
