@@ -5,7 +5,7 @@
 mod common;
 
 use common::session::{Run, accept_all, drive};
-use esmtp::server::{AuthAnswer, AuthQuestion, Event, Output, Server, ServerConfig};
+use esmtp::server::{AuthAnswer, AuthQuestion, Event, Output, Server, ServerConfig, ServerContext};
 use esmtp::{Error, Mechanism, Reply, ReplyCode, replies};
 
 fn session(config: ServerConfig, input: &str) -> Run {
@@ -710,4 +710,74 @@ fn hostile_pipelined_recipients_and_endless_data_stay_bounded() {
     assert!(run.max_buffered <= 4096 + 64, "{}", run.max_buffered);
     assert!(run.content.len() <= 100_000);
     assert_eq!(run.events.last().unwrap(), "aborted");
+}
+
+/// A `ServerContext` prepares the greeting, the EHLO replies and the 221 once; servers
+/// made from clones of one context, and a server made from the configuration itself,
+/// write the same octets and raise the same events.
+#[test]
+fn shared_context_gives_identical_sessions() {
+    fn send_sync<T: Send + Sync + 'static>() {}
+    send_sync::<ServerContext>();
+    let mut c = auth_config();
+    c.starttls = true;
+    c.max_message_size = Some(10_000);
+    let reads: &[&[u8]] = &[
+        b"EHLO client.example\r\n",
+        b"MAIL FROM:<a@b.example> SIZE=20\r\nRCPT TO:<c@d.example>\r\nDATA\r\n",
+        b"Subject: x\r\n\r\nhello\r\n.\r\n",
+        b"HELO [192.0.2.1]\r\nQUIT\r\n",
+    ];
+    let context = ServerContext::new(c.clone());
+    let one = drive(Server::new(context.clone()), reads, &mut accept_all);
+    let two = drive(Server::new(context.clone()), reads, &mut accept_all);
+    let own = drive(Server::new(c), reads, &mut accept_all);
+    assert_eq!(one.wire(), two.wire());
+    assert_eq!(one.wire(), own.wire());
+    assert_eq!((&one.events, &one.content), (&two.events, &two.content));
+    assert!(one.wire().starts_with(
+        "220 mx.example ESMTP ready\r\n250-mx.example greets client.example\r\n250-8BITMIME\r\n\
+         250-SIZE 10000\r\n"
+    ));
+    assert!(one.wire().contains("\r\n250 mx.example greets [192.0.2.1]\r\n"));
+    assert!(one.wire().ends_with("221 2.0.0 mx.example Service closing transmission channel\r\n"));
+    assert_eq!(context.config().data.max_size, Some(10_000), "normalised once");
+}
+
+/// RFC 3207 §4.2: STARTTLS is not offered under TLS; PLAIN and LOGIN only under TLS
+/// unless configured (RFC 4954 §4), REQUIRETLS only under TLS (RFC 8689 §2). The context
+/// prepares both replies; each session gets the one for its state. RFC 2034 §3: no
+/// enhanced code in the reply to EHLO, in the greeting or (when not offered) anywhere.
+#[test]
+fn ehlo_reply_before_and_under_tls_differ_as_they_should() {
+    let mut c = plain();
+    c.starttls = true;
+    c.requiretls = true;
+    c.auth_mechanisms = vec![Mechanism::Plain, Mechanism::CramMd5];
+    c.enhanced_status_codes = false;
+    let context = ServerContext::new(c);
+    let run = drive(
+        Server::new(context.clone()),
+        &[b"EHLO x.example\r\n", b"STARTTLS\r\n", b"EHLO x.example\r\nQUIT\r\n"],
+        &mut accept_all,
+    );
+    assert_eq!(run.starttls, 1);
+    let (before, after) = run.wire().split_once("220 Ready to start TLS\r\n").unwrap();
+    assert_eq!(
+        before,
+        "220 mx.example ESMTP ready\r\n250-mx.example greets x.example\r\n250-8BITMIME\r\n\
+         250-SIZE\r\n250-DSN\r\n250-PIPELINING\r\n250-CHUNKING\r\n250-SMTPUTF8\r\n\
+         250-STARTTLS\r\n250-AUTH CRAM-MD5\r\n250 HELP\r\n"
+    );
+    assert_eq!(
+        after,
+        "250-mx.example greets x.example\r\n250-8BITMIME\r\n250-SIZE\r\n250-DSN\r\n\
+         250-PIPELINING\r\n250-CHUNKING\r\n250-SMTPUTF8\r\n250-AUTH PLAIN CRAM-MD5\r\n\
+         250-REQUIRETLS\r\n250 HELP\r\n221 mx.example Service closing transmission channel\r\n"
+    );
+    // Another connection of the same context starts before TLS again.
+    let again = session(context.config().clone(), "EHLO x.example\r\nQUIT\r\n");
+    let second = drive(Server::new(context), &[b"EHLO x.example\r\nQUIT\r\n"], &mut accept_all);
+    assert_eq!(second.wire(), again.wire());
+    assert!(second.wire().contains("250-STARTTLS\r\n"));
 }

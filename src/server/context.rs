@@ -171,3 +171,47 @@ impl From<ServerConfig> for ServerContext {
         ServerContext::new(config)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::types::Domain;
+
+    /// The reply rendered whole for this client, as the server did before the context:
+    /// what the prepared octets plus the client's name must equal.
+    fn rendered_whole(config: &ServerConfig, extended: bool, tls: bool, client: &str) -> Bytes {
+        let host = &config.hostname;
+        let greets = format!("{GREETS} {client}");
+        let reply = if extended {
+            config.capabilities(tls).to_ehlo_reply(host, &greets)
+        } else {
+            Reply::new(ReplyCode::OK, &format!("{host} {greets}"))
+        };
+        encoded(
+            &reply.unwrap_or(Reply::from_static(ReplyCode::OK, "localhost")),
+            EnhancedCodes::Omit,
+        )
+    }
+
+    #[test]
+    fn prepared_hello_replies_equal_the_replies_rendered_whole() {
+        let client = Host::Domain(Domain::new("client.example").unwrap());
+        // Valid names, one that reads as an enhanced code (RFC 2034 §4), one with SP,
+        // one with a control character.
+        for hostname in ["mx.example", "2.0.0", "two words", "bad\r\nname", ""] {
+            for starttls in [false, true] {
+                let mut config = ServerConfig::default();
+                config.hostname = hostname.into();
+                config.starttls = starttls;
+                config.auth_mechanisms = vec![crate::types::Mechanism::Plain];
+                let context = ServerContext::new(config.clone());
+                for (extended, tls) in [(false, false), (true, false), (true, true)] {
+                    let mut out = BytesMut::new();
+                    context.write_hello_reply(&mut out, extended, tls, &client);
+                    let whole = rendered_whole(&config, extended, tls, "client.example");
+                    assert_eq!(out, whole, "{hostname:?} extended {extended} tls {tls}");
+                }
+            }
+        }
+    }
+}
