@@ -200,10 +200,12 @@ mod tests {
         // one with a control character.
         for hostname in ["mx.example", "2.0.0", "two words", "bad\r\nname", ""] {
             for starttls in [false, true] {
-                let mut config = ServerConfig::default();
-                config.hostname = hostname.into();
-                config.starttls = starttls;
-                config.auth_mechanisms = vec![crate::types::Mechanism::Plain];
+                let config = ServerConfig {
+                    hostname: hostname.into(),
+                    starttls,
+                    auth_mechanisms: vec![crate::types::Mechanism::Plain],
+                    ..ServerConfig::default()
+                };
                 let context = ServerContext::new(config.clone());
                 for (extended, tls) in [(false, false), (true, false), (true, true)] {
                     let mut out = BytesMut::new();
