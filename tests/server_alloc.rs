@@ -195,10 +195,10 @@ fn allocations_per_connection(recipients: usize, pipelined: bool) -> usize {
 }
 
 /// The goal: at most 8 allocations per 1 KiB transaction, reached: a whole
-/// connection from a shared `ServerContext` takes 6 (the input and reply buffers, each
-/// once more when it is first shared with what it hands out, the event queue, the DATA
-/// unstuffer), pipelined or not; the greeting, EHLO and 221 replies are copied from the
-/// context and the buffers are reused once the program drops what it was handed.
+/// connection from a shared `ServerContext` takes 4 (the input and reply buffers, each
+/// once more when it is first shared with what it hands out), pipelined or not: the
+/// greeting, EHLO and 221 replies are copied from the context, events go out without a
+/// queue, and the buffers are reused once the program drops what it was handed.
 const GOAL: usize = 8;
 const MAX_ALLOCATIONS: usize = GOAL;
 const MAX_ALLOCATIONS_PIPELINED: usize = GOAL;

@@ -475,7 +475,7 @@ impl Server {
                 self.write(&reply.unwrap_or(replies::START_MAIL_INPUT));
                 if accepted {
                     let unstuffer = DotUnstuffer::new(self.context.config().data.clone());
-                    self.phase = Phase::Data(Box::new(unstuffer));
+                    self.phase = Phase::Data(unstuffer);
                 }
             }
             Decision::DataStart { bdat: Some((size, last)) } => match (accepted, reply) {

@@ -12,7 +12,7 @@ pub(crate) enum Phase {
     /// Command lines.
     Command,
     /// DATA content, up to `<CRLF>.<CRLF>`.
-    Data(Box<DotUnstuffer>),
+    Data(DotUnstuffer),
     /// The octets of one BDAT chunk. `refused`: they are drained and this reply follows
     /// (RFC 3030 §2: a refused chunk is still read, never executed as commands), as many
     /// times as the count says (in LMTP, once per accepted recipient after a LAST chunk,
