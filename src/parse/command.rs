@@ -6,9 +6,9 @@
 
 use nom::Parser;
 use nom::branch::alt;
-use nom::bytes::complete::{tag, tag_no_case, take_till, take_while, take_while1};
+use nom::bytes::complete::{tag, tag_no_case, take_till, take_while1};
 use nom::character::complete::digit1;
-use nom::combinator::{eof, map, map_opt, opt, peek, rest, value, verify};
+use nom::combinator::{eof, map, map_opt, opt, rest, value, verify};
 use nom::multi::separated_list1;
 use nom::sequence::{preceded, terminated};
 
@@ -75,12 +75,18 @@ pub(crate) fn command(i: Span<'_>, cfg: Leniency) -> SResult<'_, Command> {
 /// A verb: matched case-insensitively, and only as a whole word (followed by SP or the end
 /// of the line).
 fn verb<'a>(name: &'static str) -> impl Parser<Span<'a>, Output = Span<'a>, Error = PError> {
-    terminated(tag_no_case(name), peek(alt((sp, eof))))
+    move |i: Span<'a>| match i.after_no_case(name.as_bytes()) {
+        Some(rest) if matches!(rest.first(), None | Some(b' ')) => Ok(i.cut(name.len())),
+        _ => PError::error(),
+    }
 }
 
 /// The end of a line whose rule takes nothing more.
 fn end<'a>(reason: &'static str) -> impl Parser<Span<'a>, Output = Span<'a>, Error = PError> {
-    expect(reason, eof)
+    move |i: Span<'a>| match i.is_empty() {
+        true => Ok((i, i)),
+        false => PError::fail(reason),
+    }
 }
 
 /// `ehlo = "EHLO" SP ( Domain / address-literal ) CRLF` (RFC 5321 §4.1.1.1).
@@ -104,12 +110,11 @@ pub(crate) fn lhlo(i: Span<'_>) -> SResult<'_, Command> {
 
 /// `SP ( Domain / address-literal )` and the end of the line.
 fn hello_argument(i: Span<'_>) -> SResult<'_, crate::types::Host> {
-    let arg = preceded(sp, expect("domain or address literal required", host));
-    terminated(
-        expect("domain or address literal required", arg),
-        end("unexpected text after the domain"),
-    )
-    .parse(i)
+    const REQUIRED: &str = "domain or address literal required";
+    let (i, _) = expect(REQUIRED, sp).parse(i)?;
+    let (i, host) = expect(REQUIRED, host).parse(i)?;
+    let (i, _) = end("unexpected text after the domain").parse(i)?;
+    Ok((i, host))
 }
 
 /// `mail = "MAIL FROM:" Reverse-path [SP Mail-parameters] CRLF` (RFC 5321 §4.1.1.2).
@@ -117,8 +122,8 @@ fn hello_argument(i: Span<'_>) -> SResult<'_, crate::types::Host> {
 /// A reverse-path or parameter with UTF-8 needs the SMTPUTF8 parameter (RFC 6531 §3.4)
 /// and a configuration that takes UTF-8 addresses: 553 5.6.7 otherwise.
 pub(crate) fn mail(i: Span<'_>, cfg: Leniency) -> SResult<'_, Command> {
-    let from = (verb("MAIL"), tag_no_case(" FROM:"), spaces_if(cfg.space_after_colon));
-    let (i, _) = expect("expected MAIL FROM:<address>", from).parse(i)?;
+    let (i, _) = verb("MAIL").parse(i)?;
+    let i = after_keyword(i, b" FROM:", cfg, "expected MAIL FROM:<address>")?;
     let (i, reverse_path) = with_kind(DecodeErrorKind::SenderSyntax, reverse_path).parse(i)?;
     let (i, params) = after_path(i, |i| mail_parameters(i, cfg.params()))?;
     // RFC 6531 §3.4: UTF-8 only where SMTPUTF8 announces it.
@@ -139,8 +144,8 @@ pub(crate) fn mail(i: Span<'_>, cfg: Leniency) -> SResult<'_, Command> {
 /// Whether the transaction announced SMTPUTF8 is not known here: a server checks a UTF-8
 /// forward-path against its MAIL.
 pub(crate) fn rcpt(i: Span<'_>, cfg: Leniency) -> SResult<'_, Command> {
-    let to = (verb("RCPT"), tag_no_case(" TO:"), spaces_if(cfg.space_after_colon));
-    let (i, _) = expect("expected RCPT TO:<address>", to).parse(i)?;
+    let (i, _) = verb("RCPT").parse(i)?;
+    let i = after_keyword(i, b" TO:", cfg, "expected RCPT TO:<address>")?;
     let (i, forward_path) = with_kind(DecodeErrorKind::MailboxSyntax, forward_path).parse(i)?;
     let (i, params) = after_path(i, |i| rcpt_parameters(i, cfg.params()))?;
     if !cfg.utf8_addresses {
@@ -157,9 +162,21 @@ pub(crate) fn rcpt(i: Span<'_>, cfg: Leniency) -> SResult<'_, Command> {
 const NON_ASCII: PError =
     PError::with_kind(DecodeErrorKind::NonAsciiAddress, "UTF-8 address without SMTPUTF8");
 
-/// Spaces where the configuration forgives them, nothing otherwise.
-fn spaces_if<'a>(on: bool) -> impl Parser<Span<'a>, Output = Span<'a>, Error = PError> {
-    take_while(move |c| on && c == b' ')
+/// `" FROM:"` / `" TO:"` (case-insensitive), then the spaces before the path where the
+/// configuration forgives them; `reason` when the keyword is missing.
+fn after_keyword<'a>(
+    i: Span<'a>,
+    keyword: &[u8],
+    cfg: Leniency,
+    reason: &'static str,
+) -> Result<Span<'a>, nom::Err<PError>> {
+    let Some(i) = i.after_no_case(keyword) else {
+        return PError::fail(reason);
+    };
+    match cfg.space_after_colon {
+        true => Ok(i.run(|c| c == b' ').0),
+        false => Ok(i),
+    }
 }
 
 /// `[SP parameters]` and the end of the line, after a path.
