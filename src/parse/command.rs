@@ -124,7 +124,7 @@ fn hello_argument(i: Span<'_>) -> SResult<'_, crate::types::Host> {
 pub(crate) fn mail(i: Span<'_>, cfg: Leniency) -> SResult<'_, Command> {
     let (i, _) = verb("MAIL").parse(i)?;
     let i = after_keyword(i, b" FROM:", cfg, "expected MAIL FROM:<address>")?;
-    let (i, reverse_path) = with_kind(DecodeErrorKind::SenderSyntax, reverse_path).parse(i)?;
+    let (i, reverse_path) = with_kind(DecodeErrorKind::SenderSyntax, reverse_path(i))?;
     let (i, params) = after_path(i, |i| mail_parameters(i, cfg.params()))?;
     // RFC 6531 §3.4: UTF-8 only where SMTPUTF8 announces it.
     if !cfg.utf8_addresses || !params.smtputf8() {
@@ -146,7 +146,7 @@ pub(crate) fn mail(i: Span<'_>, cfg: Leniency) -> SResult<'_, Command> {
 pub(crate) fn rcpt(i: Span<'_>, cfg: Leniency) -> SResult<'_, Command> {
     let (i, _) = verb("RCPT").parse(i)?;
     let i = after_keyword(i, b" TO:", cfg, "expected RCPT TO:<address>")?;
-    let (i, forward_path) = with_kind(DecodeErrorKind::MailboxSyntax, forward_path).parse(i)?;
+    let (i, forward_path) = with_kind(DecodeErrorKind::MailboxSyntax, forward_path(i))?;
     let (i, params) = after_path(i, |i| rcpt_parameters(i, cfg.params()))?;
     if !cfg.utf8_addresses {
         if forward_path.needs_smtputf8() {
@@ -182,13 +182,15 @@ fn after_keyword<'a>(
 /// `[SP parameters]` and the end of the line, after a path.
 fn after_path<'a, T: Default>(
     i: Span<'a>,
-    params: impl Parser<Span<'a>, Output = T, Error = PError>,
+    mut params: impl Parser<Span<'a>, Output = T, Error = PError>,
 ) -> SResult<'a, T> {
     if i.is_empty() {
         return Ok((i, T::default()));
     }
     let (i, _) = expect("expected SP between the address and its parameters", sp).parse(i)?;
-    terminated(params, end("malformed parameter")).parse(i)
+    let (i, params) = params.parse(i)?;
+    let (i, _) = end("malformed parameter").parse(i)?;
+    Ok((i, params))
 }
 
 /// `data = "DATA" CRLF` (RFC 5321 §4.1.1.4).
@@ -320,16 +322,11 @@ pub(crate) fn atrn(i: Span<'_>) -> SResult<'_, Command> {
 /// Any other verb of printable ASCII, with the rest of the line as its argument: kept, so
 /// a proxy can pass it on.
 pub(crate) fn unknown(i: Span<'_>) -> SResult<'_, Command> {
-    let unknown_verb = with_kind(
-        DecodeErrorKind::UnknownCommand,
-        expect("command unrecognized", take_while1(is_vchar)),
-    );
+    const UNKNOWN: DecodeErrorKind = DecodeErrorKind::UnknownCommand;
+    let mut unknown_verb = expect("command unrecognized", take_while1(is_vchar));
     let argument = alt((map(eof, |_| None), map(preceded(sp, rest), Some)));
-    let (rest, (verb, argument)) = (
-        unknown_verb,
-        with_kind(DecodeErrorKind::UnknownCommand, expect("command unrecognized", argument)),
-    )
-        .parse(i)?;
+    let (i, verb) = with_kind(UNKNOWN, unknown_verb.parse(i))?;
+    let (rest, argument) = with_kind(UNKNOWN, expect("command unrecognized", argument).parse(i))?;
     if argument.is_some_and(|a: Span<'_>| a.contains(&b'\r') || a.contains(&b'\n')) {
         return PError::fail("bare CR or LF in command");
     }

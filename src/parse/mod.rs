@@ -324,15 +324,10 @@ pub(crate) fn check<'a, O>(
     }
 }
 
-/// `p`, with its errors and failures reported as `kind` unless it chose one itself.
-pub(crate) fn with_kind<'a, O>(
-    kind: DecodeErrorKind,
-    mut p: impl Parser<Span<'a>, Output = O, Error = PError>,
-) -> impl Parser<Span<'a>, Output = O, Error = PError> {
-    move |i| {
-        p.parse(i)
-            .map_err(|e| e.map(|e| PError { reason: e.reason, kind: Some(e.kind.unwrap_or(kind)) }))
-    }
+/// The result of a rule, with its errors and failures reported as `kind` unless it chose
+/// one itself.
+pub(crate) fn with_kind<T>(kind: DecodeErrorKind, result: SResult<'_, T>) -> SResult<'_, T> {
+    result.map_err(|e| e.map(|e| PError { reason: e.reason, kind: Some(e.kind.unwrap_or(kind)) }))
 }
 
 /// Parses a non-empty run of ASCII digits as `u64`.
