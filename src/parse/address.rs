@@ -15,7 +15,8 @@ use nom::sequence::{delimited, preceded, separated_pair, terminated};
 use super::{PError, SResult, Span, expect, octet};
 use crate::error::DecodeErrorKind;
 use crate::types::grammar::{
-    domain_limits, is_atext, is_dcontent, is_ldh, is_ldh_str, is_qtext_smtp, is_quoted_pair_char,
+    domain_limits, is_atom_octet, is_dcontent, is_label_octet, is_ldh, is_ldh_str, is_qtext_smtp,
+    is_quoted_pair_char,
 };
 use crate::types::{
     AddressLiteral, Domain, ForwardPath, Host, LocalPart, MAX_LOCAL_PART_LEN, MAX_PATH_LEN,
@@ -26,7 +27,7 @@ use crate::types::{
 pub(crate) fn reverse_path(i: Span<'_>) -> SResult<'_, ReversePath> {
     match i.after(b"<>") {
         Some(rest) => Ok((rest, ReversePath::Null)),
-        None => map(path, ReversePath::Mailbox).parse(i),
+        None => path(i).map(|(rest, m)| (rest, ReversePath::Mailbox(m))),
     }
 }
 
@@ -35,7 +36,7 @@ pub(crate) fn reverse_path(i: Span<'_>) -> SResult<'_, ReversePath> {
 pub(crate) fn forward_path(i: Span<'_>) -> SResult<'_, ForwardPath> {
     match i.after_no_case(b"<Postmaster>") {
         Some(rest) => Ok((rest, ForwardPath::Postmaster)),
-        None => map(path, ForwardPath::Mailbox).parse(i),
+        None => path(i).map(|(rest, m)| (rest, ForwardPath::Mailbox(m))),
     }
 }
 
@@ -98,7 +99,7 @@ pub(crate) fn local_part(i: Span<'_>) -> SResult<'_, LocalPart> {
 /// `Dot-string = Atom *("." Atom)`, `Atom = 1*atext` (RFC 5321 §4.1.2), with RFC 6531 §3.3
 /// `atext =/ UTF8-non-ascii`.
 pub(crate) fn dot_string(i: Span<'_>) -> SResult<'_, Span<'_>> {
-    let len = dotted(&i, |c| is_atext(c) || c >= 0x80, |_| Ok(()))?;
+    let len = dotted(&i, is_atom_octet, |_| Ok(()))?;
     Ok(i.cut(len))
 }
 
@@ -120,8 +121,8 @@ pub(crate) fn quoted_string(i: Span<'_>) -> SResult<'_, Span<'_>> {
 /// mailbox after "@" (RFC 5321 §4.1.1.1, §4.1.2).
 pub(crate) fn host(i: Span<'_>) -> SResult<'_, Host> {
     match i.first() {
-        Some(b'[') => map(address_literal, Host::Literal).parse(i),
-        _ => map(domain, Host::Domain).parse(i),
+        Some(b'[') => address_literal(i).map(|(rest, l)| (rest, Host::Literal(l))),
+        _ => domain(i).map(|(rest, d)| (rest, Host::Domain(d))),
     }
 }
 
@@ -129,7 +130,7 @@ pub(crate) fn host(i: Span<'_>) -> SResult<'_, Host> {
 /// (§4.5.3.1.2); RFC 6531 §3.3 adds `sub-domain =/ U-label`, checked as the values check
 /// it (`domain_limits`).
 pub(crate) fn domain(i: Span<'_>) -> SResult<'_, Domain> {
-    let len = dotted(&i, |c| is_ldh(c) || c >= 0x80, sub_domain)?;
+    let len = dotted(&i, is_label_octet, sub_domain)?;
     let (rest, d) = i.cut(len);
     if let Err(reason) = domain_limits(&d) {
         return PError::fail(reason);

@@ -91,20 +91,23 @@ fn end<'a>(reason: &'static str) -> impl Parser<Span<'a>, Output = Span<'a>, Err
 
 /// `ehlo = "EHLO" SP ( Domain / address-literal ) CRLF` (RFC 5321 §4.1.1.1).
 pub(crate) fn ehlo(i: Span<'_>) -> SResult<'_, Command> {
-    let (i, host) = preceded(verb("EHLO"), hello_argument).parse(i)?;
+    let (i, _) = verb("EHLO").parse(i)?;
+    let (i, host) = hello_argument(i)?;
     Ok((i, Command::Ehlo(host)))
 }
 
 /// `helo = "HELO" SP Domain CRLF` (RFC 5321 §4.1.1.1); an address literal is taken here
 /// too, as wherever a domain is.
 pub(crate) fn helo(i: Span<'_>) -> SResult<'_, Command> {
-    let (i, host) = preceded(verb("HELO"), hello_argument).parse(i)?;
+    let (i, _) = verb("HELO").parse(i)?;
+    let (i, host) = hello_argument(i)?;
     Ok((i, Command::Helo(host)))
 }
 
 /// `lhlo = "LHLO" SP ( Domain / address-literal ) CRLF` (RFC 2033 §4.1).
 pub(crate) fn lhlo(i: Span<'_>) -> SResult<'_, Command> {
-    let (i, host) = preceded(verb("LHLO"), hello_argument).parse(i)?;
+    let (i, _) = verb("LHLO").parse(i)?;
+    let (i, host) = hello_argument(i)?;
     Ok((i, Command::Lhlo(host)))
 }
 
@@ -182,38 +185,42 @@ fn after_keyword<'a>(
 /// `[SP parameters]` and the end of the line, after a path.
 fn after_path<'a, T: Default>(
     i: Span<'a>,
-    mut params: impl Parser<Span<'a>, Output = T, Error = PError>,
+    params: impl FnOnce(Span<'a>) -> SResult<'a, T>,
 ) -> SResult<'a, T> {
     if i.is_empty() {
         return Ok((i, T::default()));
     }
     let (i, _) = expect("expected SP between the address and its parameters", sp).parse(i)?;
-    let (i, params) = params.parse(i)?;
+    let (i, params) = params(i)?;
     let (i, _) = end("malformed parameter").parse(i)?;
     Ok((i, params))
 }
 
 /// `data = "DATA" CRLF` (RFC 5321 §4.1.1.4).
 pub(crate) fn data(i: Span<'_>) -> SResult<'_, Command> {
-    let (i, _) = (verb("DATA"), end("DATA takes no argument")).parse(i)?;
+    let (i, _) = verb("DATA").parse(i)?;
+    let (i, _) = end("DATA takes no argument").parse(i)?;
     Ok((i, Command::Data))
 }
 
 /// `rset = "RSET" CRLF` (RFC 5321 §4.1.1.5).
 pub(crate) fn rset(i: Span<'_>) -> SResult<'_, Command> {
-    let (i, _) = (verb("RSET"), end("RSET takes no argument")).parse(i)?;
+    let (i, _) = verb("RSET").parse(i)?;
+    let (i, _) = end("RSET takes no argument").parse(i)?;
     Ok((i, Command::Rset))
 }
 
 /// `quit = "QUIT" CRLF` (RFC 5321 §4.1.1.10).
 pub(crate) fn quit(i: Span<'_>) -> SResult<'_, Command> {
-    let (i, _) = (verb("QUIT"), end("QUIT takes no argument")).parse(i)?;
+    let (i, _) = verb("QUIT").parse(i)?;
+    let (i, _) = end("QUIT takes no argument").parse(i)?;
     Ok((i, Command::Quit))
 }
 
 /// `"STARTTLS" CRLF` (RFC 3207 §4: 501 when parameters are given).
 pub(crate) fn starttls(i: Span<'_>) -> SResult<'_, Command> {
-    let (i, _) = (verb("STARTTLS"), end("STARTTLS takes no argument")).parse(i)?;
+    let (i, _) = verb("STARTTLS").parse(i)?;
+    let (i, _) = end("STARTTLS takes no argument").parse(i)?;
     Ok((i, Command::StartTls))
 }
 
