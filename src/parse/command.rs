@@ -17,7 +17,9 @@ use super::params::{ParamOptions, mail_parameters, rcpt_parameters};
 use super::{PError, SResult, Span, expect, parse_u64, sp, with_kind};
 use crate::error::DecodeErrorKind;
 use crate::types::grammar::{is_argument, is_base64, is_vchar};
-use crate::types::{Argument, Command, Etrn, InitialResponse, UnknownCommand};
+use crate::types::{
+    Argument, Command, Etrn, InitialResponse, MailParameters, RcptParameters, UnknownCommand,
+};
 
 /// What the grammar allows beyond RFC 5321, set from the command configuration.
 #[derive(Clone, Copy, Debug)]
@@ -128,7 +130,8 @@ pub(crate) fn mail(i: Span<'_>, cfg: Leniency) -> SResult<'_, Command> {
     let (i, _) = verb("MAIL").parse(i)?;
     let i = after_keyword(i, b" FROM:", cfg, "expected MAIL FROM:<address>")?;
     let (i, reverse_path) = with_kind(DecodeErrorKind::SenderSyntax, reverse_path(i))?;
-    let (i, params) = after_path(i, |i| mail_parameters(i, cfg.params()))?;
+    let mut params = MailParameters::default();
+    let (i, _) = after_path(i, |i| mail_parameters(i, cfg.params(), &mut params))?;
     // RFC 6531 §3.4: UTF-8 only where SMTPUTF8 announces it.
     if !cfg.utf8_addresses || !params.smtputf8() {
         if reverse_path.needs_smtputf8() {
@@ -150,7 +153,8 @@ pub(crate) fn rcpt(i: Span<'_>, cfg: Leniency) -> SResult<'_, Command> {
     let (i, _) = verb("RCPT").parse(i)?;
     let i = after_keyword(i, b" TO:", cfg, "expected RCPT TO:<address>")?;
     let (i, forward_path) = with_kind(DecodeErrorKind::MailboxSyntax, forward_path(i))?;
-    let (i, params) = after_path(i, |i| rcpt_parameters(i, cfg.params()))?;
+    let mut params = RcptParameters::default();
+    let (i, _) = after_path(i, |i| rcpt_parameters(i, cfg.params(), &mut params))?;
     if !cfg.utf8_addresses {
         if forward_path.needs_smtputf8() {
             return Err(nom::Err::Failure(NON_ASCII));
@@ -183,12 +187,12 @@ fn after_keyword<'a>(
 }
 
 /// `[SP parameters]` and the end of the line, after a path.
-fn after_path<'a, T: Default>(
+fn after_path<'a>(
     i: Span<'a>,
-    params: impl FnOnce(Span<'a>) -> SResult<'a, T>,
-) -> SResult<'a, T> {
+    params: impl FnOnce(Span<'a>) -> SResult<'a, ()>,
+) -> SResult<'a, ()> {
     if i.is_empty() {
-        return Ok((i, T::default()));
+        return Ok((i, ()));
     }
     let (i, _) = expect("expected SP between the address and its parameters", sp).parse(i)?;
     let (i, params) = params(i)?;

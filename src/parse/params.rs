@@ -4,7 +4,7 @@
 use nom::Parser;
 use nom::branch::alt;
 use nom::bytes::complete::{tag, tag_no_case, take_while_m_n, take_while1};
-use nom::combinator::{all_consuming, map, map_opt, opt, value};
+use nom::combinator::{map, map_opt, opt, value};
 use nom::multi::fold;
 use nom::sequence::{preceded, separated_pair};
 
@@ -62,19 +62,18 @@ pub(crate) fn esmtp_value(i: Span<'_>) -> SResult<'_, Span<'_>> {
 
 /// `esmtp-param *(SP esmtp-param)`, each handed to `add`; under
 /// [`ParamOptions::extra_spaces`], runs of spaces (or tabs) anywhere between them.
-fn parameter_list<'a, T: Default>(
+fn parameter_list<'a>(
     i: Span<'a>,
     opts: ParamOptions,
-    mut add: impl FnMut(&mut T, Span<'a>, Option<Span<'a>>) -> Result<(), PError>,
-) -> SResult<'a, T> {
+    mut add: impl FnMut(Span<'a>, Option<Span<'a>>) -> Result<(), PError>,
+) -> SResult<'a, ()> {
     let spaces = |i: Span<'a>| i.run(|c| c == b' ' || c == b'\t');
-    let mut acc = T::default();
     let mut rest = if opts.extra_spaces { spaces(i).0 } else { i };
     while !rest.is_empty() {
         let (r, (keyword, value)) = esmtp_param(rest)?;
-        add(&mut acc, keyword, value).map_err(nom::Err::Failure)?;
+        add(keyword, value).map_err(nom::Err::Failure)?;
         if r.is_empty() {
-            return Ok((r, acc));
+            return Ok((r, ()));
         }
         let (r, between) = match opts.extra_spaces {
             true => spaces(r),
@@ -88,7 +87,7 @@ fn parameter_list<'a, T: Default>(
         }
         rest = r;
     }
-    Ok((rest, acc))
+    Ok((rest, ()))
 }
 
 const DUPLICATE: PError = PError::new("duplicate parameter");
@@ -114,11 +113,14 @@ fn flag_once(slot: &mut bool, value: Option<Span<'_>>, reason: &'static str) -> 
 /// does not match.
 fn typed<'a, T>(
     v: Option<Span<'a>>,
-    p: impl Parser<Span<'a>, Output = T, Error = PError>,
+    p: impl FnOnce(Span<'a>) -> SResult<'a, T>,
     reason: &'static str,
 ) -> Result<T, PError> {
     let v = v.ok_or(PError::new("parameter needs a value"))?;
-    all_consuming(p).parse(v).map(|(_, t)| t).map_err(|_| PError::new(reason))
+    match p(v) {
+        Ok((rest, t)) if rest.is_empty() => Ok(t),
+        _ => Err(PError::new(reason)),
+    }
 }
 
 /// A parameter without a typed field: kept, unless the configuration refuses it (555).
@@ -156,8 +158,14 @@ fn other(
 /// "MT-PRIORITY=" priority-value              ; RFC 6710 §7
 /// "REQUIRETLS"                                ; RFC 8689 §4, no value
 /// ```
-pub(crate) fn mail_parameters(i: Span<'_>, opts: ParamOptions) -> SResult<'_, MailParameters> {
-    parameter_list(i, opts, |f: &mut MailParameters, k, v| {
+///
+/// The parameters are read into `f`, which the command holds (not moved through the rules).
+pub(crate) fn mail_parameters<'a>(
+    i: Span<'a>,
+    opts: ParamOptions,
+    f: &mut MailParameters,
+) -> SResult<'a, ()> {
+    parameter_list(i, opts, |k, v| {
         let is = |name: &str| k.eq_ignore_ascii_case(name.as_bytes());
         if is("SIZE") {
             set_once(&mut f.size, typed(v, size_value, "SIZE is a number of at most 20 digits")?)
@@ -204,8 +212,14 @@ pub(crate) fn mail_parameters(i: Span<'_>, opts: ParamOptions) -> SResult<'_, Ma
 /// notify-param = "NOTIFY=" notify-esmtp-value   ; RFC 3461 §4.1
 /// orcpt-param  = "ORCPT=" original-recipient-address   ; RFC 3461 §4.2
 /// ```
-pub(crate) fn rcpt_parameters(i: Span<'_>, opts: ParamOptions) -> SResult<'_, RcptParameters> {
-    parameter_list(i, opts, |f: &mut RcptParameters, k, v| {
+///
+/// The parameters are read into `f`, which the command holds (not moved through the rules).
+pub(crate) fn rcpt_parameters<'a>(
+    i: Span<'a>,
+    opts: ParamOptions,
+    f: &mut RcptParameters,
+) -> SResult<'a, ()> {
+    parameter_list(i, opts, |k, v| {
         if k.eq_ignore_ascii_case(b"NOTIFY") {
             let n = typed(v, notify_value, "NOTIFY is NEVER or a list of SUCCESS, FAILURE, DELAY")?;
             set_once(&mut f.notify, n)
@@ -346,14 +360,15 @@ mod tests {
 
     const STRICT: ParamOptions = ParamOptions { reject_unknown: false, extra_spaces: false };
 
-    fn parse<T>(
+    fn parse<T: Default>(
         s: &str,
         opts: ParamOptions,
-        p: impl for<'a> Fn(Span<'a>, ParamOptions) -> SResult<'a, T>,
+        p: impl for<'a> Fn(Span<'a>, ParamOptions, &mut T) -> SResult<'a, ()>,
     ) -> Result<T, PError> {
         let src = Bytes::copy_from_slice(s.as_bytes());
-        match p(Span::new(&src), opts) {
-            Ok((rest, v)) if rest.is_empty() => Ok(v),
+        let mut v = T::default();
+        match p(Span::new(&src), opts, &mut v) {
+            Ok((rest, ())) if rest.is_empty() => Ok(v),
             Ok(_) => Err(PError::new("left over")),
             Err(e) => Err(super::super::flatten(e)),
         }
@@ -467,7 +482,8 @@ mod tests {
     #[test]
     fn parsed_values_share_the_input() {
         let src = Bytes::copy_from_slice(b"ENVID=abc X-K=v");
-        let (_, p) = mail_parameters(Span::new(&src), STRICT).unwrap();
+        let mut p = MailParameters::default();
+        mail_parameters(Span::new(&src), STRICT, &mut p).unwrap();
         let envid = p.envid().unwrap().as_str().as_ptr();
         assert!(src.as_ptr_range().contains(&envid));
     }
