@@ -8,33 +8,36 @@ use std::net::{Ipv4Addr, Ipv6Addr};
 use nom::Parser;
 use nom::branch::alt;
 use nom::bytes::complete::{tag, tag_no_case, take_while_m_n, take_while1};
-use nom::combinator::{consumed, flat_map, map, map_opt, not, opt, peek, recognize, value, verify};
+use nom::combinator::{flat_map, map, map_opt, not, opt, peek, recognize, verify};
 use nom::multi::{fold, many0_count};
 use nom::sequence::{delimited, preceded, separated_pair, terminated};
 
-use super::{PError, SResult, Span, check, expect, octet, with_kind};
+use super::{PError, SResult, Span, expect, octet};
 use crate::error::DecodeErrorKind;
 use crate::types::grammar::{
-    domain_limits, is_atext, is_dcontent, is_ldh, is_ldh_str, is_qtext_smtp, is_quoted_pair_char,
+    domain_limits, is_atom_octet, is_dcontent, is_label_octet, is_ldh, is_ldh_str, is_qtext_smtp,
+    is_quoted_pair_char,
 };
 use crate::types::{
     AddressLiteral, Domain, ForwardPath, Host, LocalPart, MAX_LOCAL_PART_LEN, MAX_PATH_LEN,
-    Mailbox, ReversePath,
+    Mailbox, ReversePath, Text,
 };
 
 /// `Reverse-path = Path / "<>"` (RFC 5321 §4.1.2).
 pub(crate) fn reverse_path(i: Span<'_>) -> SResult<'_, ReversePath> {
-    alt((value(ReversePath::Null, tag("<>")), map(path, ReversePath::Mailbox))).parse(i)
+    match i.after(b"<>") {
+        Some(rest) => Ok((rest, ReversePath::Null)),
+        None => path(i).map(|(rest, m)| (rest, ReversePath::Mailbox(m))),
+    }
 }
 
 /// `Forward-path = Path` (RFC 5321 §4.1.2), and `"<Postmaster>"` without a domain, which
 /// RCPT takes (§4.1.1.3; matched case-insensitively). `<>` is never a forward-path.
 pub(crate) fn forward_path(i: Span<'_>) -> SResult<'_, ForwardPath> {
-    alt((
-        value(ForwardPath::Postmaster, tag_no_case("<Postmaster>")),
-        map(path, ForwardPath::Mailbox),
-    ))
-    .parse(i)
+    match i.after_no_case(b"<Postmaster>") {
+        Some(rest) => Ok((rest, ForwardPath::Postmaster)),
+        None => path(i).map(|(rest, m)| (rest, ForwardPath::Mailbox(m))),
+    }
 }
 
 /// `Path = "<" [ A-d-l ":" ] Mailbox ">"` (RFC 5321 §4.1.2), at most 256 octets
@@ -42,22 +45,22 @@ pub(crate) fn forward_path(i: Span<'_>) -> SResult<'_, ForwardPath> {
 /// `<` is [`DecodeErrorKind::Syntax`] (501); what fails inside the brackets is the
 /// caller's mailbox kind (553).
 pub(crate) fn path(i: Span<'_>) -> SResult<'_, Mailbox> {
-    let route = terminated(a_d_l, expect("expected : after the source route", tag(":")));
-    let path = delimited(
+    let Some(inner) = i.after(b"<") else {
         // DESIGN.md: a path without angle brackets, or no path at all, is a syntax error
         // of the command (501), not a malformed mailbox (553).
-        with_kind(DecodeErrorKind::Syntax, expect("expected < before the address", tag("<"))),
-        preceded(opt(route), expect("mailbox expected", mailbox)),
-        expect("expected > after the address", tag(">")),
-    );
-    map(
-        check(consumed(path), |(p, _)| match p.len() <= MAX_PATH_LEN {
-            true => Ok(()),
-            false => Err("path longer than 256 octets"),
-        }),
-        |(_, m)| m,
-    )
-    .parse(i)
+        let e = PError::with_kind(DecodeErrorKind::Syntax, "expected < before the address");
+        return Err(nom::Err::Failure(e));
+    };
+    let route = terminated(a_d_l, expect("expected : after the source route", tag(":")));
+    let (inner, _) = opt(route).parse(inner)?;
+    let (rest, mailbox) = expect("mailbox expected", mailbox).parse(inner)?;
+    let Some(rest) = rest.after(b">") else {
+        return PError::fail("expected > after the address");
+    };
+    if i.len() - rest.len() > MAX_PATH_LEN {
+        return PError::fail("path longer than 256 octets");
+    }
+    Ok((rest, mailbox))
 }
 
 /// `A-d-l = At-domain *( "," At-domain )`, `At-domain = "@" Domain` (RFC 5321 §4.1.2).
@@ -68,37 +71,36 @@ fn a_d_l(i: Span<'_>) -> SResult<'_, Span<'_>> {
 
 /// `Mailbox = Local-part "@" ( Domain / address-literal )` (RFC 5321 §4.1.2).
 pub(crate) fn mailbox(i: Span<'_>) -> SResult<'_, Mailbox> {
-    map(
-        separated_pair(
-            local_part,
-            expect("expected @ after the local part", tag("@")),
-            expect("domain or address literal expected", host),
-        ),
-        |(l, h)| Mailbox::from_parts_unchecked(l, h),
-    )
-    .parse(i)
+    let (i, local_part) = local_part(i)?;
+    let Some(i) = i.after(b"@") else {
+        return PError::fail("expected @ after the local part");
+    };
+    let (i, host) = expect("domain or address literal expected", host).parse(i)?;
+    Ok((i, Mailbox::from_parts_unchecked(local_part, host)))
 }
 
 /// `Local-part = Dot-string / Quoted-string` (RFC 5321 §4.1.2), at most 64 octets
-/// (§4.5.3.1.1), kept in wire form; UTF-8 where RFC 6531 §3.3 allows it.
+/// (§4.5.3.1.1), kept in wire form; UTF-8 where RFC 6531 §3.3 allows it, checked once, as
+/// the text is made.
 pub(crate) fn local_part(i: Span<'_>) -> SResult<'_, LocalPart> {
-    let lp = check(alt((dot_string, quoted_string)), |lp| {
-        if lp.len() > MAX_LOCAL_PART_LEN {
-            Err("local part longer than 64 octets")
-        } else if !lp.is_ascii() && std::str::from_utf8(lp).is_err() {
-            Err("malformed UTF-8 in address")
-        } else {
-            Ok(())
-        }
-    });
-    map(lp, |lp| LocalPart::from_checked(lp.text())).parse(i)
+    let (rest, lp) = match i.first() {
+        Some(b'"') => quoted_string(i)?,
+        _ => dot_string(i)?,
+    };
+    if lp.len() > MAX_LOCAL_PART_LEN {
+        return PError::fail("local part longer than 64 octets");
+    }
+    match Text::from_utf8(lp.share()) {
+        Ok(text) => Ok((rest, LocalPart::from_checked(text))),
+        Err(_) => PError::fail("malformed UTF-8 in address"),
+    }
 }
 
 /// `Dot-string = Atom *("." Atom)`, `Atom = 1*atext` (RFC 5321 §4.1.2), with RFC 6531 §3.3
 /// `atext =/ UTF8-non-ascii`.
 pub(crate) fn dot_string(i: Span<'_>) -> SResult<'_, Span<'_>> {
-    let atom = || take_while1(|c| is_atext(c) || c >= 0x80);
-    recognize((atom(), many0_count(preceded(tag("."), atom())))).parse(i)
+    let len = dotted(&i, is_atom_octet, |_| Ok(()))?;
+    Ok(i.cut(len))
 }
 
 /// ```text
@@ -118,32 +120,67 @@ pub(crate) fn quoted_string(i: Span<'_>) -> SResult<'_, Span<'_>> {
 /// `Domain / address-literal`: the argument of EHLO, HELO and LHLO and the part of a
 /// mailbox after "@" (RFC 5321 §4.1.1.1, §4.1.2).
 pub(crate) fn host(i: Span<'_>) -> SResult<'_, Host> {
-    alt((map(domain, Host::Domain), map(address_literal, Host::Literal))).parse(i)
+    match i.first() {
+        Some(b'[') => address_literal(i).map(|(rest, l)| (rest, Host::Literal(l))),
+        _ => domain(i).map(|(rest, d)| (rest, Host::Domain(d))),
+    }
 }
 
 /// `Domain = sub-domain *("." sub-domain)` (RFC 5321 §4.1.2), at most 255 octets
 /// (§4.5.3.1.2); RFC 6531 §3.3 adds `sub-domain =/ U-label`, checked as the values check
 /// it (`domain_limits`).
 pub(crate) fn domain(i: Span<'_>) -> SResult<'_, Domain> {
-    let d = recognize((sub_domain, many0_count(preceded(tag("."), sub_domain))));
-    map(check(d, |d| domain_limits(d)), |d| Domain::from_checked(d.text())).parse(i)
+    let len = dotted(&i, is_label_octet, sub_domain)?;
+    let (rest, d) = i.cut(len);
+    if let Err(reason) = domain_limits(&d) {
+        return PError::fail(reason);
+    }
+    Ok((rest, Domain::from_checked(d.text())))
 }
 
 /// `sub-domain = Let-dig [Ldh-str]`, `Ldh-str = *( ALPHA / DIGIT / "-" ) Let-dig`
-/// (RFC 5321 §4.1.2), or a U-label (RFC 6531 §3.3): LDH octets and octets beyond ASCII,
-/// neither first nor last a hyphen, at most 63 (RFC 1035 §2.3.4).
-pub(crate) fn sub_domain(i: Span<'_>) -> SResult<'_, Span<'_>> {
-    let label = take_while1(|c| is_ldh(c) || c >= 0x80);
-    check(label, |l| {
-        if l[0] == b'-' || l[l.len() - 1] == b'-' {
-            Err("domain label starts or ends with a hyphen")
-        } else if l.len() > 63 {
-            Err("domain label longer than 63 octets")
-        } else {
-            Ok(())
+/// (RFC 5321 §4.1.2), or a U-label (RFC 6531 §3.3): a run of LDH octets and octets beyond
+/// ASCII (as [`domain`] finds it), neither first nor last a hyphen, at most 63 (RFC 1035
+/// §2.3.4).
+pub(crate) fn sub_domain(label: &[u8]) -> Result<(), &'static str> {
+    if label.first() == Some(&b'-') || label.last() == Some(&b'-') {
+        Err("domain label starts or ends with a hyphen")
+    } else if label.len() > 63 {
+        Err("domain label longer than 63 octets")
+    } else {
+        Ok(())
+    }
+}
+
+/// `x *("." x)` at the front of `i`, where each `x` is a non-empty run of octets of
+/// `class` that must pass `check` (its reason is a failure); the length matched. A "."
+/// that no `x` follows is left to the caller, as is everything after the last `x`; no `x`
+/// at all is an error (the rule does not start here). `Dot-string` and `Domain` (RFC 5321
+/// §4.1.2) are such rules.
+fn dotted(
+    i: &[u8],
+    class: impl Fn(u8) -> bool,
+    check: impl Fn(&[u8]) -> Result<(), &'static str>,
+) -> Result<usize, nom::Err<PError>> {
+    let mut end = 0;
+    let mut start = 0;
+    loop {
+        let x = &i[start..];
+        let x = &x[..x.iter().position(|&c| !class(c)).unwrap_or(x.len())];
+        if x.is_empty() {
+            break;
         }
-    })
-    .parse(i)
+        check(x).map_err(|reason| nom::Err::Failure(PError::new(reason)))?;
+        end = start + x.len();
+        if i.get(end) != Some(&b'.') {
+            break;
+        }
+        start = end + 1;
+    }
+    match end {
+        0 => PError::error(),
+        _ => Ok(end),
+    }
 }
 
 /// ```text

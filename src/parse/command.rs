@@ -6,9 +6,9 @@
 
 use nom::Parser;
 use nom::branch::alt;
-use nom::bytes::complete::{tag, tag_no_case, take_till, take_while, take_while1};
+use nom::bytes::complete::{tag, tag_no_case, take_till, take_while1};
 use nom::character::complete::digit1;
-use nom::combinator::{eof, map, map_opt, opt, peek, rest, value, verify};
+use nom::combinator::{eof, map, map_opt, opt, rest, value, verify};
 use nom::multi::separated_list1;
 use nom::sequence::{preceded, terminated};
 
@@ -17,7 +17,9 @@ use super::params::{ParamOptions, mail_parameters, rcpt_parameters};
 use super::{PError, SResult, Span, expect, parse_u64, sp, with_kind};
 use crate::error::DecodeErrorKind;
 use crate::types::grammar::{is_argument, is_base64, is_vchar};
-use crate::types::{Argument, Command, Etrn, InitialResponse, UnknownCommand};
+use crate::types::{
+    Argument, Command, Etrn, InitialResponse, MailParameters, RcptParameters, UnknownCommand,
+};
 
 /// What the grammar allows beyond RFC 5321, set from the command configuration.
 #[derive(Clone, Copy, Debug)]
@@ -75,41 +77,49 @@ pub(crate) fn command(i: Span<'_>, cfg: Leniency) -> SResult<'_, Command> {
 /// A verb: matched case-insensitively, and only as a whole word (followed by SP or the end
 /// of the line).
 fn verb<'a>(name: &'static str) -> impl Parser<Span<'a>, Output = Span<'a>, Error = PError> {
-    terminated(tag_no_case(name), peek(alt((sp, eof))))
+    move |i: Span<'a>| match i.after_no_case(name.as_bytes()) {
+        Some(rest) if matches!(rest.first(), None | Some(b' ')) => Ok(i.cut(name.len())),
+        _ => PError::error(),
+    }
 }
 
 /// The end of a line whose rule takes nothing more.
 fn end<'a>(reason: &'static str) -> impl Parser<Span<'a>, Output = Span<'a>, Error = PError> {
-    expect(reason, eof)
+    move |i: Span<'a>| match i.is_empty() {
+        true => Ok((i, i)),
+        false => PError::fail(reason),
+    }
 }
 
 /// `ehlo = "EHLO" SP ( Domain / address-literal ) CRLF` (RFC 5321 §4.1.1.1).
 pub(crate) fn ehlo(i: Span<'_>) -> SResult<'_, Command> {
-    let (i, host) = preceded(verb("EHLO"), hello_argument).parse(i)?;
+    let (i, _) = verb("EHLO").parse(i)?;
+    let (i, host) = hello_argument(i)?;
     Ok((i, Command::Ehlo(host)))
 }
 
 /// `helo = "HELO" SP Domain CRLF` (RFC 5321 §4.1.1.1); an address literal is taken here
 /// too, as wherever a domain is.
 pub(crate) fn helo(i: Span<'_>) -> SResult<'_, Command> {
-    let (i, host) = preceded(verb("HELO"), hello_argument).parse(i)?;
+    let (i, _) = verb("HELO").parse(i)?;
+    let (i, host) = hello_argument(i)?;
     Ok((i, Command::Helo(host)))
 }
 
 /// `lhlo = "LHLO" SP ( Domain / address-literal ) CRLF` (RFC 2033 §4.1).
 pub(crate) fn lhlo(i: Span<'_>) -> SResult<'_, Command> {
-    let (i, host) = preceded(verb("LHLO"), hello_argument).parse(i)?;
+    let (i, _) = verb("LHLO").parse(i)?;
+    let (i, host) = hello_argument(i)?;
     Ok((i, Command::Lhlo(host)))
 }
 
 /// `SP ( Domain / address-literal )` and the end of the line.
 fn hello_argument(i: Span<'_>) -> SResult<'_, crate::types::Host> {
-    let arg = preceded(sp, expect("domain or address literal required", host));
-    terminated(
-        expect("domain or address literal required", arg),
-        end("unexpected text after the domain"),
-    )
-    .parse(i)
+    const REQUIRED: &str = "domain or address literal required";
+    let (i, _) = expect(REQUIRED, sp).parse(i)?;
+    let (i, host) = expect(REQUIRED, host).parse(i)?;
+    let (i, _) = end("unexpected text after the domain").parse(i)?;
+    Ok((i, host))
 }
 
 /// `mail = "MAIL FROM:" Reverse-path [SP Mail-parameters] CRLF` (RFC 5321 §4.1.1.2).
@@ -117,10 +127,11 @@ fn hello_argument(i: Span<'_>) -> SResult<'_, crate::types::Host> {
 /// A reverse-path or parameter with UTF-8 needs the SMTPUTF8 parameter (RFC 6531 §3.4)
 /// and a configuration that takes UTF-8 addresses: 553 5.6.7 otherwise.
 pub(crate) fn mail(i: Span<'_>, cfg: Leniency) -> SResult<'_, Command> {
-    let from = (verb("MAIL"), tag_no_case(" FROM:"), spaces_if(cfg.space_after_colon));
-    let (i, _) = expect("expected MAIL FROM:<address>", from).parse(i)?;
-    let (i, reverse_path) = with_kind(DecodeErrorKind::SenderSyntax, reverse_path).parse(i)?;
-    let (i, params) = after_path(i, |i| mail_parameters(i, cfg.params()))?;
+    let (i, _) = verb("MAIL").parse(i)?;
+    let i = after_keyword(i, b" FROM:", cfg, "expected MAIL FROM:<address>")?;
+    let (i, reverse_path) = with_kind(DecodeErrorKind::SenderSyntax, reverse_path(i))?;
+    let mut params = MailParameters::default();
+    let (i, _) = after_path(i, |i| mail_parameters(i, cfg.params(), &mut params))?;
     // RFC 6531 §3.4: UTF-8 only where SMTPUTF8 announces it.
     if !cfg.utf8_addresses || !params.smtputf8() {
         if reverse_path.needs_smtputf8() {
@@ -139,10 +150,11 @@ pub(crate) fn mail(i: Span<'_>, cfg: Leniency) -> SResult<'_, Command> {
 /// Whether the transaction announced SMTPUTF8 is not known here: a server checks a UTF-8
 /// forward-path against its MAIL.
 pub(crate) fn rcpt(i: Span<'_>, cfg: Leniency) -> SResult<'_, Command> {
-    let to = (verb("RCPT"), tag_no_case(" TO:"), spaces_if(cfg.space_after_colon));
-    let (i, _) = expect("expected RCPT TO:<address>", to).parse(i)?;
-    let (i, forward_path) = with_kind(DecodeErrorKind::MailboxSyntax, forward_path).parse(i)?;
-    let (i, params) = after_path(i, |i| rcpt_parameters(i, cfg.params()))?;
+    let (i, _) = verb("RCPT").parse(i)?;
+    let i = after_keyword(i, b" TO:", cfg, "expected RCPT TO:<address>")?;
+    let (i, forward_path) = with_kind(DecodeErrorKind::MailboxSyntax, forward_path(i))?;
+    let mut params = RcptParameters::default();
+    let (i, _) = after_path(i, |i| rcpt_parameters(i, cfg.params(), &mut params))?;
     if !cfg.utf8_addresses {
         if forward_path.needs_smtputf8() {
             return Err(nom::Err::Failure(NON_ASCII));
@@ -157,44 +169,62 @@ pub(crate) fn rcpt(i: Span<'_>, cfg: Leniency) -> SResult<'_, Command> {
 const NON_ASCII: PError =
     PError::with_kind(DecodeErrorKind::NonAsciiAddress, "UTF-8 address without SMTPUTF8");
 
-/// Spaces where the configuration forgives them, nothing otherwise.
-fn spaces_if<'a>(on: bool) -> impl Parser<Span<'a>, Output = Span<'a>, Error = PError> {
-    take_while(move |c| on && c == b' ')
+/// `" FROM:"` / `" TO:"` (case-insensitive), then the spaces before the path where the
+/// configuration forgives them; `reason` when the keyword is missing.
+fn after_keyword<'a>(
+    i: Span<'a>,
+    keyword: &[u8],
+    cfg: Leniency,
+    reason: &'static str,
+) -> Result<Span<'a>, nom::Err<PError>> {
+    let Some(i) = i.after_no_case(keyword) else {
+        return PError::fail(reason);
+    };
+    match cfg.space_after_colon {
+        true => Ok(i.run(|c| c == b' ').0),
+        false => Ok(i),
+    }
 }
 
 /// `[SP parameters]` and the end of the line, after a path.
-fn after_path<'a, T: Default>(
+fn after_path<'a>(
     i: Span<'a>,
-    params: impl Parser<Span<'a>, Output = T, Error = PError>,
-) -> SResult<'a, T> {
+    params: impl FnOnce(Span<'a>) -> SResult<'a, ()>,
+) -> SResult<'a, ()> {
     if i.is_empty() {
-        return Ok((i, T::default()));
+        return Ok((i, ()));
     }
     let (i, _) = expect("expected SP between the address and its parameters", sp).parse(i)?;
-    terminated(params, end("malformed parameter")).parse(i)
+    let (i, params) = params(i)?;
+    let (i, _) = end("malformed parameter").parse(i)?;
+    Ok((i, params))
 }
 
 /// `data = "DATA" CRLF` (RFC 5321 §4.1.1.4).
 pub(crate) fn data(i: Span<'_>) -> SResult<'_, Command> {
-    let (i, _) = (verb("DATA"), end("DATA takes no argument")).parse(i)?;
+    let (i, _) = verb("DATA").parse(i)?;
+    let (i, _) = end("DATA takes no argument").parse(i)?;
     Ok((i, Command::Data))
 }
 
 /// `rset = "RSET" CRLF` (RFC 5321 §4.1.1.5).
 pub(crate) fn rset(i: Span<'_>) -> SResult<'_, Command> {
-    let (i, _) = (verb("RSET"), end("RSET takes no argument")).parse(i)?;
+    let (i, _) = verb("RSET").parse(i)?;
+    let (i, _) = end("RSET takes no argument").parse(i)?;
     Ok((i, Command::Rset))
 }
 
 /// `quit = "QUIT" CRLF` (RFC 5321 §4.1.1.10).
 pub(crate) fn quit(i: Span<'_>) -> SResult<'_, Command> {
-    let (i, _) = (verb("QUIT"), end("QUIT takes no argument")).parse(i)?;
+    let (i, _) = verb("QUIT").parse(i)?;
+    let (i, _) = end("QUIT takes no argument").parse(i)?;
     Ok((i, Command::Quit))
 }
 
 /// `"STARTTLS" CRLF` (RFC 3207 §4: 501 when parameters are given).
 pub(crate) fn starttls(i: Span<'_>) -> SResult<'_, Command> {
-    let (i, _) = (verb("STARTTLS"), end("STARTTLS takes no argument")).parse(i)?;
+    let (i, _) = verb("STARTTLS").parse(i)?;
+    let (i, _) = end("STARTTLS takes no argument").parse(i)?;
     Ok((i, Command::StartTls))
 }
 
@@ -303,16 +333,11 @@ pub(crate) fn atrn(i: Span<'_>) -> SResult<'_, Command> {
 /// Any other verb of printable ASCII, with the rest of the line as its argument: kept, so
 /// a proxy can pass it on.
 pub(crate) fn unknown(i: Span<'_>) -> SResult<'_, Command> {
-    let unknown_verb = with_kind(
-        DecodeErrorKind::UnknownCommand,
-        expect("command unrecognized", take_while1(is_vchar)),
-    );
+    const UNKNOWN: DecodeErrorKind = DecodeErrorKind::UnknownCommand;
+    let mut unknown_verb = expect("command unrecognized", take_while1(is_vchar));
     let argument = alt((map(eof, |_| None), map(preceded(sp, rest), Some)));
-    let (rest, (verb, argument)) = (
-        unknown_verb,
-        with_kind(DecodeErrorKind::UnknownCommand, expect("command unrecognized", argument)),
-    )
-        .parse(i)?;
+    let (i, verb) = with_kind(UNKNOWN, unknown_verb.parse(i))?;
+    let (rest, argument) = with_kind(UNKNOWN, expect("command unrecognized", argument).parse(i))?;
     if argument.is_some_and(|a: Span<'_>| a.contains(&b'\r') || a.contains(&b'\n')) {
         return PError::fail("bare CR or LF in command");
     }

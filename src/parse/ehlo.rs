@@ -16,11 +16,11 @@
 
 use bytes::Bytes;
 use nom::Parser;
-use nom::bytes::complete::{tag, take_till1, take_while, take_while_m_n};
+use nom::bytes::complete::{tag, take_till1, take_while_m_n};
 use nom::character::complete::satisfy;
-use nom::combinator::{all_consuming, opt, recognize};
-use nom::multi::{many0, separated_list1};
-use nom::sequence::{pair, preceded, terminated};
+use nom::combinator::{all_consuming, recognize};
+use nom::multi::separated_list1;
+use nom::sequence::pair;
 
 use crate::parse::{PError, PResult, parse_u64, share};
 use crate::types::{Extension, Mechanism, Text};
@@ -32,29 +32,46 @@ const fn is_wsp(c: u8) -> bool {
 
 /// `ehlo-keyword = (ALPHA / DIGIT) *(ALPHA / DIGIT / "-")` (RFC 5321 §4.1.1.1), read
 /// leniently: any octets up to SP, HT or the "=" of the legacy `AUTH=` form (an "=" first
-/// is part of the keyword), so that an odd keyword is kept rather than lost.
-pub(crate) fn ehlo_keyword(input: &[u8]) -> PResult<'_, &[u8]> {
-    recognize(pair(satisfy(|c| !is_wsp(c as u8)), take_while(|c| !is_wsp(c) && c != b'=')))
-        .parse(input)
+/// is part of the keyword), so that an odd keyword is kept rather than lost. `input`
+/// starts with an octet other than SP and HT.
+pub(crate) fn ehlo_keyword(input: &[u8]) -> (&[u8], &[u8]) {
+    let end = input.iter().skip(1).position(|&c| is_wsp(c) || c == b'=');
+    let (keyword, rest) = input.split_at(end.map_or(input.len(), |n| n + 1));
+    (rest, keyword)
 }
 
 /// `ehlo-param = 1*(%d33-126)` (RFC 5321 §4.1.1.1), read leniently: any run of octets
 /// other than SP and HT.
-pub(crate) fn ehlo_param(input: &[u8]) -> PResult<'_, &[u8]> {
-    take_till1(is_wsp).parse(input)
+pub(crate) fn ehlo_param(input: &[u8]) -> (&[u8], &[u8]) {
+    let end = input.iter().position(|&c| is_wsp(c)).unwrap_or(input.len());
+    let (param, rest) = input.split_at(end);
+    (rest, param)
+}
+
+/// The `*( SP ehlo-param )` of an `ehlo-line`, one parameter at a time (read leniently:
+/// runs of SP and HT between them, and after the last).
+#[derive(Clone, Debug)]
+pub(crate) struct EhloParams<'a>(&'a [u8]);
+
+impl<'a> Iterator for EhloParams<'a> {
+    type Item = &'a [u8];
+
+    fn next(&mut self) -> Option<&'a [u8]> {
+        let start = self.0.iter().position(|&c| !is_wsp(c))?;
+        let (rest, param) = ehlo_param(&self.0[start..]);
+        self.0 = rest;
+        Some(param)
+    }
 }
 
 /// `ehlo-line = ehlo-keyword *( SP ehlo-param )` (RFC 5321 §4.1.1.1), leniently (see the
 /// module documentation): the keyword and its parameters, or `None` for a blank line.
 /// `line` is the text of one line of the reply.
-pub(crate) fn ehlo_line(line: &[u8]) -> Option<(&[u8], Vec<&[u8]>)> {
-    let wsp = || take_while(is_wsp);
-    let params = many0(preceded(wsp(), ehlo_param));
-    let keyword_and_params = pair(ehlo_keyword, preceded(opt(tag(&b"="[..])), params));
-    let parsed = all_consuming(terminated(preceded(wsp(), opt(keyword_and_params)), wsp()))
-        .parse(line)
-        .ok()?;
-    parsed.1
+pub(crate) fn ehlo_line(line: &[u8]) -> Option<(&[u8], EhloParams<'_>)> {
+    let start = line.iter().position(|&c| !is_wsp(c))?;
+    let (rest, keyword) = ehlo_keyword(&line[start..]);
+    let params = rest.strip_prefix(b"=").unwrap_or(rest);
+    Some((keyword, EhloParams(params)))
 }
 
 /// Runs `parser` over the whole of `input`.
@@ -160,23 +177,23 @@ fn text(base: &Bytes, part: &[u8]) -> Text {
 /// `None` for a blank line.
 pub(crate) fn extension(base: &Bytes, line: &[u8]) -> Option<Extension> {
     let (keyword, params) = ehlo_line(line)?;
-    Some(typed(base, keyword, &params).unwrap_or_else(|| Extension::Other {
+    Some(typed(base, keyword, params.clone()).unwrap_or_else(|| Extension::Other {
         keyword: text(base, keyword),
-        params: params.iter().map(|p| text(base, p)).collect(),
+        params: params.map(|p| text(base, p)).collect(),
     }))
 }
 
 /// The typed extension for `keyword` with these parameters; `None` for a keyword without
 /// a typed variant, or one whose parameters are outside the syntax its RFC gives them.
-fn typed(base: &Bytes, keyword: &[u8], params: &[&[u8]]) -> Option<Extension> {
+fn typed(base: &Bytes, keyword: &[u8], params: EhloParams<'_>) -> Option<Extension> {
     let is = |name: &str| keyword.eq_ignore_ascii_case(name.as_bytes());
     if let Some((_, flag)) = FLAGS.iter().find(|(name, _)| is(name)) {
         return Some(flag.clone());
     }
     if is("AUTH") {
         // `AUTH mechanism*` (RFC 4954 §3): the valid names, each once, in order.
-        let mut mechanisms: Vec<Mechanism> = Vec::with_capacity(params.len());
-        for m in params.iter().filter_map(|p| auth_mechanism(p)) {
+        let mut mechanisms: Vec<Mechanism> = Vec::new();
+        for m in params.filter_map(auth_mechanism) {
             if !mechanisms.contains(&m) {
                 mechanisms.push(m);
             }
@@ -185,8 +202,16 @@ fn typed(base: &Bytes, keyword: &[u8], params: &[&[u8]]) -> Option<Extension> {
     }
     if is("BURL") {
         // `BURL [burl-param*]` (RFC 4468 §3): kept as sent.
-        return Some(Extension::Burl(params.iter().map(|p| text(base, p)).collect()));
+        return Some(Extension::Burl(params.map(|p| text(base, p)).collect()));
     }
+    // The rules below take at most two parameters.
+    let mut params = params;
+    let params = match (params.next(), params.next(), params.next()) {
+        (None, ..) => &[][..],
+        (Some(a), None, _) => &[a][..],
+        (Some(a), Some(b), None) => &[a, b][..],
+        _ => return None,
+    };
     match params {
         [] if is("SIZE") => Some(Extension::Size(None)),
         [n] if is("SIZE") => whole(size_param, n).map(|n| Extension::Size(Some(n))),
@@ -215,7 +240,8 @@ mod tests {
 
     #[test]
     fn ehlo_lines() {
-        let line = |s: &'static str| ehlo_line(s.as_bytes());
+        let line =
+            |s: &'static str| ehlo_line(s.as_bytes()).map(|(k, p)| (k, p.collect::<Vec<_>>()));
         assert_eq!(line("PIPELINING"), Some((&b"PIPELINING"[..], vec![])));
         assert_eq!(line("SIZE 100"), Some((&b"SIZE"[..], vec![&b"100"[..]])));
         assert_eq!(

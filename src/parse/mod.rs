@@ -45,6 +45,11 @@ impl PError {
         Self { reason, kind: Some(kind) }
     }
 
+    /// A nom error: the rule does not start here (an alternative may still match).
+    pub(crate) const fn error<T>() -> Result<T, nom::Err<Self>> {
+        Err(nom::Err::Error(Self::new("syntax error")))
+    }
+
     /// A nom failure (no backtracking) with this reason.
     pub(crate) const fn fail<T>(reason: &'static str) -> Result<T, nom::Err<Self>> {
         Err(nom::Err::Failure(Self::new(reason)))
@@ -137,6 +142,39 @@ impl<'a> Span<'a> {
     #[inline]
     fn with(&self, part: &'a [u8]) -> Self {
         Self { line: self.line, part }
+    }
+
+    /// The first `n` octets and what follows them, in nom's order: `(rest, first)`.
+    #[inline]
+    pub(crate) fn cut(&self, n: usize) -> (Self, Self) {
+        let (first, rest) = self.part.split_at(n);
+        (self.with(rest), self.with(first))
+    }
+
+    /// What follows `prefix`, when the octets start with it.
+    #[inline]
+    pub(crate) fn after(&self, prefix: &[u8]) -> Option<Self> {
+        self.part.strip_prefix(prefix).map(|rest| self.with(rest))
+    }
+
+    /// What follows `prefix`, matched ignoring ASCII case (RFC 5321 §2.4: verbs and
+    /// argument keywords are case-insensitive).
+    #[inline]
+    pub(crate) fn after_no_case(&self, prefix: &[u8]) -> Option<Self> {
+        match self.part.get(..prefix.len()) {
+            Some(head) if head.eq_ignore_ascii_case(prefix) => {
+                Some(self.with(&self.part[prefix.len()..]))
+            }
+            _ => None,
+        }
+    }
+
+    /// The longest run of octets of `class` at the front, and what follows it:
+    /// `(rest, run)`. A rule that is a run of one character class is one such scan.
+    #[inline]
+    pub(crate) fn run(&self, class: impl Fn(u8) -> bool) -> (Self, Self) {
+        let n = self.part.iter().position(|&c| !class(c)).unwrap_or(self.part.len());
+        self.cut(n)
     }
 }
 
@@ -253,7 +291,10 @@ pub(crate) fn octet<'a>(
 
 /// `SP` (RFC 5234 Appendix B.1).
 pub(crate) fn sp(i: Span<'_>) -> SResult<'_, Span<'_>> {
-    nom::bytes::complete::tag(" ").parse(i)
+    match i.first() {
+        Some(b' ') => Ok(i.cut(1)),
+        _ => PError::error(),
+    }
 }
 
 /// `p`, committed: where it does not match, the input breaks the rule the caller is in,
@@ -283,15 +324,10 @@ pub(crate) fn check<'a, O>(
     }
 }
 
-/// `p`, with its errors and failures reported as `kind` unless it chose one itself.
-pub(crate) fn with_kind<'a, O>(
-    kind: DecodeErrorKind,
-    mut p: impl Parser<Span<'a>, Output = O, Error = PError>,
-) -> impl Parser<Span<'a>, Output = O, Error = PError> {
-    move |i| {
-        p.parse(i)
-            .map_err(|e| e.map(|e| PError { reason: e.reason, kind: Some(e.kind.unwrap_or(kind)) }))
-    }
+/// The result of a rule, with its errors and failures reported as `kind` unless it chose
+/// one itself.
+pub(crate) fn with_kind<T>(kind: DecodeErrorKind, result: SResult<'_, T>) -> SResult<'_, T> {
+    result.map_err(|e| e.map(|e| PError { reason: e.reason, kind: Some(e.kind.unwrap_or(kind)) }))
 }
 
 /// Parses a non-empty run of ASCII digits as `u64`.

@@ -3,15 +3,14 @@
 
 use nom::Parser;
 use nom::branch::alt;
-use nom::bytes::complete::{tag, tag_no_case, take_while, take_while_m_n, take_while1};
-use nom::character::complete::{digit1, space0, space1};
-use nom::combinator::{all_consuming, map, map_opt, opt, recognize, value};
+use nom::bytes::complete::{tag, tag_no_case, take_while_m_n, take_while1};
+use nom::combinator::{map, map_opt, opt, value};
 use nom::multi::fold;
 use nom::sequence::{preceded, separated_pair};
 
 use super::datetime::date_time;
 use super::xtext::xtext;
-use super::{PError, SResult, Span, check, expect, octet, parse_u64, sp};
+use super::{PError, SResult, Span, check, expect, octet, parse_u64};
 use crate::error::DecodeErrorKind;
 use crate::types::grammar::{is_atext, is_esmtp_value_char, is_ldh, is_let_dig};
 use crate::types::{
@@ -30,52 +29,65 @@ pub(crate) struct ParamOptions {
 
 /// `esmtp-param = esmtp-keyword ["=" esmtp-value]` (RFC 5321 §4.1.2).
 pub(crate) fn esmtp_param(i: Span<'_>) -> SResult<'_, (Span<'_>, Option<Span<'_>>)> {
-    let value = preceded(tag("="), expect("malformed parameter value", esmtp_value));
-    (expect("malformed parameter keyword", esmtp_keyword), opt(value)).parse(i)
+    let (i, keyword) = expect("malformed parameter keyword", esmtp_keyword).parse(i)?;
+    let Some(v) = i.after(b"=") else {
+        return Ok((i, (keyword, None)));
+    };
+    let (i, value) = expect("malformed parameter value", esmtp_value).parse(v)?;
+    Ok((i, (keyword, Some(value))))
 }
 
 /// `esmtp-keyword = (ALPHA / DIGIT) *(ALPHA / DIGIT / "-")` (RFC 5321 §4.1.2).
 pub(crate) fn esmtp_keyword(i: Span<'_>) -> SResult<'_, Span<'_>> {
-    recognize((octet(is_let_dig), take_while(is_ldh))).parse(i)
+    match i.first() {
+        Some(&c) if is_let_dig(c) => {
+            Ok(i.cut(1 + i[1..].iter().take_while(|&&c| is_ldh(c)).count()))
+        }
+        _ => PError::error(),
+    }
 }
 
 /// `esmtp-value = 1*(%d33-60 / %d62-126)` (RFC 5321 §4.1.2); RFC 6531 §3.3 adds
 /// `UTF8-non-ascii`, which must be well-formed.
 pub(crate) fn esmtp_value(i: Span<'_>) -> SResult<'_, Span<'_>> {
-    let v = take_while1(|c| is_esmtp_value_char(c) || c >= 0x80);
-    check(v, |v| match v.is_ascii() || std::str::from_utf8(v).is_ok() {
-        true => Ok(()),
-        false => Err("malformed UTF-8 in parameter value"),
-    })
-    .parse(i)
+    let (rest, v) = i.run(|c| is_esmtp_value_char(c) || c >= 0x80);
+    if v.is_empty() {
+        return PError::error();
+    }
+    match v.is_ascii() || std::str::from_utf8(&v).is_ok() {
+        true => Ok((rest, v)),
+        false => PError::fail("malformed UTF-8 in parameter value"),
+    }
 }
 
 /// `esmtp-param *(SP esmtp-param)`, each handed to `add`; under
-/// [`ParamOptions::extra_spaces`], runs of spaces anywhere between them.
-fn parameter_list<'a, T: Default>(
+/// [`ParamOptions::extra_spaces`], runs of spaces (or tabs) anywhere between them.
+fn parameter_list<'a>(
     i: Span<'a>,
     opts: ParamOptions,
-    mut add: impl FnMut(&mut T, Span<'a>, Option<Span<'a>>) -> Result<(), PError>,
-) -> SResult<'a, T> {
-    let mut acc = T::default();
-    let (mut rest, _) = if opts.extra_spaces { space0(i)? } else { (i, i) };
+    mut add: impl FnMut(Span<'a>, Option<Span<'a>>) -> Result<(), PError>,
+) -> SResult<'a, ()> {
+    let spaces = |i: Span<'a>| i.run(|c| c == b' ' || c == b'\t');
+    let mut rest = if opts.extra_spaces { spaces(i).0 } else { i };
     while !rest.is_empty() {
         let (r, (keyword, value)) = esmtp_param(rest)?;
-        add(&mut acc, keyword, value).map_err(nom::Err::Failure)?;
+        add(keyword, value).map_err(nom::Err::Failure)?;
         if r.is_empty() {
-            return Ok((r, acc));
+            return Ok((r, ()));
         }
-        let (r, _) = expect("expected SP between parameters", |i| match opts.extra_spaces {
-            true => space1(i),
-            false => sp(i),
-        })
-        .parse(r)?;
+        let (r, between) = match opts.extra_spaces {
+            true => spaces(r),
+            false => r.cut(usize::from(r[0] == b' ')),
+        };
+        if between.is_empty() {
+            return PError::fail("expected SP between parameters");
+        }
         if r.is_empty() && !opts.extra_spaces {
             return PError::fail("trailing space after parameters");
         }
         rest = r;
     }
-    Ok((rest, acc))
+    Ok((rest, ()))
 }
 
 const DUPLICATE: PError = PError::new("duplicate parameter");
@@ -101,11 +113,14 @@ fn flag_once(slot: &mut bool, value: Option<Span<'_>>, reason: &'static str) -> 
 /// does not match.
 fn typed<'a, T>(
     v: Option<Span<'a>>,
-    p: impl Parser<Span<'a>, Output = T, Error = PError>,
+    p: impl FnOnce(Span<'a>) -> SResult<'a, T>,
     reason: &'static str,
 ) -> Result<T, PError> {
     let v = v.ok_or(PError::new("parameter needs a value"))?;
-    all_consuming(p).parse(v).map(|(_, t)| t).map_err(|_| PError::new(reason))
+    match p(v) {
+        Ok((rest, t)) if rest.is_empty() => Ok(t),
+        _ => Err(PError::new(reason)),
+    }
 }
 
 /// A parameter without a typed field: kept, unless the configuration refuses it (555).
@@ -128,22 +143,6 @@ fn other(
     Ok(())
 }
 
-/// The MAIL parameters found so far.
-#[derive(Default)]
-struct MailFields {
-    size: Option<u64>,
-    body: Option<Body>,
-    ret: Option<Ret>,
-    envid: Option<XText>,
-    smtputf8: bool,
-    auth: Option<MailAuth>,
-    by: Option<DeliverBy>,
-    hold: Option<Hold>,
-    mt_priority: Option<Priority>,
-    requiretls: bool,
-    others: Vec<Parameter>,
-}
-
 /// `Mail-parameters = esmtp-param *(SP esmtp-param)` (RFC 5321 §4.1.2), with the typed
 /// MAIL parameters:
 ///
@@ -159,8 +158,14 @@ struct MailFields {
 /// "MT-PRIORITY=" priority-value              ; RFC 6710 §7
 /// "REQUIRETLS"                                ; RFC 8689 §4, no value
 /// ```
-pub(crate) fn mail_parameters(i: Span<'_>, opts: ParamOptions) -> SResult<'_, MailParameters> {
-    let (rest, f) = parameter_list(i, opts, |f: &mut MailFields, k, v| {
+///
+/// The parameters are read into `f`, which the command holds (not moved through the rules).
+pub(crate) fn mail_parameters<'a>(
+    i: Span<'a>,
+    opts: ParamOptions,
+    f: &mut MailParameters,
+) -> SResult<'a, ()> {
+    parameter_list(i, opts, |k, v| {
         let is = |name: &str| k.eq_ignore_ascii_case(name.as_bytes());
         if is("SIZE") {
             set_once(&mut f.size, typed(v, size_value, "SIZE is a number of at most 20 digits")?)
@@ -179,43 +184,25 @@ pub(crate) fn mail_parameters(i: Span<'_>, opts: ParamOptions) -> SResult<'_, Ma
                 typed(v, auth_value, "AUTH= is at most 500 characters of xtext or <>")?,
             )
         } else if is("BY") {
-            set_once(&mut f.by, typed(v, by_value, "BY is <seconds>;N or R[T]")?)
+            set_once(&mut f.rare_mut().by, typed(v, by_value, "BY is <seconds>;N or R[T]")?)
         } else if is("HOLDFOR") || is("HOLDUNTIL") {
             let hold = match is("HOLDFOR") {
                 true => typed(v, hold_for_value, "HOLDFOR is at most 9 digits")?,
                 false => typed(v, hold_until_value, "HOLDUNTIL is an RFC 3339 date-time")?,
             };
-            set_once(&mut f.hold, hold).map_err(|_| PError::new("HOLDFOR and HOLDUNTIL together"))
+            set_once(&mut f.rare_mut().hold, hold)
+                .map_err(|_| PError::new("HOLDFOR and HOLDUNTIL together"))
         } else if is("MT-PRIORITY") {
-            set_once(&mut f.mt_priority, typed(v, priority_value, "MT-PRIORITY is from -9 to 9")?)
+            set_once(
+                &mut f.rare_mut().mt_priority,
+                typed(v, priority_value, "MT-PRIORITY is from -9 to 9")?,
+            )
         } else if is("REQUIRETLS") {
             flag_once(&mut f.requiretls, v, "REQUIRETLS takes no value")
         } else {
             other(&mut f.others, k, v, opts)
         }
-    })?;
-    let params = MailParameters::from_parts(
-        f.size,
-        f.body,
-        f.ret,
-        f.envid,
-        f.smtputf8,
-        f.auth,
-        f.by,
-        f.hold,
-        f.mt_priority,
-        f.requiretls,
-        f.others,
-    );
-    Ok((rest, params))
-}
-
-/// The RCPT parameters found so far.
-#[derive(Default)]
-struct RcptFields {
-    notify: Option<Notify>,
-    orcpt: Option<Orcpt>,
-    others: Vec<Parameter>,
+    })
 }
 
 /// `Rcpt-parameters = esmtp-param *(SP esmtp-param)` (RFC 5321 §4.1.2), with the typed
@@ -225,8 +212,14 @@ struct RcptFields {
 /// notify-param = "NOTIFY=" notify-esmtp-value   ; RFC 3461 §4.1
 /// orcpt-param  = "ORCPT=" original-recipient-address   ; RFC 3461 §4.2
 /// ```
-pub(crate) fn rcpt_parameters(i: Span<'_>, opts: ParamOptions) -> SResult<'_, RcptParameters> {
-    let (rest, f) = parameter_list(i, opts, |f: &mut RcptFields, k, v| {
+///
+/// The parameters are read into `f`, which the command holds (not moved through the rules).
+pub(crate) fn rcpt_parameters<'a>(
+    i: Span<'a>,
+    opts: ParamOptions,
+    f: &mut RcptParameters,
+) -> SResult<'a, ()> {
+    parameter_list(i, opts, |k, v| {
         if k.eq_ignore_ascii_case(b"NOTIFY") {
             let n = typed(v, notify_value, "NOTIFY is NEVER or a list of SUCCESS, FAILURE, DELAY")?;
             set_once(&mut f.notify, n)
@@ -236,13 +229,16 @@ pub(crate) fn rcpt_parameters(i: Span<'_>, opts: ParamOptions) -> SResult<'_, Rc
         } else {
             other(&mut f.others, k, v, opts)
         }
-    })?;
-    Ok((rest, RcptParameters::from_parts(f.notify, f.orcpt, f.others)))
+    })
 }
 
 /// `size-value = 1*20DIGIT` (RFC 1870 §3); a value beyond 64 bits is refused, never wrapped.
 fn size_value(i: Span<'_>) -> SResult<'_, u64> {
-    map_opt(digit1, |d: Span<'_>| parse_u64(&d)).parse(i)
+    let (rest, digits) = i.run(|c| c.is_ascii_digit());
+    match parse_u64(&digits) {
+        Some(n) => Ok((rest, n)),
+        None => PError::error(),
+    }
 }
 
 /// `body-value = "7BIT" / "8BITMIME" / "BINARYMIME"` (RFC 6152 §2, RFC 3030 §3).
@@ -364,14 +360,15 @@ mod tests {
 
     const STRICT: ParamOptions = ParamOptions { reject_unknown: false, extra_spaces: false };
 
-    fn parse<T>(
+    fn parse<T: Default>(
         s: &str,
         opts: ParamOptions,
-        p: impl for<'a> Fn(Span<'a>, ParamOptions) -> SResult<'a, T>,
+        p: impl for<'a> Fn(Span<'a>, ParamOptions, &mut T) -> SResult<'a, ()>,
     ) -> Result<T, PError> {
         let src = Bytes::copy_from_slice(s.as_bytes());
-        match p(Span::new(&src), opts) {
-            Ok((rest, v)) if rest.is_empty() => Ok(v),
+        let mut v = T::default();
+        match p(Span::new(&src), opts, &mut v) {
+            Ok((rest, ())) if rest.is_empty() => Ok(v),
             Ok(_) => Err(PError::new("left over")),
             Err(e) => Err(super::super::flatten(e)),
         }
@@ -485,7 +482,8 @@ mod tests {
     #[test]
     fn parsed_values_share_the_input() {
         let src = Bytes::copy_from_slice(b"ENVID=abc X-K=v");
-        let (_, p) = mail_parameters(Span::new(&src), STRICT).unwrap();
+        let mut p = MailParameters::default();
+        mail_parameters(Span::new(&src), STRICT, &mut p).unwrap();
         let envid = p.envid().unwrap().as_str().as_ptr();
         assert!(src.as_ptr_range().contains(&envid));
     }

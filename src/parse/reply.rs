@@ -17,23 +17,22 @@
 //! them at CRLF, so the parsers here take one line at a time, without its CRLF, and the
 //! codec puts the lines of a reply together.
 
+use nom::Parser;
 use nom::branch::alt;
-use nom::bytes::complete::{tag, take_while_m_n};
+use nom::bytes::complete::tag;
 use nom::character::complete::one_of;
-use nom::combinator::{all_consuming, eof, map, rest, value, verify};
-use nom::number::complete::be_u8;
-use nom::sequence::{separated_pair, terminated};
-use nom::{AsChar, Parser};
+use nom::combinator::{all_consuming, eof, rest, value};
 
 use crate::parse::{PError, PResult, flatten};
 use crate::types::{EnhancedStatusCode, ReplyCode, StatusClass};
 
 /// `Reply-code = %x32-35 %x30-35 %x30-39` (RFC 5321 §4.2).
 pub(crate) fn reply_code(input: &[u8]) -> PResult<'_, ReplyCode> {
-    let digit = |lo: u8, hi: u8| map(verify(be_u8, move |c| (lo..=hi).contains(c)), |c| c - b'0');
-    let (rest, (a, b, c)) =
-        (digit(b'2', b'5'), digit(b'0', b'5'), digit(b'0', b'9')).parse(input)?;
-    match ReplyCode::new(u16::from(a) * 100 + u16::from(b) * 10 + u16::from(c)) {
+    let [a @ b'2'..=b'5', b @ b'0'..=b'5', c @ b'0'..=b'9', rest @ ..] = input else {
+        return PError::error();
+    };
+    let [a, b, c] = [a, b, c].map(|d| u16::from(d - b'0'));
+    match ReplyCode::new(a * 100 + b * 10 + c) {
         Ok(code) => Ok((rest, code)),
         Err(_) => PError::fail("reply code out of range"),
     }
@@ -54,7 +53,12 @@ pub(crate) struct ReplyLine<'a> {
 /// The separator after the code in a reply line: `"-"` when more lines follow, SP or
 /// the end of the line on the last line (RFC 5321 §4.2). `true` for the last line.
 fn separator(input: &[u8]) -> PResult<'_, bool> {
-    alt((value(false, tag(&b"-"[..])), value(true, tag(&b" "[..])), value(true, eof))).parse(input)
+    match input {
+        [b'-', rest @ ..] => Ok((rest, false)),
+        [b' ', rest @ ..] => Ok((rest, true)),
+        [] => Ok((input, true)),
+        _ => PError::error(),
+    }
 }
 
 /// `textstring = 1*(%d09 / %d32-126)` (RFC 5321 §4.2), with UTF-8 beyond ASCII (RFC 6531
@@ -97,26 +101,28 @@ pub(crate) fn continues(start: &[u8]) -> Option<bool> {
 
 /// `1*3digit` (RFC 3463 §2: `subject`, `detail`).
 fn one_to_three_digits(input: &[u8]) -> PResult<'_, u16> {
-    map(take_while_m_n(1, 3, AsChar::is_dec_digit), |d: &[u8]| {
-        d.iter().fold(0, |n, &c| n * 10 + u16::from(c - b'0'))
-    })
-    .parse(input)
+    let (digits, rest) =
+        input.split_at(input.iter().take(3).take_while(|c| c.is_ascii_digit()).count());
+    match digits {
+        [] => PError::error(),
+        _ => Ok((rest, digits.iter().fold(0, |n, &c| n * 10 + u16::from(c - b'0')))),
+    }
 }
 
 /// `status-code = class "." subject "." detail` (RFC 3463 §2; in replies, RFC 2034 §4),
 /// `class = "2" / "4" / "5"`, `subject = 1*3digit`, `detail = 1*3digit`.
 pub(crate) fn enhanced_status_code(input: &[u8]) -> PResult<'_, EnhancedStatusCode> {
-    let class = map(one_of("245"), |c| match c {
-        '2' => StatusClass::Success,
-        '4' => StatusClass::PersistentTransientFailure,
-        _ => StatusClass::PermanentFailure,
-    });
-    let (rest, (class, (subject, detail))) = separated_pair(
-        class,
-        tag(&b"."[..]),
-        separated_pair(one_to_three_digits, tag(&b"."[..]), one_to_three_digits),
-    )
-    .parse(input)?;
+    let (class, rest) = match input {
+        [b'2', b'.', rest @ ..] => (StatusClass::Success, rest),
+        [b'4', b'.', rest @ ..] => (StatusClass::PersistentTransientFailure, rest),
+        [b'5', b'.', rest @ ..] => (StatusClass::PermanentFailure, rest),
+        _ => return PError::error(),
+    };
+    let (rest, subject) = one_to_three_digits(rest)?;
+    let Some(rest) = rest.strip_prefix(b".") else {
+        return PError::error();
+    };
+    let (rest, detail) = one_to_three_digits(rest)?;
     match EnhancedStatusCode::new(class, subject, detail) {
         Ok(code) => Ok((rest, code)),
         Err(_) => PError::fail("enhanced status code out of range"),
@@ -134,8 +140,12 @@ pub(crate) fn leading_status_code(
     text: &[u8],
 ) -> Option<(EnhancedStatusCode, &[u8])> {
     let class = code.status_class()?;
-    let after = alt((tag(&b" "[..]), eof));
-    let (rest, enhanced) = terminated(enhanced_status_code, after).parse(text).ok()?;
+    let (rest, enhanced) = enhanced_status_code(text).ok()?;
+    let rest = match rest {
+        [b' ', rest @ ..] => rest,
+        [] => rest,
+        _ => return None,
+    };
     (enhanced.class() == class).then_some((enhanced, rest))
 }
 

@@ -29,6 +29,40 @@ pub(crate) const fn is_atext(c: u8) -> bool {
         | b'?' | b'^' | b'_' | b'`' | b'{' | b'|' | b'}' | b'~')
 }
 
+/// The octets of a `sub-domain` as this crate reads it: [`is_ldh`], or beyond ASCII for the
+/// U-labels of RFC 6531 §3.3. A domain's labels are runs of these.
+pub(crate) fn is_label_octet(c: u8) -> bool {
+    CLASSES[usize::from(c)] & LABEL != 0
+}
+
+/// The octets of an `Atom` (RFC 5321 §4.1.2): [`is_atext`], or beyond ASCII (RFC 6531 §3.3
+/// `atext =/ UTF8-non-ascii`). A Dot-string's atoms are runs of these.
+pub(crate) fn is_atom_octet(c: u8) -> bool {
+    CLASSES[usize::from(c)] & ATOM != 0
+}
+
+const LABEL: u8 = 1;
+const ATOM: u8 = 2;
+
+/// The classes above, one bit each per octet, computed once at compile time from the
+/// predicates that define them: the rules that scan runs of these octets look each one up
+/// instead of testing its ranges.
+static CLASSES: [u8; 256] = {
+    let mut table = [0; 256];
+    let mut c = 0;
+    while c < 256 {
+        let o = c as u8;
+        if is_ldh(o) || o >= 0x80 {
+            table[c] |= LABEL;
+        }
+        if is_atext(o) || o >= 0x80 {
+            table[c] |= ATOM;
+        }
+        c += 1;
+    }
+    table
+};
+
 /// `qtextSMTP = %d32-33 / %d35-91 / %d93-126` (RFC 5321 §4.1.2).
 pub(crate) const fn is_qtext_smtp(c: u8) -> bool {
     matches!(c, 32..=33 | 35..=91 | 93..=126)
@@ -84,7 +118,7 @@ pub(crate) const fn is_vchar(c: u8) -> bool {
 pub(crate) fn is_sub_domain(label: &[u8]) -> bool {
     matches!((label.first(), label.last()), (Some(&f), Some(&l)) if f != b'-' && l != b'-')
         && label.len() <= 63
-        && label.iter().all(|&c| is_ldh(c) || c >= 0x80)
+        && label.iter().all(|&c| is_label_octet(c))
 }
 
 /// The checks on a whole `Domain` beyond its labels: at most 255 octets (RFC 5321
@@ -133,7 +167,7 @@ pub(crate) fn check_domain(d: &[u8]) -> Result<(), &'static str> {
 /// `Dot-string = Atom *("." Atom)`, `Atom = 1*atext` (RFC 5321 §4.1.2), with RFC 6531
 /// §3.3 `atext =/ UTF8-non-ascii`.
 pub(crate) fn is_dot_string(s: &[u8]) -> bool {
-    s.split(|&c| c == b'.').all(|a| !a.is_empty() && a.iter().all(|&c| is_atext(c) || c >= 0x80))
+    s.split(|&c| c == b'.').all(|a| !a.is_empty() && a.iter().all(|&c| is_atom_octet(c)))
 }
 
 /// `Quoted-string = DQUOTE *QcontentSMTP DQUOTE` (RFC 5321 §4.1.2), with RFC 6531 §3.3

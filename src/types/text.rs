@@ -24,7 +24,11 @@ pub struct Text(Bytes);
 impl Text {
     /// Text from bytes, checked to be UTF-8.
     pub fn from_utf8(bytes: Bytes) -> Result<Self, Utf8Error> {
-        std::str::from_utf8(&bytes)?;
+        if !bytes.is_ascii() {
+            // The general decoder, for its error; ASCII needs no more than the word-wise
+            // check.
+            std::str::from_utf8(&bytes)?;
+        }
         Ok(Self(bytes))
     }
 
@@ -44,9 +48,9 @@ impl Text {
     /// octets that are not UTF-8 would be a parser bug, and are kept as replacement
     /// characters rather than trusted (debug builds, and so the fuzzers, stop on it).
     pub(crate) fn from_checked(bytes: Bytes) -> Self {
-        match std::str::from_utf8(&bytes) {
-            Ok(_) => Self(bytes),
-            Err(_) => {
+        match is_utf8(&bytes) {
+            true => Self(bytes),
+            false => {
                 debug_assert!(false, "a parser passed non-UTF-8 text: {bytes:?}");
                 Self::from(String::from_utf8_lossy(&bytes).into_owned())
             }
@@ -80,6 +84,12 @@ impl Text {
     pub fn is_ascii(&self) -> bool {
         self.0.is_ascii()
     }
+}
+
+/// Whether `b` is UTF-8; ASCII, the common case on the wire, is checked a word at a time
+/// without the general decoder.
+fn is_utf8(b: &[u8]) -> bool {
+    b.is_ascii() || std::str::from_utf8(b).is_ok()
 }
 
 impl Deref for Text {

@@ -243,24 +243,27 @@ const MAIL_KEYWORDS: &[&str] = &[
 /// others in the order received.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct MailParameters {
-    size: Option<u64>,
-    body: Option<Body>,
-    ret: Option<Ret>,
-    envid: Option<XText>,
-    smtputf8: bool,
-    auth: Option<MailAuth>,
+    // The fields are crate-visible so that the command parser fills them as it reads the
+    // parameters (the one list of them is here); each holds a value already checked.
+    pub(crate) size: Option<u64>,
+    pub(crate) body: Option<Body>,
+    pub(crate) ret: Option<Ret>,
+    pub(crate) envid: Option<XText>,
+    pub(crate) smtputf8: bool,
+    pub(crate) auth: Option<MailAuth>,
     /// BY, HOLDFOR/HOLDUNTIL and MT-PRIORITY are rare: boxed, so the common MAIL command
     /// stays small to move around (and allocates only when one of them is present).
     rare: Option<Box<RareMailParameters>>,
-    requiretls: bool,
-    others: Vec<Parameter>,
+    pub(crate) requiretls: bool,
+    pub(crate) others: Vec<Parameter>,
 }
 
+/// The rare MAIL parameters, boxed in [`MailParameters`].
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
-struct RareMailParameters {
-    by: Option<DeliverBy>,
-    hold: Option<Hold>,
-    mt_priority: Option<Priority>,
+pub(crate) struct RareMailParameters {
+    pub(crate) by: Option<DeliverBy>,
+    pub(crate) hold: Option<Hold>,
+    pub(crate) mt_priority: Option<Priority>,
 }
 
 impl RareMailParameters {
@@ -285,22 +288,10 @@ impl MailParameters {
         *self == Self::default()
     }
 
-    #[allow(clippy::too_many_arguments)]
-    pub(crate) fn from_parts(
-        size: Option<u64>,
-        body: Option<Body>,
-        ret: Option<Ret>,
-        envid: Option<XText>,
-        smtputf8: bool,
-        auth: Option<MailAuth>,
-        by: Option<DeliverBy>,
-        hold: Option<Hold>,
-        mt_priority: Option<Priority>,
-        requiretls: bool,
-        others: Vec<Parameter>,
-    ) -> Self {
-        let rare = RareMailParameters { by, hold, mt_priority }.boxed();
-        Self { size, body, ret, envid, smtputf8, auth, rare, requiretls, others }
+    /// The rare parameters, to be set: boxed on first use. Only for a value about to be
+    /// stored (an empty box would make the set differ from one without it).
+    pub(crate) fn rare_mut(&mut self) -> &mut RareMailParameters {
+        self.rare.get_or_insert_default()
     }
 
     /// `SIZE=`: the declared message size in octets (RFC 1870).

@@ -108,9 +108,11 @@ const RCPT_KEYWORDS: &[&str] = &["NOTIFY", "ORCPT"];
 /// [`others`](Self::others).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct RcptParameters {
-    notify: Option<Notify>,
-    orcpt: Option<Orcpt>,
-    others: Vec<Parameter>,
+    // The fields are crate-visible so that the command parser fills them as it reads the
+    // parameters (the one list of them is here); each holds a value already checked.
+    pub(crate) notify: Option<Notify>,
+    pub(crate) orcpt: Option<Orcpt>,
+    pub(crate) others: Vec<Parameter>,
 }
 
 impl RcptParameters {
@@ -122,14 +124,6 @@ impl RcptParameters {
     /// Whether there are no parameters at all.
     pub fn is_empty(&self) -> bool {
         *self == Self::default()
-    }
-
-    pub(crate) fn from_parts(
-        notify: Option<Notify>,
-        orcpt: Option<Orcpt>,
-        others: Vec<Parameter>,
-    ) -> Self {
-        Self { notify, orcpt, others }
     }
 
     /// `NOTIFY=` (DSN).
