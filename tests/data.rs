@@ -1085,3 +1085,68 @@ proptest! {
         prop_assert_eq!(in_place_rest, rest);
     }
 }
+
+/// Unstuffing in place moves only short stretches: after a dotted line, a long line starts
+/// the next chunk where it lies in the buffer, unmoved.
+#[test]
+fn in_place_does_not_move_long_stretches() {
+    let mut wire = b"a\r\n..b\r\n..".to_vec();
+    let long = [b'x'; 5000];
+    wire.extend_from_slice(&long);
+    wire.extend_from_slice(b"\r\n..c\r\n");
+    let mut u = DotUnstuffer::default();
+    let mut buf = BytesMut::from(&wire[..]);
+    let base = buf.as_ptr() as usize;
+    let mut chunks = Vec::new();
+    while let Some(DataEvent::Chunk(c)) = u.decode_in_place(&mut buf) {
+        chunks.push((c.as_ptr() as usize - base, c.to_vec()));
+    }
+    let mut second = b".".to_vec();
+    second.extend_from_slice(&long);
+    second.extend_from_slice(b"\r\n.c\r\n");
+    // "a\r\n.b\r\n" moved together; the long line from the octet after its dot.
+    assert_eq!(chunks, [(0, b"a\r\n.b\r\n".to_vec()), (9, second)]);
+}
+
+/// Long lines between dotted ones, in any order, with the odd pieces that change how a
+/// line is read.
+fn long_line_wire() -> impl Strategy<Value = Vec<u8>> {
+    let token = prop_oneof![
+        4 => (1000usize..3000).prop_map(|n| vec![b'x'; n]),
+        4 => Just(b"\r\n..".to_vec()),
+        2 => Just(b"\r\n".to_vec()),
+        1 => Just(b"\r\n.".to_vec()),
+        1 => Just(b"\r\n.\r\n".to_vec()),
+        1 => Just(b"\r".to_vec()),
+        1 => Just(b"\n..".to_vec()),
+    ];
+    proptest::collection::vec(token, 0..12).prop_map(|t| t.concat())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(500))]
+
+    /// As `in_place_yields_what_decode_yields`, with stretches longer than
+    /// `decode_in_place` moves and reads that hold them.
+    #[test]
+    fn in_place_yields_what_decode_yields_with_long_lines(
+        wire in long_line_wire(),
+        reads in proptest::collection::vec(1usize..8000, 1..6),
+        policy in policy(),
+        max in proptest::option::of(0u64..20000),
+        max_line in proptest::option::of(500usize..4000),
+    ) {
+        let mut config = DataConfig::default();
+        config.bare_line_endings = policy;
+        config.max_size = max;
+        config.max_line = max_line;
+        let read_vecs = cut(&wire, &reads);
+        let read_refs: Vec<&[u8]> = read_vecs.iter().map(|v| &v[..]).collect();
+        let (content, end, rest) = unstuff_reads(config.clone(), &read_refs);
+        let (in_place, in_place_end, in_place_rest, _) =
+            unstuff_reads_in_place(config, &read_refs);
+        prop_assert_eq!(in_place, content);
+        prop_assert_eq!(in_place_end, end);
+        prop_assert_eq!(in_place_rest, rest);
+    }
+}

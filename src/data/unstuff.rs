@@ -41,6 +41,10 @@ pub struct DotUnstuffer {
     /// A bare LF was just taken out of the buffer (under [`BareLineEndings::Normalize`]):
     /// the CRLF that stands for it is the next chunk.
     crlf_pending: bool,
+    /// A piece of content (whether to keep it, its length, the octets cut after it) that
+    /// the last call found and left at the front of the buffer to start the next chunk
+    /// (see [`MOVE_AT_MOST`]).
+    scanned: Option<(bool, usize, usize)>,
     /// The last chunk ended with a CR whose next octet was not there yet.
     cr_pending: bool,
     /// Octets of the current text line seen so far (only with `max_line`), without a
@@ -73,6 +77,7 @@ impl DotUnstuffer {
             line_start: true,
             after_bare_lf: false,
             crlf_pending: false,
+            scanned: None,
             cr_pending: false,
             line_len: 0,
             line_cr: false,
@@ -117,12 +122,13 @@ impl DotUnstuffer {
 
     /// As [`decode`](Self::decode), but the transparency dots are taken out of the buffer
     /// itself: the octets after each are moved up to close the gap, so a chunk runs on
-    /// across dotted lines and holds all the content the buffer has, up to the end marker
-    /// (or, under [`BareLineEndings::Normalize`], up to the next bare LF, whose CRLF
-    /// follows as its own chunk). A reader that feeds reads of many lines then gets about
-    /// one chunk per read rather than one per dotted line, each still a slice of the
-    /// buffer, for the price of the octets after a read's first transparency dot being
-    /// moved once within it.
+    /// across dotted lines, up to the end of the buffer or the end marker (or, under
+    /// [`BareLineEndings::Normalize`], up to the next bare LF, whose CRLF follows as its
+    /// own chunk). A reader that feeds reads of many lines then gets about one chunk per
+    /// read rather than one per dotted line, each still a slice of the buffer. Only short
+    /// stretches between dots are moved (up to 2 KiB): after a longer one the chunk ends
+    /// at the dot, and the next starts where it lies, so content with few dotted lines is
+    /// not moved at all and yields much as `decode` does.
     ///
     /// The content is the same as `decode` yields, octet for octet, under any cut into
     /// reads; so are the end, the summary, what stays in the buffer and how the buffer is
@@ -148,6 +154,13 @@ impl DotUnstuffer {
     fn next_chunk(&mut self, buf: &mut BytesMut, join: bool) -> Option<Bytes> {
         let mut at = Gather::default();
         loop {
+            if let Some((keep, take, skip)) = self.scanned.take() {
+                at.take(buf, keep, take, skip);
+                if !join && at.has_content() {
+                    return at.finish(buf);
+                }
+                continue;
+            }
             if self.crlf_pending {
                 // A bare LF under `Normalize`, stored as CRLF, after the content before it.
                 if at.has_content() {
@@ -254,6 +267,11 @@ impl DotUnstuffer {
             // With a transparency dot or a bare LF, the cut is after it, and it is then left
             // out of the piece. A dot is never the buffer's last octet.
             let keep = self.account(&s[..take]);
+            if keep && take > MOVE_AT_MOST && at.has_gap() {
+                // Too long to move: it starts the next chunk where it lies.
+                self.scanned = Some((keep, take, skip));
+                return at.finish(buf);
+            }
             at.take(buf, keep, take, skip);
             if !join && at.has_content() {
                 return at.finish(buf);
@@ -408,6 +426,13 @@ enum Stop {
     BareLf(usize),
 }
 
+/// The longest piece of content that [`DotUnstuffer::decode_in_place`] moves up over a
+/// transparency dot to join it to the content before it. A longer piece starts the next
+/// chunk where it lies instead: moving it would cost more than handing out one more chunk.
+/// So content with a dotted line every few lines comes in one chunk per read, and content
+/// with few dotted lines, as most mail is, is hardly moved at all.
+const MOVE_AT_MOST: usize = 2048;
+
 /// The content [`DotUnstuffer::next_chunk`] has gathered for its next chunk, at the front
 /// of the buffer (`buf[..len]`), and how far it has looked (`buf[..read]`). While nothing
 /// is gathered, what it passes over leaves the buffer at once, so the next piece of content
@@ -422,6 +447,12 @@ struct Gather {
 impl Gather {
     fn has_content(&self) -> bool {
         self.len > 0
+    }
+
+    /// Whether octets were dropped after the content gathered: the next piece would be
+    /// moved to join it.
+    fn has_gap(&self) -> bool {
+        self.len > 0 && self.read > self.len
     }
 
     /// The octets not yet looked at.

@@ -4,9 +4,10 @@
 //!
 //! DATA is unstuffed in the input buffer itself
 //! ([`DotUnstuffer::decode_in_place`](crate::data::DotUnstuffer::decode_in_place)): the
-//! octets after each transparency dot move up over it, so a read of content is one event
-//! rather than one per dotted line. Moving a few kilobytes within a buffer that is in
-//! cache costs less than handing out, and having the program take, an event per line.
+//! octets after each transparency dot move up over it, so a read of content with many
+//! dotted lines is one event rather than one per dotted line. Moving a short stretch of
+//! octets within a buffer that is in cache costs less than handing out, and having the
+//! program take, one more event; a long one is not moved (it starts the next event).
 
 use bytes::Bytes;
 
