@@ -989,3 +989,164 @@ fn properties_at_every_offset() {
         assert_eq!(rest, b"QUIT\r\n");
     }
 }
+
+/// As [`unstuff_reads`], through [`DotUnstuffer::decode_in_place`]; also returns the
+/// number of chunks.
+fn unstuff_reads_in_place(
+    config: DataConfig,
+    reads: &[&[u8]],
+) -> (Vec<u8>, Option<DataSummary>, Vec<u8>, usize) {
+    let mut u = DotUnstuffer::new(config);
+    let mut buf = BytesMut::new();
+    let (mut content, mut end, mut chunks) = (Vec::new(), None, 0);
+    for r in reads {
+        buf.extend_from_slice(r);
+        while let Some(ev) = u.decode_in_place(&mut buf) {
+            match ev {
+                DataEvent::Chunk(c) => {
+                    assert!(!c.is_empty(), "no empty chunk");
+                    content.extend_from_slice(&c);
+                    chunks += 1;
+                }
+                DataEvent::End(s) => end = Some(s),
+            }
+        }
+        if end.is_none() {
+            // Only what may yet become the end marker at a line start is held back.
+            assert!(matches!(&buf[..], b"" | b"." | b".\r"), "held {:?}", &buf[..]);
+        }
+    }
+    (content, end, buf.to_vec(), chunks)
+}
+
+/// Unstuffing in place takes the transparency dots out of the buffer itself: a read of
+/// many dotted lines is one chunk, a slice at the front of the buffer (RFC 5321 §4.5.2).
+#[test]
+fn in_place_gives_one_chunk_per_read() {
+    let mut u = DotUnstuffer::default();
+    let mut buf = BytesMut::with_capacity(256);
+    let base = buf.as_ptr() as usize;
+    let reads: [&[u8]; 3] = [b"one\r\n..two\r\n..three\r\nfour", b"\r\n...five\r\n..", b"six\r\n"];
+    let mut chunks = Vec::new();
+    for read in reads {
+        buf.extend_from_slice(read);
+        assert_eq!(buf.as_ptr() as usize, base, "every read goes to the same memory");
+        let Some(DataEvent::Chunk(c)) = u.decode_in_place(&mut buf) else { panic!("a chunk") };
+        assert_eq!(c.as_ptr() as usize, base, "the chunk is the front of the buffer");
+        chunks.push(c.to_vec());
+        drop(c);
+        assert_eq!(u.decode_in_place(&mut buf), None, "one chunk per read");
+    }
+    assert_eq!(chunks, [&b"one\r\n.two\r\n.three\r\nfour"[..], b"\r\n..five\r\n.", b"six\r\n"]);
+    buf.extend_from_slice(b".\r\nQUIT\r\n");
+    let Some(DataEvent::End(end)) = u.decode_in_place(&mut buf) else { panic!("no end") };
+    assert_eq!((end.outcome, end.size, &buf[..]), (DataOutcome::Ok, 39, &b"QUIT\r\n"[..]));
+
+    // The content before the end marker comes first, then the end.
+    let (content, end, rest, chunks) =
+        unstuff_reads_in_place(DataConfig::default(), &[b"a\r\n..b\r\n.\r\nQUIT\r\n"]);
+    assert_eq!(
+        (&content[..], end.map(|e| e.size), &rest[..]),
+        (&b"a\r\n.b\r\n"[..], Some(7), &b"QUIT\r\n"[..])
+    );
+    assert_eq!(chunks, 1);
+    // Under `Normalize` the CRLF of a bare LF is still a chunk of its own, after the
+    // content before it.
+    let (content, _, _, chunks) = unstuff_reads_in_place(normalize(), &[b"a\r\n..b\nc\r\n.\r\n"]);
+    assert_eq!((&content[..], chunks), (&b"a\r\n.b\r\nc\r\n"[..], 3));
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(3000))]
+
+    /// In place or not, under any cut, any policy and any limits: the same content
+    /// octet for octet (also when a problem stops it), the same end and summary, the same
+    /// octets left in the buffer.
+    #[test]
+    fn in_place_yields_what_decode_yields(
+        wire in prop_oneof![sparse_wire(), proptest::collection::vec(
+            prop_oneof![any::<u8>(), Just(b'.'), Just(b'\r'), Just(b'\n')], 0..300)],
+        reads in proptest::collection::vec(1usize..300, 1..10),
+        policy in policy(),
+        max in proptest::option::of(0u64..2000),
+        max_line in proptest::option::of(2usize..200),
+    ) {
+        let mut config = DataConfig::default();
+        config.bare_line_endings = policy;
+        config.max_size = max;
+        config.max_line = max_line;
+        let read_vecs = cut(&wire, &reads);
+        let read_refs: Vec<&[u8]> = read_vecs.iter().map(|v| &v[..]).collect();
+        let (content, end, rest) = unstuff_reads(config.clone(), &read_refs);
+        let (in_place, in_place_end, in_place_rest, _) =
+            unstuff_reads_in_place(config, &read_refs);
+        prop_assert_eq!(in_place, content);
+        prop_assert_eq!(in_place_end, end);
+        prop_assert_eq!(in_place_rest, rest);
+    }
+}
+
+/// Unstuffing in place moves only short stretches: after a dotted line, a long line starts
+/// the next chunk where it lies in the buffer, unmoved.
+#[test]
+fn in_place_does_not_move_long_stretches() {
+    let mut wire = b"a\r\n..b\r\n..".to_vec();
+    let long = [b'x'; 5000];
+    wire.extend_from_slice(&long);
+    wire.extend_from_slice(b"\r\n..c\r\n");
+    let mut u = DotUnstuffer::default();
+    let mut buf = BytesMut::from(&wire[..]);
+    let base = buf.as_ptr() as usize;
+    let mut chunks = Vec::new();
+    while let Some(DataEvent::Chunk(c)) = u.decode_in_place(&mut buf) {
+        chunks.push((c.as_ptr() as usize - base, c.to_vec()));
+    }
+    let mut second = b".".to_vec();
+    second.extend_from_slice(&long);
+    second.extend_from_slice(b"\r\n.c\r\n");
+    // "a\r\n.b\r\n" moved together; the long line from the octet after its dot.
+    assert_eq!(chunks, [(0, b"a\r\n.b\r\n".to_vec()), (9, second)]);
+}
+
+/// Long lines between dotted ones, in any order, with the odd pieces that change how a
+/// line is read.
+fn long_line_wire() -> impl Strategy<Value = Vec<u8>> {
+    let token = prop_oneof![
+        4 => (1000usize..3000).prop_map(|n| vec![b'x'; n]),
+        4 => Just(b"\r\n..".to_vec()),
+        2 => Just(b"\r\n".to_vec()),
+        1 => Just(b"\r\n.".to_vec()),
+        1 => Just(b"\r\n.\r\n".to_vec()),
+        1 => Just(b"\r".to_vec()),
+        1 => Just(b"\n..".to_vec()),
+    ];
+    proptest::collection::vec(token, 0..12).prop_map(|t| t.concat())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(500))]
+
+    /// As `in_place_yields_what_decode_yields`, with stretches longer than
+    /// `decode_in_place` moves and reads that hold them.
+    #[test]
+    fn in_place_yields_what_decode_yields_with_long_lines(
+        wire in long_line_wire(),
+        reads in proptest::collection::vec(1usize..8000, 1..6),
+        policy in policy(),
+        max in proptest::option::of(0u64..20000),
+        max_line in proptest::option::of(500usize..4000),
+    ) {
+        let mut config = DataConfig::default();
+        config.bare_line_endings = policy;
+        config.max_size = max;
+        config.max_line = max_line;
+        let read_vecs = cut(&wire, &reads);
+        let read_refs: Vec<&[u8]> = read_vecs.iter().map(|v| &v[..]).collect();
+        let (content, end, rest) = unstuff_reads(config.clone(), &read_refs);
+        let (in_place, in_place_end, in_place_rest, _) =
+            unstuff_reads_in_place(config, &read_refs);
+        prop_assert_eq!(in_place, content);
+        prop_assert_eq!(in_place_end, end);
+        prop_assert_eq!(in_place_rest, rest);
+    }
+}

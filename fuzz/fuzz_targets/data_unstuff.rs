@@ -2,7 +2,8 @@
 //! policy: never panics, holds nothing back but a `.` or `.<CR>` at a line start, and
 //! agrees with a plain unstuffer written here, one octet at a time, on everything: the
 //! content it yields, where the end of data is, and the summary (properties, size, and the
-//! outcome under the size and line limits).
+//! outcome under the size and line limits). `decode_in_place` gives the same as `decode`,
+//! octet for octet, under the same cuts.
 #![no_main]
 
 use bytes::BytesMut;
@@ -11,10 +12,17 @@ use libfuzzer_sys::fuzz_target;
 
 mod reads;
 
-/// What the unstuffer gives for `input` cut by `cuts`: the content yielded, the summary if
-/// the end was found, and the octets it consumed.
-fn run(config: &DataConfig, input: &[u8], cuts: &[u8]) -> (Vec<u8>, Option<DataSummary>, usize) {
+/// What the unstuffer gives for `input` cut by `cuts`, through `decode` or, with
+/// `in_place`, `decode_in_place`: the content yielded, the summary if the end was found,
+/// and the octets it consumed.
+fn run(
+    config: &DataConfig,
+    input: &[u8],
+    cuts: &[u8],
+    in_place: bool,
+) -> (Vec<u8>, Option<DataSummary>, usize) {
     let mut u = DotUnstuffer::new(config.clone());
+    let decode = if in_place { DotUnstuffer::decode_in_place } else { DotUnstuffer::decode };
     let mut buf = BytesMut::new();
     let mut content = Vec::new();
     let mut consumed = 0;
@@ -22,7 +30,7 @@ fn run(config: &DataConfig, input: &[u8], cuts: &[u8]) -> (Vec<u8>, Option<DataS
     for read in reads::reads(input, cuts) {
         buf.extend_from_slice(read);
         let before = buf.len();
-        while let Some(ev) = u.decode(&mut buf) {
+        while let Some(ev) = decode(&mut u, &mut buf) {
             match ev {
                 DataEvent::Chunk(c) => content.extend_from_slice(&c),
                 DataEvent::End(s) => end = Some(s),
@@ -148,8 +156,9 @@ fuzz_target!(|input: (Vec<u8>, Vec<u8>, u8, Option<u16>, Option<u8>)| {
         Some(want) => (longest_line(&want.out) + usize::from(m % 3)).saturating_sub(1),
         None => usize::from(m),
     });
-    let whole = run(&config, &data, &[]);
-    let pieces = run(&config, &data, &cuts);
+    let whole = run(&config, &data, &[], false);
+    let pieces = run(&config, &data, &cuts, false);
+    assert_eq!(run(&config, &data, &cuts, true), pieces, "in place, the same");
     let (content, end, consumed) = &pieces;
     match want {
         Some(want) => {

@@ -6,7 +6,9 @@
 //!   content as [`Bytes`] slices of the input with the transparency dot removed (RFC 5321
 //!   §4.5.2) (and, where [`BareLineEndings::Normalize`] asks for it, a CRLF chunk in place
 //!   of each bare LF), then the end of data with a [`DataSummary`]. What follows the end marker
-//!   stays in the buffer for the command decoder.
+//!   stays in the buffer for the command decoder. [`DotUnstuffer::decode_in_place`] takes
+//!   the dots out of the buffer itself instead, and yields all of a read's content as one
+//!   slice.
 //! - [`BdatDecoder`] takes exactly the octets a `BDAT n` announced (RFC 3030 §2), or
 //!   discards them when the chunk is refused.
 //!

@@ -11,7 +11,8 @@ use super::{BareLineEndings, DataConfig, DataEvent, DataOutcome, DataSummary, re
 /// (RFC 5321 §4.5.2, §4.1.1.4).
 ///
 /// Feed it the buffer holding what followed the 354 reply; call [`decode`](Self::decode)
-/// until it returns `None` (read more) or [`DataEvent::End`]. The start of data counts as
+/// (or [`decode_in_place`](Self::decode_in_place)) until it returns `None` (read more) or
+/// [`DataEvent::End`]. The start of data counts as
 /// the start of a line (the CRLF of the DATA command precedes it), so `.<CRLF>` first is an
 /// empty message.
 ///
@@ -40,6 +41,10 @@ pub struct DotUnstuffer {
     /// A bare LF was just taken out of the buffer (under [`BareLineEndings::Normalize`]):
     /// the CRLF that stands for it is the next chunk.
     crlf_pending: bool,
+    /// A piece of content (whether to keep it, its length, the octets cut after it) that
+    /// the last call found and left at the front of the buffer to start the next chunk
+    /// (see [`MOVE_AT_MOST`]).
+    scanned: Option<(bool, usize, usize)>,
     /// The last chunk ended with a CR whose next octet was not there yet.
     cr_pending: bool,
     /// Octets of the current text line seen so far (only with `max_line`), without a
@@ -72,6 +77,7 @@ impl DotUnstuffer {
             line_start: true,
             after_bare_lf: false,
             crlf_pending: false,
+            scanned: None,
             cr_pending: false,
             line_len: 0,
             line_cr: false,
@@ -99,6 +105,11 @@ impl DotUnstuffer {
     /// The next content chunk or the end, or `None` when more input is needed (or the end
     /// was already reported).
     ///
+    /// Each chunk is a slice of the buffer as it came: a chunk ends before each
+    /// transparency dot (RFC 5321 §4.5.2), so a message yields about one chunk per dotted
+    /// line. [`decode_in_place`](Self::decode_in_place) yields the same content in fewer
+    /// chunks.
+    ///
     /// The chunks use up the buffer unless it ends in `.` or `.<CR>` at the start of a
     /// line, which may yet become the end marker. When it is used up and this returns
     /// `None` or the end, the buffer is moved back to the front of its allocation, with all
@@ -106,66 +117,108 @@ impl DotUnstuffer {
     /// ([`BytesMut::try_reclaim`]): the next read goes to the same memory.
     /// Chunks still held keep their memory, and the buffer keeps the spare capacity it had.
     pub fn decode(&mut self, buf: &mut BytesMut) -> Option<DataEvent> {
+        self.next_event(buf, false)
+    }
+
+    /// As [`decode`](Self::decode), but the transparency dots are taken out of the buffer
+    /// itself: the octets after each are moved up to close the gap, so a chunk runs on
+    /// across dotted lines, up to the end of the buffer or the end marker (or, under
+    /// [`BareLineEndings::Normalize`], up to the next bare LF, whose CRLF follows as its
+    /// own chunk). A reader that feeds reads of many lines then gets about one chunk per
+    /// read rather than one per dotted line, each still a slice of the buffer. Only short
+    /// stretches between dots are moved (up to 2 KiB): after a longer one the chunk ends
+    /// at the dot, and the next starts where it lies, so content with few dotted lines is
+    /// not moved at all and yields much as `decode` does.
+    ///
+    /// The content is the same as `decode` yields, octet for octet, under any cut into
+    /// reads; so are the end, the summary, what stays in the buffer and how the buffer is
+    /// given back its memory.
+    pub fn decode_in_place(&mut self, buf: &mut BytesMut) -> Option<DataEvent> {
+        self.next_event(buf, true)
+    }
+
+    /// [`decode`](Self::decode), or with `join` [`decode_in_place`](Self::decode_in_place).
+    fn next_event(&mut self, buf: &mut BytesMut, join: bool) -> Option<DataEvent> {
         let was_done = self.done;
-        if let Some(chunk) = self.next_chunk(buf) {
+        if let Some(chunk) = self.next_chunk(buf, join) {
             return Some(DataEvent::Chunk(chunk));
         }
         reclaim(buf);
         (self.done && !was_done).then(|| DataEvent::End(self.summary()))
     }
 
-    /// [`decode`](Self::decode) itself: the next chunk, or `None` when more input is
-    /// needed or the end marker was just consumed (then `done` is set).
-    fn next_chunk(&mut self, buf: &mut BytesMut) -> Option<Bytes> {
+    /// The next chunk, or `None` when more input is needed or the end marker was just
+    /// consumed (then `done` is set). Without `join`, each piece of content the loop finds
+    /// is a chunk; with `join`, the pieces are gathered at the front of the buffer
+    /// ([`Gather`]) until the loop would wait, end, or yield a CRLF of its own.
+    fn next_chunk(&mut self, buf: &mut BytesMut, join: bool) -> Option<Bytes> {
+        let mut at = Gather::default();
         loop {
+            if let Some((keep, take, skip)) = self.scanned.take() {
+                at.take(buf, keep, take, skip);
+                if !join && at.has_content() {
+                    return at.finish(buf);
+                }
+                continue;
+            }
             if self.crlf_pending {
-                // A bare LF under `Normalize`, stored as CRLF.
+                // A bare LF under `Normalize`, stored as CRLF, after the content before it.
+                if at.has_content() {
+                    return at.finish(buf);
+                }
                 self.crlf_pending = false;
                 let crlf = Bytes::from_static(b"\r\n");
                 if self.account(&crlf) {
                     return Some(crlf);
                 }
             }
-            if self.done || buf.is_empty() {
-                return None;
+            let s = at.unread(buf);
+            if self.done || s.is_empty() {
+                return at.finish(buf);
             }
             if self.cr_pending {
                 // The last chunk ended with a CR: its next octet is here.
                 self.cr_pending = false;
-                if buf[0] == b'\n' {
+                if s[0] == b'\n' {
                     // The LF of a CRLF cut between two reads: the line ends with it, and the
                     // next octet starts one, with its own look at a dot.
-                    let lf = cut(buf, 1, 1);
                     self.line_start = true;
                     self.after_bare_lf = false;
-                    if self.account(&lf) {
-                        return Some(lf);
+                    let keep = self.account(&s[..1]);
+                    at.take(buf, keep, 1, 0);
+                    if !join && at.has_content() {
+                        return at.finish(buf);
                     }
                     continue;
                 }
                 // RFC 5321 §2.3.8: a CR not followed by LF.
                 self.bare_cr = true;
             }
-            if self.line_start && buf[0] == b'.' {
-                match buf.get(1..3) {
-                    // Only after a CRLF (RFC 5321 §4.1.1.4): never after a bare LF.
+            if self.line_start && s[0] == b'.' {
+                match s.get(1..3) {
+                    // Only after a CRLF (RFC 5321 §4.1.1.4): never after a bare LF. The
+                    // content gathered before it goes first; the marker is found again by
+                    // the next call.
                     Some(b"\r\n") if !self.after_bare_lf => {
+                        if at.has_content() {
+                            return at.finish(buf);
+                        }
                         buf.advance(3);
                         self.done = true;
                         return None;
                     }
                     // ".\r" and "." could still become the end marker, or a dot kept
                     // before a line end: wait.
-                    None if buf[1..] == b"\r\n"[..buf.len() - 1] => return None,
+                    None if s[1..] == b"\r\n"[..s.len() - 1] => return at.finish(buf),
                     _ => {}
                 }
                 self.line_start = false;
                 // A dot before a line end that does not end the data is kept (see the
                 // type's documentation).
-                if buf[1] != b'\n' && !buf[1..].starts_with(b"\r\n") {
+                if s[1] != b'\n' && !s[1..].starts_with(b"\r\n") {
                     // A transparency dot (RFC 5321 §4.5.2): drop it. It does not count
                     // toward the line limit (§4.5.3.1.6).
-                    buf.advance(1);
+                    at.take(buf, false, 0, 1);
                     continue;
                 }
             }
@@ -175,18 +228,18 @@ impl DotUnstuffer {
             // (RFC 5321 §4.1.1.4: the CR LF before `.<CRLF>` ends the last line of the
             // content). So nothing is left in the buffer, and it can be reclaimed whole
             // (see `decode`) rather than grow after a held-back tail.
-            let cr_last = buf[buf.len() - 1] == b'\r';
-            let limit = buf.len() - usize::from(cr_last);
-            // `skip`: octets cut after the chunk and left out of it. A transparency dot (the
-            // chunk ends with a line end whose next line starts with one, known as one
-            // already) is dropped with the chunk, without another pass through the line
+            let cr_last = s[s.len() - 1] == b'\r';
+            let limit = s.len() - usize::from(cr_last);
+            // `skip`: octets cut after the piece and left out of it. A transparency dot (the
+            // piece ends with a line end whose next line starts with one, known as one
+            // already) is dropped with the piece, without another pass through the line
             // start; so is a bare LF under `Normalize`.
-            let (take, skip) = match self.scan(buf, limit) {
+            let (take, skip) = match self.scan(s, limit) {
                 // What follows the dot of `\r\n.` is there and is neither the CR of the end
                 // marker nor an LF that keeps the dot: the dot is a transparency dot (RFC
                 // 5321 §4.5.2).
                 Some(Stop::CrlfDot(p))
-                    if buf.get(p + 3).is_some_and(|&c| c != b'\r' && c != b'\n') =>
+                    if s.get(p + 3).is_some_and(|&c| c != b'\r' && c != b'\n') =>
                 {
                     self.line_start = false;
                     (p + 2, 1)
@@ -205,18 +258,23 @@ impl DotUnstuffer {
                     (p, 1)
                 }
                 None => {
-                    self.line_start = buf.ends_with(b"\r\n");
+                    self.line_start = s.ends_with(b"\r\n");
                     self.after_bare_lf = false;
                     self.cr_pending = cr_last;
-                    (buf.len(), 0)
+                    (s.len(), 0)
                 }
             };
             // With a transparency dot or a bare LF, the cut is after it, and it is then left
-            // out of the chunk: one cut for both. A dot is never the buffer's last octet.
-            let chunk = cut(buf, take, take + skip);
-            // The content before a bare LF may be empty.
-            if self.account(&chunk) && !chunk.is_empty() {
-                return Some(chunk);
+            // out of the piece. A dot is never the buffer's last octet.
+            let keep = self.account(&s[..take]);
+            if keep && take > MOVE_AT_MOST && at.has_gap() {
+                // Too long to move: it starts the next chunk where it lies.
+                self.scanned = Some((keep, take, skip));
+                return at.finish(buf);
+            }
+            at.take(buf, keep, take, skip);
+            if !join && at.has_content() {
+                return at.finish(buf);
             }
         }
     }
@@ -368,11 +426,69 @@ enum Stop {
     BareLf(usize),
 }
 
-/// Splits the first `cut` octets off `buf` and returns the first `take` of them.
-fn cut(buf: &mut BytesMut, take: usize, cut: usize) -> Bytes {
-    let mut chunk = buf.split_to(cut);
-    chunk.truncate(take);
-    chunk.freeze()
+/// The longest piece of content that [`DotUnstuffer::decode_in_place`] moves up over a
+/// transparency dot to join it to the content before it. A longer piece starts the next
+/// chunk where it lies instead: moving it would cost more than handing out one more chunk.
+/// So content with a dotted line every few lines comes in one chunk per read, and content
+/// with few dotted lines, as most mail is, is hardly moved at all.
+const MOVE_AT_MOST: usize = 2048;
+
+/// The content [`DotUnstuffer::next_chunk`] has gathered for its next chunk, at the front
+/// of the buffer (`buf[..len]`), and how far it has looked (`buf[..read]`). While nothing
+/// is gathered, what it passes over leaves the buffer at once, so the next piece of content
+/// starts the chunk where it lies, unmoved; a piece after a gap (a dropped dot) is moved up
+/// to the end of the content before it.
+#[derive(Default)]
+struct Gather {
+    len: usize,
+    read: usize,
+}
+
+impl Gather {
+    fn has_content(&self) -> bool {
+        self.len > 0
+    }
+
+    /// Whether octets were dropped after the content gathered: the next piece would be
+    /// moved to join it.
+    fn has_gap(&self) -> bool {
+        self.len > 0 && self.read > self.len
+    }
+
+    /// The octets not yet looked at.
+    fn unread<'b>(&self, buf: &'b BytesMut) -> &'b [u8] {
+        &buf[self.read..]
+    }
+
+    /// Passes over the next `take + skip` octets: the first `take` are content if `keep`
+    /// (and dropped otherwise, as the `skip` after them always are).
+    fn take(&mut self, buf: &mut BytesMut, keep: bool, take: usize, skip: usize) {
+        let kept = if keep { take } else { 0 };
+        if self.len == 0 {
+            // Nothing looked at is left in the buffer: the content starts the chunk where
+            // it lies.
+            debug_assert_eq!(self.read, 0);
+            if kept == 0 {
+                buf.advance(take + skip);
+                return;
+            }
+        } else if kept > 0 && self.read != self.len {
+            buf.copy_within(self.read..self.read + kept, self.len);
+        }
+        self.len += kept;
+        self.read += take + skip;
+    }
+
+    /// The gathered content as a chunk, cut from the buffer with what was looked at
+    /// after it; `None` if there is none.
+    fn finish(self, buf: &mut BytesMut) -> Option<Bytes> {
+        if self.len == 0 {
+            return None;
+        }
+        let mut chunk = buf.split_to(self.read);
+        chunk.truncate(self.len);
+        Some(chunk.freeze())
+    }
 }
 
 #[cfg(test)]
