@@ -264,12 +264,21 @@ impl Server {
     }
 
     /// Ends the session from the server's side: `reply` (usually `421 4.3.2`, RFC 5321
-    /// §3.8) is written and the machine asks to close. A pending decision is dropped.
+    /// §3.8) is written and the machine asks to close: the next outputs are the
+    /// [`Output::Transmit`] carrying it (with any replies not yet handed out) and
+    /// [`Output::Close`], whatever was due before (a `StartTls`, a `NeedInput`). A pending
+    /// decision is dropped. Content being received, or a message whose end the program
+    /// was deciding, is aborted: [`Event::MessageAborted`] comes first.
     pub fn shutdown(&mut self, reply: Reply) {
         if matches!(self.phase, Phase::Closed) {
             return;
         }
+        if self.in_content() || matches!(self.pending, Some((_, Decision::MessageEnd))) {
+            self.events.push_back(Event::MessageAborted);
+        }
         self.pending = None;
+        // What was due after the last flush no longer is.
+        self.after_flush = None;
         self.write(&reply);
         self.close();
     }
@@ -372,13 +381,19 @@ impl Server {
 
     /// The peer is gone: abort content in progress, then close.
     fn on_eof(&mut self) -> Option<Output> {
-        let in_content = match &self.phase {
+        let in_content = self.in_content();
+        self.close();
+        in_content.then_some(Output::Event(Event::MessageAborted))
+    }
+
+    /// Whether content is being received: a DATA block, a BDAT chunk being taken, or a
+    /// BDAT transaction between its chunks (RFC 3030 §2).
+    fn in_content(&self) -> bool {
+        match &self.phase {
             Phase::Data(_) => true,
             Phase::Bdat { refused, .. } => refused.is_none(),
             _ => self.session.transaction.as_ref().is_some_and(|t| t.bdat),
-        };
-        self.close();
-        in_content.then_some(Output::Event(Event::MessageAborted))
+        }
     }
 
     /// Accepts a decision with the default reply (see each [`Event`]). `Err(req)` when
