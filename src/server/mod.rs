@@ -95,7 +95,7 @@ use crate::codec::CommandDecoder;
 use crate::error::Error;
 use crate::line::LineFramer;
 use crate::sasl::{OsRandom, Randomness, ServerExchange};
-use crate::types::{EnhancedCodes, Reply};
+use crate::types::{EnhancedCodes, Reply, ReplyClass};
 use request::sealed::Sealed;
 use session::{Decision, Phase, Session};
 
@@ -405,17 +405,32 @@ impl Server {
     }
 
     /// Accepts a decision with the program's own positive `reply` (for example
-    /// `250 2.0.0 Queued as 4F2A` at the end of a message). `Err(req)` when `req` is not
-    /// the pending decision.
+    /// `250 2.0.0 Queued as 4F2A` at the end of a message). The reply must be of the class
+    /// that means "accepted" for this decision (RFC 5321 §4.3.2): `3yz` for the start of
+    /// DATA (`354`), `2yz` for every other (for the first BDAT chunk the reply goes
+    /// unused: the chunk's own reply follows its octets, RFC 3030 §2). `Err(req)` when
+    /// `req` is not the pending decision or the reply is of another class; the decision
+    /// is then still pending.
     pub fn accept_with<R: Request>(&mut self, req: R, reply: Reply) -> Result<(), R> {
+        if !self.pending.as_ref().is_some_and(|(_, d)| d.accepted_by(reply.code())) {
+            return Err(req);
+        }
         let decision = self.take_pending(&req).ok_or(req)?;
         self.decided(decision, true, Some(reply));
         Ok(())
     }
 
-    /// Refuses a decision with `reply` (use a 4xx or 5xx reply; the session goes on).
-    /// `Err(req)` when `req` is not the pending decision.
+    /// Refuses a decision with `reply`, a `4yz` or `5yz` (RFC 5321 §4.2.1; the session
+    /// goes on). `Err(req)` when `req` is not the pending decision or the reply is
+    /// positive (a `2yz` or `3yz` would tell the client the command succeeded while the
+    /// machine acts as if it failed); the decision is then still pending.
     pub fn reject<R: Request>(&mut self, req: R, reply: Reply) -> Result<(), R> {
+        if !matches!(
+            reply.code().class(),
+            ReplyClass::TransientNegative | ReplyClass::PermanentNegative
+        ) {
+            return Err(req);
+        }
         let decision = self.take_pending(&req).ok_or(req)?;
         self.decided(decision, false, Some(reply));
         Ok(())
