@@ -39,6 +39,15 @@ const HOLD_TOO_LONG: Reply = Reply::from_static_enhanced(
     "Hold beyond the max future release",
 );
 
+/// `503 5.5.1 Send EHLO first`: the verb of an extension before EHLO (LHLO in LMTP), or
+/// after HELO: extensions are in effect only after EHLO (RFC 5321 §4.1.1.1, RFC 3030 §2,
+/// RFC 3207 §4, RFC 1985 §5, RFC 2645 §5).
+const SEND_EHLO_FIRST: Reply = Reply::from_static_enhanced(
+    ReplyCode::BAD_SEQUENCE,
+    EnhancedStatusCode::INVALID_COMMAND,
+    "Send EHLO first",
+);
+
 /// `250 2.0.0 Queuing started`: ETRN accepted (RFC 1985 §5).
 const QUEUING_STARTED: Reply =
     Reply::from_static_enhanced(ReplyCode::OK, EnhancedStatusCode::OK, "Queuing started");
@@ -157,8 +166,13 @@ impl Server {
                 self.emit(Event::Help(HelpRequest { id, topic }))
             }
             Command::Etrn(etrn) if self.context.config().etrn => {
-                if self.session.hello.is_none() || self.session.transaction.is_some() {
-                    // RFC 1985 §5: ETRN after EHLO, outside a transaction.
+                if !self.session.extended() {
+                    // RFC 1985 §5: ETRN after EHLO.
+                    self.write(&SEND_EHLO_FIRST);
+                    return None;
+                }
+                if self.session.transaction.is_some() {
+                    // RFC 1985 §5: outside a transaction.
                     self.write(&replies::BAD_SEQUENCE);
                     return None;
                 }
@@ -372,6 +386,11 @@ impl Server {
             self.write(&replies::COMMAND_NOT_IMPLEMENTED);
             return None;
         }
+        if !self.session.extended() {
+            // RFC 3030 §2: CHUNKING is in effect after EHLO only; the chunk is still read,
+            // never executed as commands.
+            return self.refuse_command(&Command::Bdat { size, last }, SEND_EHLO_FIRST);
+        }
         if let Some((reply, recipients)) = failed_chunks {
             // RFC 3030 §2: a chunk pipelined after a failed one is drained and gets the
             // same reply; the LAST one, in LMTP, once per recipient (RFC 2033 §4.3), as
@@ -417,7 +436,10 @@ impl Server {
 
     /// ATRN (RFC 2645 §5.2.1): only after AUTH (`530`), outside a transaction.
     fn atrn(&mut self, domains: Vec<crate::types::Domain>) -> Option<Output> {
-        if !self.session.authenticated {
+        if !self.session.extended() {
+            // RFC 2645 §5: an extension, in effect after EHLO.
+            self.write(&SEND_EHLO_FIRST);
+        } else if !self.session.authenticated {
             self.write(&replies::AUTH_REQUIRED);
         } else if self.session.transaction.is_some() {
             self.write(&replies::BAD_SEQUENCE);
@@ -432,6 +454,11 @@ impl Server {
         if !self.context.config().starttls || self.session.tls {
             // Not offered (or already under TLS, RFC 3207 §4.2): 502 (DESIGN.md).
             self.write(&replies::COMMAND_NOT_IMPLEMENTED);
+            return;
+        }
+        if !self.session.extended() {
+            // RFC 3207 §4: STARTTLS is an extension, in effect after EHLO.
+            self.write(&SEND_EHLO_FIRST);
             return;
         }
         if !self.input.is_empty() {
