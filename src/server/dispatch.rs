@@ -63,7 +63,19 @@ impl Server {
     /// Reads and handles one command line. `Some` when the caller must act.
     pub(super) fn step_command(&mut self) -> Option<Output> {
         let line = self.peek_command_line();
+        if !self.discarding_line {
+            self.auth_line = super::trace::is_auth(&self.input);
+        }
+        // Only an AUTH line's mechanism is looked at before it is parsed (RFC 4954 §4).
+        let auth_mechanism = match self.auth_line && !self.discarding_line {
+            true => super::auth::initial_response_mechanism(&self.input),
+            false => None,
+        };
+        let buffered = self.input.len();
         let decoded = self.decoder.decode(&mut self.input);
+        // Octets consumed with no whole line: the decoder discards an over-long one.
+        self.discarding_line =
+            matches!(decoded, Ok(None)) && (self.discarding_line || self.input.len() < buffered);
         match &decoded {
             Ok(None) => {}
             // Part of an over-long line may have been discarded in earlier steps: what is
@@ -76,11 +88,25 @@ impl Server {
         let cmd = match decoded {
             Ok(Some(cmd)) => cmd,
             Ok(None) => return Some(Output::NeedInput),
-            Err(e) => {
-                let reply = if self.refused { replies::BAD_SEQUENCE } else { e.reply() };
-                self.bad_command(&reply);
+            Err(_) if self.refused => {
+                self.bad_command(&replies::BAD_SEQUENCE);
                 return None;
             }
+            // RFC 4954 §4: an AUTH line over 12288 octets is `500 5.5.6`.
+            Err(e) if e.kind() == DecodeErrorKind::LineTooLong && self.auth_line => {
+                self.bad_command(&replies::AUTH_LINE_TOO_LONG);
+                return None;
+            }
+            Err(e) => match auth_mechanism {
+                Some(mechanism) if e.kind() == DecodeErrorKind::Syntax => {
+                    self.auth_bad_initial_response(&mechanism);
+                    return None;
+                }
+                _ => {
+                    self.bad_command(&e.reply());
+                    return None;
+                }
+            },
         };
         self.command(cmd)
     }

@@ -144,6 +144,13 @@ pub struct Server {
     eof: bool,
     error: Option<Error>,
     bad_commands: usize,
+    /// The command line being read starts with `AUTH `: known at its start and kept while
+    /// the decoder discards it as over-long, since RFC 4954 §4 gives an AUTH line over
+    /// its limit a reply of its own (`500 5.5.6`).
+    auth_line: bool,
+    /// The decoder is discarding an over-long command line: the input's front is not a
+    /// line's start.
+    discarding_line: bool,
     /// Whether the session was refused at the greeting (RFC 5321 §3.1).
     refused: bool,
     /// ATRN was accepted: the roles turned (RFC 2645 §5.3).
@@ -207,6 +214,8 @@ impl Server {
             eof: false,
             error: None,
             bad_commands: 0,
+            auth_line: false,
+            discarding_line: false,
             refused,
             turned: false,
             auth: None,
