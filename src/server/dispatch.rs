@@ -48,6 +48,13 @@ const SEND_EHLO_FIRST: Reply = Reply::from_static_enhanced(
     "Send EHLO first",
 );
 
+/// `421 4.7.0`: commands pipelined after STARTTLS (RFC 3207 §5), in place of the `220`.
+const STARTTLS_INJECTION: Reply = Reply::from_static_enhanced(
+    ReplyCode::SERVICE_NOT_AVAILABLE,
+    EnhancedStatusCode::OTHER_SECURITY,
+    "Input after STARTTLS, closing",
+);
+
 /// `250 2.0.0 Queuing started`: ETRN accepted (RFC 1985 §5).
 const QUEUING_STARTED: Reply =
     Reply::from_static_enhanced(ReplyCode::OK, EnhancedStatusCode::OK, "Queuing started");
@@ -489,7 +496,11 @@ impl Server {
         }
         if !self.input.is_empty() {
             // RFC 3207 §5, CVE-2011-0411: the client must wait for the 220; what it
-            // pipelined after STARTTLS would run as if it came over TLS.
+            // pipelined after STARTTLS would run as if it came over TLS. The 220 is not
+            // written: the client reads 421 in its place (RFC 5321 §3.8), so it neither
+            // starts TLS nor takes its pipelined commands for accepted, and the session
+            // ends (DESIGN.md: "with 421 where a reply still fits").
+            self.write(&STARTTLS_INJECTION);
             self.fatal(Error::StartTlsInjection);
             return;
         }
