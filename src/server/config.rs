@@ -87,7 +87,9 @@ pub struct ServerConfig {
     /// TLS is available: offer STARTTLS (RFC 3207) before TLS. Default off.
     pub starttls: bool,
     /// Refuse everything but EHLO, HELO, NOOP, RSET, STARTTLS and QUIT with `530 5.7.0`
-    /// until TLS is up (RFC 3207 §4). Default off.
+    /// until TLS is up (RFC 3207 §4). Before TLS the EHLO reply then offers only
+    /// PIPELINING, ENHANCEDSTATUSCODES and STARTTLS (AUTH and the other extensions are
+    /// unusable until then). Default off.
     pub tls_required: bool,
     /// The AUTH mechanisms offered (RFC 4954); empty (the default) withholds AUTH. Only
     /// mechanisms [`crate::sasl::ServerExchange`] serves make sense here.
@@ -178,6 +180,16 @@ impl ServerConfig {
                 _ => {}
             }
         };
+        if self.tls_required && !tls {
+            // RFC 3207 §4: until TLS every command but EHLO, HELO, NOOP, RSET, STARTTLS
+            // and QUIT gets 530, so only what bears on those is advertised (AUTH in
+            // particular is not, RFC 4954 §4 and §6): the client learns the rest from
+            // the EHLO it must send again under TLS (RFC 3207 §4.2).
+            add(self.pipelining, Extension::Pipelining);
+            add(self.enhanced_status_codes, Extension::EnhancedStatusCodes);
+            add(self.starttls, Extension::StartTls);
+            return caps;
+        }
         add(self.eight_bit_mime, Extension::EightBitMime);
         add(self.size, Extension::Size(self.max_message_size));
         add(self.dsn, Extension::Dsn);
