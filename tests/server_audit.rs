@@ -235,6 +235,24 @@ fn etrn_after_helo_is_503() {
     assert!(!run.events.iter().any(|e| e.contains("Etrn")), "{:?}", run.events);
 }
 
+#[test]
+fn atrn_after_helo_is_503() {
+    // RFC 2645 §5: ATRN is an extension; after AUTH, a HELO leaves extensions out of
+    // effect.
+    let mut c = plain();
+    c.atrn = true;
+    c.auth_mechanisms = vec![Mechanism::Plain];
+    c.auth_plaintext_without_tls = true;
+    // "\0u\0secret" (RFC 4616).
+    let run = session(
+        c,
+        "EHLO c.example\r\nAUTH PLAIN AHUAc2VjcmV0\r\nHELO c.example\r\nATRN example.org\r\nQUIT\r\n",
+    );
+    assert_eq!(run.authenticated, ["u"], "{}", run.wire());
+    assert!(run.wire().contains("\r\n503 5.5.1 Send EHLO first\r\n221 "), "{}", run.wire());
+    assert!(!run.events.iter().any(|e| e.contains("Atrn")), "{:?}", run.events);
+}
+
 // 6. AUTH reply codes of RFC 4954 §4.
 
 fn auth_config() -> ServerConfig {
