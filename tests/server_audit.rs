@@ -332,3 +332,75 @@ fn tls_required_advertises_no_auth_before_tls() {
     assert!(!before.contains("SIZE"), "{before}");
     assert!(after.contains("AUTH PLAIN SCRAM-SHA-256"), "{after}");
 }
+
+// 10. The program's own EHLO keywords: their verbs and parameters reach the program.
+
+fn with_xstats() -> ServerConfig {
+    let mut c = plain();
+    c.extra_extensions = vec![esmtp::Extension::parse("XSTATS").unwrap()];
+    c.max_bad_commands = 0;
+    c
+}
+
+#[test]
+fn verb_of_an_own_extension_is_a_decision() {
+    // RFC 5321 §4.1.1.1: what EHLO offered is in effect; the program answers its verb.
+    let mut policy = |event: &Event| match event {
+        Event::Command(r) if r.verb() == "XSTATS" => Some(reply(250, "2.0.0 42 messages")),
+        Event::Command(_) => Some(replies::COMMAND_NOT_IMPLEMENTED),
+        _ => None,
+    };
+    let input = "EHLO c.example\r\nXSTATS today\r\nxstats\r\nQUIT\r\n";
+    let run = drive(Server::new(with_xstats()), &[input.as_bytes()], &mut policy);
+    assert!(run.wire().contains("250 XSTATS\r\n"), "{}", run.wire());
+    // The second comes in lower case: the program refused it (verb as written).
+    let events: Vec<_> = run.events.iter().filter(|e| e.contains("Command")).collect();
+    assert_eq!(events.len(), 2, "{:?}", run.events);
+    assert!(run.event_details.iter().any(|e| e.contains("today")), "{:?}", run.event_details);
+    assert!(
+        run.wire().contains("\r\n250 2.0.0 42 messages\r\n502 5.5.1 Command not implemented\r\n"),
+        "{}",
+        run.wire()
+    );
+    assert!(run.error.is_none(), "not bad commands: {:?}", run.error);
+}
+
+#[test]
+fn verb_of_an_own_extension_has_no_default_answer() {
+    let mut server = Server::new(with_xstats());
+    run_until_input(&mut server);
+    server.handle_input(b"EHLO c.example\r\nXSTATS\r\n").unwrap();
+    let request = loop {
+        match server.poll_output() {
+            Output::Event(Event::Hello(r)) => server.accept(r).unwrap(),
+            Output::Event(Event::Command(r)) => break r,
+            Output::Transmit(_) => {}
+            other => panic!("unexpected {other:?}"),
+        }
+    };
+    let request = server.accept(request).unwrap_err();
+    server.reject(request, replies::COMMAND_NOT_IMPLEMENTED).unwrap();
+    assert!(transmit(server.poll_output()).ends_with("502 5.5.1 Command not implemented\r\n"));
+}
+
+#[test]
+fn verb_of_an_own_extension_before_ehlo_is_503() {
+    let run = session(with_xstats(), "HELO c.example\r\nXSTATS\r\nQUIT\r\n");
+    assert!(run.wire().contains("\r\n503 5.5.1 Send EHLO first\r\n221 "), "{}", run.wire());
+}
+
+#[test]
+fn parameters_of_an_own_extension_reach_the_program() {
+    // RFC 5321 §4.1.1.11: parameters of extensions offered are accepted; others are 555.
+    let input = "EHLO c.example\r\nMAIL FROM:<a@b.example> XSTATS=1\r\n\
+                 RCPT TO:<c@d.example> XSTATS\r\nRCPT TO:<e@d.example> XOTHER=1\r\nQUIT\r\n";
+    let mut c = with_xstats();
+    c.max_bad_commands = 20;
+    let run = session(c, input);
+    assert!(
+        run.wire().contains("\r\n250 2.1.0 Sender OK\r\n250 2.1.5 Recipient OK\r\n555 5.5.4 "),
+        "{}",
+        run.wire()
+    );
+    assert!(run.event_details.iter().any(|e| e.contains("XSTATS")), "{:?}", run.event_details);
+}

@@ -82,7 +82,12 @@ pub struct ServerConfig {
     /// that logs sessions matches it like any other event; one that does not leaves it
     /// off (the default) and never sees one.
     pub trace: bool,
-    /// The caller's own EHLO keywords, advertised after the others.
+    /// The caller's own EHLO keywords, advertised after the others. After EHLO, a
+    /// command whose verb is one of these keywords is handed to the program as an
+    /// [`Event::Command`](super::Event::Command) (before EHLO it gets `503 5.5.1`), and a
+    /// MAIL or RCPT parameter whose keyword is one of them is accepted and kept in the
+    /// request's `others()` for the program (RFC 5321 §4.1.1.11; any other unknown
+    /// parameter gets `555 5.5.4`).
     pub extra_extensions: Vec<Extension>,
     /// TLS is available: offer STARTTLS (RFC 3207) before TLS. Default off.
     pub starttls: bool,
@@ -160,6 +165,12 @@ impl ServerConfig {
     pub(crate) fn auth_offered(&self, tls: bool) -> Vec<Mechanism> {
         let plaintext = tls || self.auth_plaintext_without_tls;
         self.auth_mechanisms.iter().filter(|m| plaintext || !m.is_plaintext()).cloned().collect()
+    }
+
+    /// Whether `keyword` is one of the caller's own EHLO keywords (case-insensitive,
+    /// RFC 5321 §2.4).
+    pub(crate) fn extra_keyword(&self, keyword: &str) -> bool {
+        self.extra_extensions.iter().any(|e| e.keyword().eq_ignore_ascii_case(keyword))
     }
 
     /// Whether BINARYMIME is in effect (it needs CHUNKING, RFC 3030 §3).

@@ -11,8 +11,8 @@ use crate::types::{
 use super::Server;
 use super::output::{Event, Output};
 use super::request::{
-    AtrnRequest, DataStartRequest, EtrnRequest, ExpnRequest, HelloRequest, HelpRequest,
-    MailRequest, MessageRequest, RcptRequest, VrfyRequest,
+    AtrnRequest, CommandRequest, DataStartRequest, EtrnRequest, ExpnRequest, HelloRequest,
+    HelpRequest, MailRequest, MessageRequest, RcptRequest, VrfyRequest,
 };
 use super::session::{Decision, Phase, Transaction};
 
@@ -225,6 +225,15 @@ impl Server {
                 self.write(&replies::COMMAND_NOT_IMPLEMENTED);
                 None
             }
+            // The program's own extensions (RFC 5321 §4.1.1.1: in effect after EHLO).
+            Command::Unknown(command) if self.context.config().extra_keyword(command.verb()) => {
+                if !self.session.extended() {
+                    self.write(&SEND_EHLO_FIRST);
+                    return None;
+                }
+                let id = self.ask(Decision::Command);
+                self.emit(Event::Command(CommandRequest { id, command }))
+            }
             Command::Unknown(_) => {
                 self.bad_command(&replies::COMMAND_UNRECOGNIZED);
                 None
@@ -330,7 +339,15 @@ impl Server {
             && (p.hold().is_none() || on(c.future_release.is_some()))
             && (p.mt_priority().is_none() || on(c.mt_priority.is_some()))
             && (!p.requiretls() || on(c.requiretls && self.session.tls))
-            && p.others().is_empty()
+            && self.extra_parameters(p.others())
+    }
+
+    /// Whether every parameter without a typed field belongs to one of the program's own
+    /// extensions, in effect after EHLO; any other is `555 5.5.4` (DESIGN.md).
+    fn extra_parameters(&self, others: &[crate::types::Parameter]) -> bool {
+        others.is_empty()
+            || self.session.extended()
+                && others.iter().all(|p| self.context.config().extra_keyword(p.keyword()))
     }
 
     /// RFC 2852 §3, §4: with by-mode R, a by-time strictly less than the advertised
@@ -374,7 +391,9 @@ impl Server {
         let reply = match &self.session.transaction {
             None => replies::BAD_SEQUENCE,
             Some(t) if t.bdat => replies::BAD_SEQUENCE,
-            Some(_) if !dsn || !params.others().is_empty() => replies::PARAMETERS_NOT_RECOGNIZED,
+            Some(_) if !dsn || !self.extra_parameters(params.others()) => {
+                replies::PARAMETERS_NOT_RECOGNIZED
+            }
             Some(t) if forward_path.needs_smtputf8() && !t.smtputf8 => NON_ASCII_ADDRESS,
             Some(t) if t.recipients >= self.context.config().max_recipients => {
                 replies::TOO_MANY_RECIPIENTS
@@ -570,6 +589,8 @@ impl Server {
                 }
             }
             Decision::Auth => {}
+            // `accept` without a reply is refused for it; the fallback is never written.
+            Decision::Command => self.write(&reply.unwrap_or(replies::COMMAND_NOT_IMPLEMENTED)),
         }
     }
 

@@ -86,8 +86,9 @@ pub use config::ServerConfig;
 pub use context::ServerContext;
 pub use output::{Event, Output};
 pub use request::{
-    AtrnRequest, AuthAnswer, AuthQuestion, AuthRequest, DataStartRequest, EtrnRequest, ExpnRequest,
-    HelloRequest, HelpRequest, MailRequest, MessageRequest, RcptRequest, Request, VrfyRequest,
+    AtrnRequest, AuthAnswer, AuthQuestion, AuthRequest, CommandRequest, DataStartRequest,
+    EtrnRequest, ExpnRequest, HelloRequest, HelpRequest, MailRequest, MessageRequest, RcptRequest,
+    Request, VrfyRequest,
 };
 pub use trace::{REDACTED, TraceDirection, TraceLine};
 
@@ -406,8 +407,12 @@ impl Server {
     }
 
     /// Accepts a decision with the default reply (see each [`Event`]). `Err(req)` when
-    /// `req` is not the pending decision.
+    /// `req` is not the pending decision, or for a [`CommandRequest`], which has no
+    /// default reply.
     pub fn accept<R: Request>(&mut self, req: R) -> Result<(), R> {
+        if matches!(self.pending, Some((_, Decision::Command))) {
+            return Err(req);
+        }
         let decision = self.take_pending(&req).ok_or(req)?;
         self.decided(decision, true, None);
         Ok(())

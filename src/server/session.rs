@@ -93,6 +93,8 @@ pub(crate) enum Decision {
     Etrn,
     Atrn,
     Auth,
+    /// A verb of one of the program's own extensions.
+    Command,
 }
 
 impl Decision {
@@ -118,6 +120,7 @@ impl Decision {
             Decision::Etrn => Kind::Etrn,
             Decision::Atrn => Kind::Atrn,
             Decision::Auth => Kind::Auth,
+            Decision::Command => Kind::Command,
         }
     }
 }
