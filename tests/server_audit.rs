@@ -2,8 +2,10 @@
 //! right after a `Transmit` (RFC 5321 §3.8) and in the middle of content, decision
 //! replies of the wrong class, the trace of lines longer than 512 octets, extension verbs
 //! after HELO (RFC 5321 §4.1.1.1, RFC 3030 §2, RFC 3207 §4), the AUTH reply codes of
-//! RFC 4954 §4, STARTTLS command injection (RFC 3207 §5), and the capabilities advertised
-//! before TLS when TLS is required (RFC 3207 §4).
+//! RFC 4954 §4, STARTTLS command injection (RFC 3207 §5), the capabilities advertised
+//! before TLS when TLS is required (RFC 3207 §4), and the verbs and parameters of the
+//! program's own EHLO keywords (RFC 5321 §4.1.1.1, §4.1.1.11). Then the example sessions
+//! of RFC 3030 §4.1 and RFC 2920 §4 with the server's replies compared.
 
 mod common;
 
@@ -403,4 +405,140 @@ fn parameters_of_an_own_extension_reach_the_program() {
         run.wire()
     );
     assert!(run.event_details.iter().any(|e| e.contains("XSTATS")), "{:?}", run.event_details);
+}
+
+// RFC example sessions: every octet the server writes compared, the program giving the
+// replies whose text the RFC's server chose; where the text is the machine's own (QUIT,
+// the DATA refusal) the difference is named.
+
+/// The replies of the examples' programs: the EHLO reply as the RFC writes it, MAIL and
+/// RCPT and the end of the message answered by `answer`.
+fn rfc_program(
+    ehlo: &'static [&'static str],
+    answer: impl Fn(&Event) -> Option<Reply>,
+) -> impl FnMut(&Event) -> Option<Reply> {
+    move |event| match event {
+        Event::Hello(_) => {
+            Some(Reply::from_lines(ReplyCode::OK, None, ehlo.iter().copied()).unwrap())
+        }
+        other => answer(other),
+    }
+}
+
+fn rfc_config(hostname: &str) -> ServerConfig {
+    let mut c = ServerConfig::default();
+    c.hostname = hostname.into();
+    c.greeting = "SMTP service ready".into();
+    c.enhanced_status_codes = false;
+    c
+}
+
+#[test]
+fn rfc3030_simple_chunking_replayed() {
+    // RFC 3030 §4.1, byte for byte but for the 221 (RFC: "221 Goodbye").
+    let content = "To: Susan@random.com\r\nFrom: Sam@random.com\r\n\
+                   Subject: This is a bodyless test message\r\n";
+    assert_eq!(content.len(), 86);
+    let input = format!(
+        "EHLO ymir.claremont.edu\r\nMAIL FROM:<Sam@Random.com>\r\nRCPT TO:<Susan@Random.com>\r\n\
+         BDAT 86 LAST\r\n{content}QUIT\r\n"
+    );
+    let mut program =
+        rfc_program(&["cnri.reston.va.us says hello", "CHUNKING"], |event| match event {
+            Event::Mail(_) => Some(reply(250, "<Sam@Random.com> Sender ok")),
+            Event::Rcpt(_) => Some(reply(250, "<Susan@random.com> Recipient ok")),
+            Event::MessageEnd(r) => {
+                Some(reply(250, &format!("Message OK, {} octets received", r.size())))
+            }
+            _ => None,
+        });
+    // The client waits for each reply, as the example shows.
+    let reads: Vec<&[u8]> = input.split_inclusive("\r\n").map(str::as_bytes).collect();
+    let reads = [reads[0], reads[1], reads[2], &input.as_bytes()[input.find("BDAT").unwrap()..]];
+    let run = drive(Server::new(rfc_config("cnri.reston.va.us")), &reads, &mut program);
+    assert_eq!(
+        run.wire(),
+        "220 cnri.reston.va.us SMTP service ready\r\n\
+         250-cnri.reston.va.us says hello\r\n250 CHUNKING\r\n\
+         250 <Sam@Random.com> Sender ok\r\n\
+         250 <Susan@random.com> Recipient ok\r\n\
+         250 Message OK, 86 octets received\r\n\
+         221 cnri.reston.va.us Service closing transmission channel\r\n"
+    );
+    assert_eq!(run.content, content.as_bytes());
+}
+
+fn innosoft(event: &Event) -> Option<Reply> {
+    match event {
+        Event::Mail(r) => Some(reply(250, &format!("sender {} OK", r.reverse_path()))),
+        Event::Rcpt(r) if r.forward_path().to_string().contains("innosoft") => {
+            Some(reply(250, &format!("recipient {} OK", r.forward_path())))
+        }
+        // The RFC's own text, its typo ("bellore") included.
+        Event::Rcpt(r) if r.forward_path().to_string().contains("bellcore") => {
+            Some(reply(550, "remote mail to <nsb@thumper.bellore.com> not allowed"))
+        }
+        Event::Rcpt(r) => {
+            Some(reply(550, &format!("remote mail to {} not allowed", r.forward_path())))
+        }
+        Event::DataStart(_) => Some(reply(354, "enter mail, end with line containing only \".\"")),
+        Event::MessageEnd(_) => Some(reply(250, "message sent")),
+        _ => None,
+    }
+}
+
+#[test]
+fn rfc2920_pipelined_dialogue_server_replies() {
+    // RFC 2920 §4, the pipelined dialogue: the client's groups as its reads; the replies
+    // to each group come in one Transmit, byte for byte but for the 221 (RFC: "221
+    // goodbye").
+    let reads: [&[u8]; 3] = [
+        b"EHLO dbc.mtview.ca.us\r\n",
+        b"MAIL FROM:<mrose@dbc.mtview.ca.us>\r\nRCPT TO:<ned@innosoft.com>\r\n\
+          RCPT TO:<dan@innosoft.com>\r\nRCPT TO:<kvc@innosoft.com>\r\nDATA\r\n",
+        b"Subject: hi\r\n\r\n...\r\n.\r\nQUIT\r\n",
+    ];
+    let mut program = rfc_program(&["innosoft.com", "PIPELINING"], innosoft);
+    let run = drive(Server::new(rfc_config("innosoft.com")), &reads, &mut program);
+    assert_eq!(
+        run.transmits,
+        [
+            "220 innosoft.com SMTP service ready\r\n",
+            "250-innosoft.com\r\n250 PIPELINING\r\n",
+            "250 sender <mrose@dbc.mtview.ca.us> OK\r\n\
+             250 recipient <ned@innosoft.com> OK\r\n\
+             250 recipient <dan@innosoft.com> OK\r\n\
+             250 recipient <kvc@innosoft.com> OK\r\n\
+             354 enter mail, end with line containing only \".\"\r\n",
+            "250 message sent\r\n221 innosoft.com Service closing transmission channel\r\n",
+        ]
+    );
+    assert_eq!(run.content, b"Subject: hi\r\n\r\n..\r\n");
+}
+
+#[test]
+fn rfc2920_all_recipients_rejected_server_replies() {
+    // RFC 2920 §4, all recipients rejected: DATA gets 554 and no content is read. The 554
+    // is the machine's own (RFC: "554 no valid recipients given"), so is the 221.
+    let reads: [&[u8]; 3] = [
+        b"EHLO dbc.mtview.ca.us\r\n",
+        b"MAIL FROM:<mrose@dbc.mtview.ca.us>\r\nRCPT TO:<nsb@thumper.bellcore.com>\r\n\
+          RCPT TO:<galvin@tis.com>\r\nDATA\r\n",
+        b"QUIT\r\n",
+    ];
+    let mut program = rfc_program(&["innosoft.com", "PIPELINING"], innosoft);
+    let run = drive(Server::new(rfc_config("innosoft.com")), &reads, &mut program);
+    assert_eq!(
+        run.transmits,
+        [
+            "220 innosoft.com SMTP service ready\r\n",
+            "250-innosoft.com\r\n250 PIPELINING\r\n",
+            "250 sender <mrose@dbc.mtview.ca.us> OK\r\n\
+             550 remote mail to <nsb@thumper.bellore.com> not allowed\r\n\
+             550 remote mail to <galvin@tis.com> not allowed\r\n\
+             554 No valid recipients\r\n",
+            "221 innosoft.com Service closing transmission channel\r\n",
+        ]
+    );
+    assert!(!run.events.iter().any(|e| e.starts_with("data-start")), "{:?}", run.events);
 }
