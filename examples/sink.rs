@@ -52,7 +52,9 @@ usage: sink [options]   a receiving SMTP server for tests (esmtp example)
   --require-auth           MAIL before AUTH gets 530 5.7.0
   --max-size N             advertise SIZE N and enforce it (552 5.3.4); default 52428800
   --max-recipients N       default 100; the next RCPT gets 452 4.5.3
-  --max-line N             command line limit, default 512; AUTH lines keep 12288
+  --max-line N             command line limit, default 512 (RFC 5321 4.5.3.1.4); MAIL and
+                           RCPT get N + 1536 for the parameters of the offered extensions
+                           (RFC 3461 11: ORCPT up to 500 characters); AUTH lines keep 12288
   --bare-lf POLICY         reject (default) | normalize | keep
   --lmtp                   speak LMTP (LHLO, one reply per recipient after the data)
   --no-pipelining --no-chunking --no-8bitmime --no-smtputf8 --no-dsn --no-enhanced-codes
@@ -290,6 +292,14 @@ struct Shared {
     test_policy: bool,
 }
 
+/// The MAIL and RCPT line limit for a general limit of `max_line`: widened as much as the
+/// library's default widens RFC 5321's 512 (`CommandConfig`: 2048 = 512 + 1536, room for
+/// the parameters of every extension the sink offers).
+fn mail_rcpt_line(max_line: usize) -> usize {
+    let defaults = esmtp::CommandConfig::default();
+    max_line.saturating_add(defaults.max_mail_rcpt_line - defaults.max_line)
+}
+
 fn shared(o: &Options) -> Result<Shared, String> {
     let tls = tls_acceptor(o)?;
     let mut config = ServerConfig::default();
@@ -298,9 +308,11 @@ fn shared(o: &Options) -> Result<Shared, String> {
     config.sasl.hostname = o.hostname.clone();
     config.max_message_size = Some(o.max_size);
     config.max_recipients = o.max_recipients;
-    // DESIGN.md: --max-line applies as given to every verb but AUTH (RFC 4954 §4: 12288).
+    // --max-line is the general limit; MAIL and RCPT keep the widening the extensions'
+    // parameters need (RFC 5321 §4.5.3.1.4; RFC 3461 §5.4 and §11: an MTA MUST accept an
+    // ORCPT of 500 characters), AUTH its 12288 (RFC 4954 §4).
     config.commands.max_line = o.max_line;
-    config.commands.max_mail_rcpt_line = o.max_line;
+    config.commands.max_mail_rcpt_line = mail_rcpt_line(o.max_line);
     config.data.bare_line_endings = o.bare_lf;
     config.pipelining = !o.no_pipelining;
     config.chunking = !o.no_chunking;

@@ -422,7 +422,9 @@ fn misuse_returns_tokens_and_errors() {
     assert!(other.accept(foreign).is_ok());
     server.accept(first).unwrap();
     let Output::Event(Event::Hello(second)) = server.poll_output() else { panic!() };
-    let second = server.reject(second, replies::OK).map(|_| ());
+    // A positive reply is no refusal: the token comes back (issue 22 review).
+    let second = server.reject(second, replies::OK).unwrap_err();
+    let second = server.reject(second, replies::TRANSACTION_FAILED).map(|_| ());
     assert!(second.is_ok());
     assert!(server.tls_established().is_err());
     assert!(matches!(server.handle_input(b"x"), Err(Error::Misuse(_))));

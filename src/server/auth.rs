@@ -15,6 +15,16 @@ use super::output::{Event, Output};
 use super::request::{AuthAnswer, AuthQuestion, AuthRequest};
 use super::session::{Decision, Phase};
 
+/// The mechanism of an `AUTH mechanism initial-response` line at the front of `input`
+/// (its verb already known to be AUTH), when the mechanism is well formed and an initial
+/// response follows it: if such a line does not parse, its response is not base64.
+pub(super) fn initial_response_mechanism(input: &[u8]) -> Option<Mechanism> {
+    let end = input.iter().position(|&b| b == b'\n')?;
+    let args = input[..end].get(5..)?;
+    let space = args.iter().position(|&b| b == b' ')?;
+    Mechanism::parse(&args[..space])
+}
+
 /// `501 5.7.0`: the client cancelled the exchange with `*` (RFC 4954 §4).
 const CANCELLED: Reply = Reply::from_static_enhanced(
     ReplyCode::PARAMETER_SYNTAX_ERROR,
@@ -29,28 +39,7 @@ impl Server {
         mechanism: &Mechanism,
         initial_response: Option<&InitialResponse>,
     ) -> Option<Output> {
-        let c = self.context.config();
-        let reply = if c.auth_mechanisms.is_empty() {
-            // DESIGN.md: a withheld extension's verb.
-            Some(replies::COMMAND_NOT_IMPLEMENTED)
-        } else if self.session.hello != Some(true)
-            || self.session.authenticated
-            || self.session.transaction.is_some()
-        {
-            // RFC 4954 §4: after EHLO, once per session, not during a transaction.
-            Some(replies::BAD_SEQUENCE)
-        } else if mechanism.is_plaintext()
-            && c.auth_mechanisms.contains(mechanism)
-            && !self.session.tls
-            && !c.auth_plaintext_without_tls
-        {
-            Some(replies::ENCRYPTION_REQUIRED)
-        } else if !c.auth_offered(self.session.tls).contains(mechanism) {
-            Some(ReplyClass::UnsupportedMechanism.reply())
-        } else {
-            None
-        };
-        if let Some(reply) = reply {
+        if let Some(reply) = self.auth_refusal(mechanism) {
             self.write(&reply);
             return None;
         }
@@ -73,6 +62,40 @@ impl Server {
         let step = exchange.start(initial.as_deref());
         self.auth = Some(exchange);
         self.auth_step(step)
+    }
+
+    /// An AUTH line that names a well-formed mechanism but whose initial response is not
+    /// base64 (the parser refused it): RFC 4954 §4, "If the client's initial response
+    /// ... is not valid base64, the server MUST reject the AUTH command with 501 5.5.2".
+    /// A failed exchange, not a bad command; the refusals of AUTH itself come first.
+    pub(super) fn auth_bad_initial_response(&mut self, mechanism: &Mechanism) {
+        let reply = self.auth_refusal(mechanism).unwrap_or(ReplyClass::Malformed.reply());
+        self.write(&reply);
+    }
+
+    /// Why AUTH with this mechanism is refused now, if it is.
+    fn auth_refusal(&self, mechanism: &Mechanism) -> Option<Reply> {
+        let c = self.context.config();
+        if c.auth_mechanisms.is_empty() {
+            // DESIGN.md: a withheld extension's verb.
+            Some(replies::COMMAND_NOT_IMPLEMENTED)
+        } else if self.session.hello != Some(true)
+            || self.session.authenticated
+            || self.session.transaction.is_some()
+        {
+            // RFC 4954 §4: after EHLO, once per session, not during a transaction.
+            Some(replies::BAD_SEQUENCE)
+        } else if mechanism.is_plaintext()
+            && c.auth_mechanisms.contains(mechanism)
+            && !self.session.tls
+            && !c.auth_plaintext_without_tls
+        {
+            Some(replies::ENCRYPTION_REQUIRED)
+        } else if !c.auth_offered(self.session.tls).contains(mechanism) {
+            Some(ReplyClass::UnsupportedMechanism.reply())
+        } else {
+            None
+        }
     }
 
     /// One line of the exchange: a response to a 334 challenge.

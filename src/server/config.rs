@@ -82,12 +82,19 @@ pub struct ServerConfig {
     /// that logs sessions matches it like any other event; one that does not leaves it
     /// off (the default) and never sees one.
     pub trace: bool,
-    /// The caller's own EHLO keywords, advertised after the others.
+    /// The caller's own EHLO keywords, advertised after the others. After EHLO, a
+    /// command whose verb is one of these keywords is handed to the program as an
+    /// [`Event::Command`](super::Event::Command) (before EHLO it gets `503 5.5.1`), and a
+    /// MAIL or RCPT parameter whose keyword is one of them is accepted and kept in the
+    /// request's `others()` for the program (RFC 5321 §4.1.1.11; any other unknown
+    /// parameter gets `555 5.5.4`).
     pub extra_extensions: Vec<Extension>,
     /// TLS is available: offer STARTTLS (RFC 3207) before TLS. Default off.
     pub starttls: bool,
     /// Refuse everything but EHLO, HELO, NOOP, RSET, STARTTLS and QUIT with `530 5.7.0`
-    /// until TLS is up (RFC 3207 §4). Default off.
+    /// until TLS is up (RFC 3207 §4). Before TLS the EHLO reply then offers only
+    /// PIPELINING, ENHANCEDSTATUSCODES and STARTTLS (AUTH and the other extensions are
+    /// unusable until then). Default off.
     pub tls_required: bool,
     /// The AUTH mechanisms offered (RFC 4954); empty (the default) withholds AUTH. Only
     /// mechanisms [`crate::sasl::ServerExchange`] serves make sense here.
@@ -160,6 +167,12 @@ impl ServerConfig {
         self.auth_mechanisms.iter().filter(|m| plaintext || !m.is_plaintext()).cloned().collect()
     }
 
+    /// Whether `keyword` is one of the caller's own EHLO keywords (case-insensitive,
+    /// RFC 5321 §2.4).
+    pub(crate) fn extra_keyword(&self, keyword: &str) -> bool {
+        self.extra_extensions.iter().any(|e| e.keyword().eq_ignore_ascii_case(keyword))
+    }
+
     /// Whether BINARYMIME is in effect (it needs CHUNKING, RFC 3030 §3).
     pub(crate) fn binary_mime_offered(&self) -> bool {
         self.binary_mime && self.chunking
@@ -178,6 +191,16 @@ impl ServerConfig {
                 _ => {}
             }
         };
+        if self.tls_required && !tls {
+            // RFC 3207 §4: until TLS every command but EHLO, HELO, NOOP, RSET, STARTTLS
+            // and QUIT gets 530, so only what bears on those is advertised (AUTH in
+            // particular is not, RFC 4954 §4 and §6): the client learns the rest from
+            // the EHLO it must send again under TLS (RFC 3207 §4.2).
+            add(self.pipelining, Extension::Pipelining);
+            add(self.enhanced_status_codes, Extension::EnhancedStatusCodes);
+            add(self.starttls, Extension::StartTls);
+            return caps;
+        }
         add(self.eight_bit_mime, Extension::EightBitMime);
         add(self.size, Extension::Size(self.max_message_size));
         add(self.dsn, Extension::Dsn);

@@ -11,8 +11,8 @@ use crate::types::{
 use super::Server;
 use super::output::{Event, Output};
 use super::request::{
-    AtrnRequest, DataStartRequest, EtrnRequest, ExpnRequest, HelloRequest, HelpRequest,
-    MailRequest, MessageRequest, RcptRequest, VrfyRequest,
+    AtrnRequest, CommandRequest, DataStartRequest, EtrnRequest, ExpnRequest, HelloRequest,
+    HelpRequest, MailRequest, MessageRequest, RcptRequest, VrfyRequest,
 };
 use super::session::{Decision, Phase, Transaction};
 
@@ -39,6 +39,22 @@ const HOLD_TOO_LONG: Reply = Reply::from_static_enhanced(
     "Hold beyond the max future release",
 );
 
+/// `503 5.5.1 Send EHLO first`: the verb of an extension before EHLO (LHLO in LMTP), or
+/// after HELO: extensions are in effect only after EHLO (RFC 5321 §4.1.1.1, RFC 3030 §2,
+/// RFC 3207 §4, RFC 1985 §5, RFC 2645 §5).
+const SEND_EHLO_FIRST: Reply = Reply::from_static_enhanced(
+    ReplyCode::BAD_SEQUENCE,
+    EnhancedStatusCode::INVALID_COMMAND,
+    "Send EHLO first",
+);
+
+/// `421 4.7.0`: commands pipelined after STARTTLS (RFC 3207 §5), in place of the `220`.
+const STARTTLS_INJECTION: Reply = Reply::from_static_enhanced(
+    ReplyCode::SERVICE_NOT_AVAILABLE,
+    EnhancedStatusCode::OTHER_SECURITY,
+    "Input after STARTTLS, closing",
+);
+
 /// `250 2.0.0 Queuing started`: ETRN accepted (RFC 1985 §5).
 const QUEUING_STARTED: Reply =
     Reply::from_static_enhanced(ReplyCode::OK, EnhancedStatusCode::OK, "Queuing started");
@@ -54,7 +70,19 @@ impl Server {
     /// Reads and handles one command line. `Some` when the caller must act.
     pub(super) fn step_command(&mut self) -> Option<Output> {
         let line = self.peek_command_line();
+        if !self.discarding_line {
+            self.auth_line = super::trace::is_auth(&self.input);
+        }
+        // Only an AUTH line's mechanism is looked at before it is parsed (RFC 4954 §4).
+        let auth_mechanism = match self.auth_line && !self.discarding_line {
+            true => super::auth::initial_response_mechanism(&self.input),
+            false => None,
+        };
+        let buffered = self.input.len();
         let decoded = self.decoder.decode(&mut self.input);
+        // Octets consumed with no whole line: the decoder discards an over-long one.
+        self.discarding_line =
+            matches!(decoded, Ok(None)) && (self.discarding_line || self.input.len() < buffered);
         match &decoded {
             Ok(None) => {}
             // Part of an over-long line may have been discarded in earlier steps: what is
@@ -67,11 +95,25 @@ impl Server {
         let cmd = match decoded {
             Ok(Some(cmd)) => cmd,
             Ok(None) => return Some(Output::NeedInput),
-            Err(e) => {
-                let reply = if self.refused { replies::BAD_SEQUENCE } else { e.reply() };
-                self.bad_command(&reply);
+            Err(_) if self.refused => {
+                self.bad_command(&replies::BAD_SEQUENCE);
                 return None;
             }
+            // RFC 4954 §4: an AUTH line over 12288 octets is `500 5.5.6`.
+            Err(e) if e.kind() == DecodeErrorKind::LineTooLong && self.auth_line => {
+                self.bad_command(&replies::AUTH_LINE_TOO_LONG);
+                return None;
+            }
+            Err(e) => match auth_mechanism {
+                Some(mechanism) if e.kind() == DecodeErrorKind::Syntax => {
+                    self.auth_bad_initial_response(&mechanism);
+                    return None;
+                }
+                _ => {
+                    self.bad_command(&e.reply());
+                    return None;
+                }
+            },
         };
         self.command(cmd)
     }
@@ -157,8 +199,13 @@ impl Server {
                 self.emit(Event::Help(HelpRequest { id, topic }))
             }
             Command::Etrn(etrn) if self.context.config().etrn => {
-                if self.session.hello.is_none() || self.session.transaction.is_some() {
-                    // RFC 1985 §5: ETRN after EHLO, outside a transaction.
+                if !self.session.extended() {
+                    // RFC 1985 §5: ETRN after EHLO.
+                    self.write(&SEND_EHLO_FIRST);
+                    return None;
+                }
+                if self.session.transaction.is_some() {
+                    // RFC 1985 §5: outside a transaction.
                     self.write(&replies::BAD_SEQUENCE);
                     return None;
                 }
@@ -177,6 +224,15 @@ impl Server {
             Command::Expn(_) | Command::Etrn(_) | Command::Atrn(_) => {
                 self.write(&replies::COMMAND_NOT_IMPLEMENTED);
                 None
+            }
+            // The program's own extensions (RFC 5321 §4.1.1.1: in effect after EHLO).
+            Command::Unknown(command) if self.context.config().extra_keyword(command.verb()) => {
+                if !self.session.extended() {
+                    self.write(&SEND_EHLO_FIRST);
+                    return None;
+                }
+                let id = self.ask(Decision::Command);
+                self.emit(Event::Command(CommandRequest { id, command }))
             }
             Command::Unknown(_) => {
                 self.bad_command(&replies::COMMAND_UNRECOGNIZED);
@@ -283,7 +339,15 @@ impl Server {
             && (p.hold().is_none() || on(c.future_release.is_some()))
             && (p.mt_priority().is_none() || on(c.mt_priority.is_some()))
             && (!p.requiretls() || on(c.requiretls && self.session.tls))
-            && p.others().is_empty()
+            && self.extra_parameters(p.others())
+    }
+
+    /// Whether every parameter without a typed field belongs to one of the program's own
+    /// extensions, in effect after EHLO; any other is `555 5.5.4` (DESIGN.md).
+    fn extra_parameters(&self, others: &[crate::types::Parameter]) -> bool {
+        others.is_empty()
+            || self.session.extended()
+                && others.iter().all(|p| self.context.config().extra_keyword(p.keyword()))
     }
 
     /// RFC 2852 §3, §4: with by-mode R, a by-time strictly less than the advertised
@@ -327,7 +391,9 @@ impl Server {
         let reply = match &self.session.transaction {
             None => replies::BAD_SEQUENCE,
             Some(t) if t.bdat => replies::BAD_SEQUENCE,
-            Some(_) if !dsn || !params.others().is_empty() => replies::PARAMETERS_NOT_RECOGNIZED,
+            Some(_) if !dsn || !self.extra_parameters(params.others()) => {
+                replies::PARAMETERS_NOT_RECOGNIZED
+            }
             Some(t) if forward_path.needs_smtputf8() && !t.smtputf8 => NON_ASCII_ADDRESS,
             Some(t) if t.recipients >= self.context.config().max_recipients => {
                 replies::TOO_MANY_RECIPIENTS
@@ -371,6 +437,11 @@ impl Server {
             // DESIGN.md: a withheld verb is 502 and nothing after it is drained.
             self.write(&replies::COMMAND_NOT_IMPLEMENTED);
             return None;
+        }
+        if !self.session.extended() {
+            // RFC 3030 §2: CHUNKING is in effect after EHLO only; the chunk is still read,
+            // never executed as commands.
+            return self.refuse_command(&Command::Bdat { size, last }, SEND_EHLO_FIRST);
         }
         if let Some((reply, recipients)) = failed_chunks {
             // RFC 3030 §2: a chunk pipelined after a failed one is drained and gets the
@@ -417,7 +488,10 @@ impl Server {
 
     /// ATRN (RFC 2645 §5.2.1): only after AUTH (`530`), outside a transaction.
     fn atrn(&mut self, domains: Vec<crate::types::Domain>) -> Option<Output> {
-        if !self.session.authenticated {
+        if !self.session.extended() {
+            // RFC 2645 §5: an extension, in effect after EHLO.
+            self.write(&SEND_EHLO_FIRST);
+        } else if !self.session.authenticated {
             self.write(&replies::AUTH_REQUIRED);
         } else if self.session.transaction.is_some() {
             self.write(&replies::BAD_SEQUENCE);
@@ -434,9 +508,18 @@ impl Server {
             self.write(&replies::COMMAND_NOT_IMPLEMENTED);
             return;
         }
+        if !self.session.extended() {
+            // RFC 3207 §4: STARTTLS is an extension, in effect after EHLO.
+            self.write(&SEND_EHLO_FIRST);
+            return;
+        }
         if !self.input.is_empty() {
             // RFC 3207 §5, CVE-2011-0411: the client must wait for the 220; what it
-            // pipelined after STARTTLS would run as if it came over TLS.
+            // pipelined after STARTTLS would run as if it came over TLS. The 220 is not
+            // written: the client reads 421 in its place (RFC 5321 §3.8), so it neither
+            // starts TLS nor takes its pipelined commands for accepted, and the session
+            // ends (DESIGN.md: "with 421 where a reply still fits").
+            self.write(&STARTTLS_INJECTION);
             self.fatal(Error::StartTlsInjection);
             return;
         }
@@ -506,6 +589,8 @@ impl Server {
                 }
             }
             Decision::Auth => {}
+            // `accept` without a reply is refused for it; the fallback is never written.
+            Decision::Command => self.write(&reply.unwrap_or(replies::COMMAND_NOT_IMPLEMENTED)),
         }
     }
 

@@ -86,8 +86,9 @@ pub use config::ServerConfig;
 pub use context::ServerContext;
 pub use output::{Event, Output};
 pub use request::{
-    AtrnRequest, AuthAnswer, AuthQuestion, AuthRequest, DataStartRequest, EtrnRequest, ExpnRequest,
-    HelloRequest, HelpRequest, MailRequest, MessageRequest, RcptRequest, Request, VrfyRequest,
+    AtrnRequest, AuthAnswer, AuthQuestion, AuthRequest, CommandRequest, DataStartRequest,
+    EtrnRequest, ExpnRequest, HelloRequest, HelpRequest, MailRequest, MessageRequest, RcptRequest,
+    Request, VrfyRequest,
 };
 pub use trace::{REDACTED, TraceDirection, TraceLine};
 
@@ -95,7 +96,7 @@ use crate::codec::CommandDecoder;
 use crate::error::Error;
 use crate::line::LineFramer;
 use crate::sasl::{OsRandom, Randomness, ServerExchange};
-use crate::types::{EnhancedCodes, Reply};
+use crate::types::{EnhancedCodes, Reply, ReplyClass};
 use request::sealed::Sealed;
 use session::{Decision, Phase, Session};
 
@@ -144,6 +145,13 @@ pub struct Server {
     eof: bool,
     error: Option<Error>,
     bad_commands: usize,
+    /// The command line being read starts with `AUTH `: known at its start and kept while
+    /// the decoder discards it as over-long, since RFC 4954 §4 gives an AUTH line over
+    /// its limit a reply of its own (`500 5.5.6`).
+    auth_line: bool,
+    /// The decoder is discarding an over-long command line: the input's front is not a
+    /// line's start.
+    discarding_line: bool,
     /// Whether the session was refused at the greeting (RFC 5321 §3.1).
     refused: bool,
     /// ATRN was accepted: the roles turned (RFC 2645 §5.3).
@@ -207,6 +215,8 @@ impl Server {
             eof: false,
             error: None,
             bad_commands: 0,
+            auth_line: false,
+            discarding_line: false,
             refused,
             turned: false,
             auth: None,
@@ -264,12 +274,21 @@ impl Server {
     }
 
     /// Ends the session from the server's side: `reply` (usually `421 4.3.2`, RFC 5321
-    /// §3.8) is written and the machine asks to close. A pending decision is dropped.
+    /// §3.8) is written and the machine asks to close: the next outputs are the
+    /// [`Output::Transmit`] carrying it (with any replies not yet handed out) and
+    /// [`Output::Close`], whatever was due before (a `StartTls`, a `NeedInput`). A pending
+    /// decision is dropped. Content being received, or a message whose end the program
+    /// was deciding, is aborted: [`Event::MessageAborted`] comes first.
     pub fn shutdown(&mut self, reply: Reply) {
         if matches!(self.phase, Phase::Closed) {
             return;
         }
+        if self.in_content() || matches!(self.pending, Some((_, Decision::MessageEnd))) {
+            self.events.push_back(Event::MessageAborted);
+        }
         self.pending = None;
+        // What was due after the last flush no longer is.
+        self.after_flush = None;
         self.write(&reply);
         self.close();
     }
@@ -372,35 +391,60 @@ impl Server {
 
     /// The peer is gone: abort content in progress, then close.
     fn on_eof(&mut self) -> Option<Output> {
-        let in_content = match &self.phase {
-            Phase::Data(_) => true,
-            Phase::Bdat { refused, .. } => refused.is_none(),
-            _ => self.session.transaction.as_ref().is_some_and(|t| t.bdat),
-        };
+        let in_content = self.in_content();
         self.close();
         in_content.then_some(Output::Event(Event::MessageAborted))
     }
 
+    /// Whether content is being received: a DATA block, a BDAT chunk being taken, or a
+    /// BDAT transaction between its chunks (RFC 3030 §2).
+    fn in_content(&self) -> bool {
+        match &self.phase {
+            Phase::Data(_) => true,
+            Phase::Bdat { refused, .. } => refused.is_none(),
+            _ => self.session.transaction.as_ref().is_some_and(|t| t.bdat),
+        }
+    }
+
     /// Accepts a decision with the default reply (see each [`Event`]). `Err(req)` when
-    /// `req` is not the pending decision.
+    /// `req` is not the pending decision, or for a [`CommandRequest`], which has no
+    /// default reply.
     pub fn accept<R: Request>(&mut self, req: R) -> Result<(), R> {
+        if matches!(self.pending, Some((_, Decision::Command))) {
+            return Err(req);
+        }
         let decision = self.take_pending(&req).ok_or(req)?;
         self.decided(decision, true, None);
         Ok(())
     }
 
     /// Accepts a decision with the program's own positive `reply` (for example
-    /// `250 2.0.0 Queued as 4F2A` at the end of a message). `Err(req)` when `req` is not
-    /// the pending decision.
+    /// `250 2.0.0 Queued as 4F2A` at the end of a message). The reply must be of the class
+    /// that means "accepted" for this decision (RFC 5321 §4.3.2): `3yz` for the start of
+    /// DATA (`354`), `2yz` for every other (for the first BDAT chunk the reply goes
+    /// unused: the chunk's own reply follows its octets, RFC 3030 §2). `Err(req)` when
+    /// `req` is not the pending decision or the reply is of another class; the decision
+    /// is then still pending.
     pub fn accept_with<R: Request>(&mut self, req: R, reply: Reply) -> Result<(), R> {
+        if !self.pending.as_ref().is_some_and(|(_, d)| d.accepted_by(reply.code())) {
+            return Err(req);
+        }
         let decision = self.take_pending(&req).ok_or(req)?;
         self.decided(decision, true, Some(reply));
         Ok(())
     }
 
-    /// Refuses a decision with `reply` (use a 4xx or 5xx reply; the session goes on).
-    /// `Err(req)` when `req` is not the pending decision.
+    /// Refuses a decision with `reply`, a `4yz` or `5yz` (RFC 5321 §4.2.1; the session
+    /// goes on). `Err(req)` when `req` is not the pending decision or the reply is
+    /// positive (a `2yz` or `3yz` would tell the client the command succeeded while the
+    /// machine acts as if it failed); the decision is then still pending.
     pub fn reject<R: Request>(&mut self, req: R, reply: Reply) -> Result<(), R> {
+        if !matches!(
+            reply.code().class(),
+            ReplyClass::TransientNegative | ReplyClass::PermanentNegative
+        ) {
+            return Err(req);
+        }
         let decision = self.take_pending(&req).ok_or(req)?;
         self.decided(decision, false, Some(reply));
         Ok(())

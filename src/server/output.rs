@@ -3,8 +3,8 @@
 use bytes::Bytes;
 
 use super::request::{
-    AtrnRequest, AuthRequest, DataStartRequest, EtrnRequest, ExpnRequest, HelloRequest,
-    HelpRequest, MailRequest, MessageRequest, RcptRequest, VrfyRequest,
+    AtrnRequest, AuthRequest, CommandRequest, DataStartRequest, EtrnRequest, ExpnRequest,
+    HelloRequest, HelpRequest, MailRequest, MessageRequest, RcptRequest, VrfyRequest,
 };
 use super::trace::TraceLine;
 use crate::sasl::Outcome;
@@ -67,6 +67,10 @@ pub enum Event {
     /// turn: [`Output::Close`] follows and [`Server::is_turned`](super::Server::is_turned)
     /// says to keep the connection and act as its client.
     Atrn(AtrnRequest),
+    /// A command whose verb is one of the program's own EHLO keywords
+    /// ([`ServerConfig::extra_extensions`](super::ServerConfig::extra_extensions)), after
+    /// EHLO. No default: answer with `accept_with` or `reject` (see [`CommandRequest`]).
+    Command(CommandRequest),
     /// The SASL exchange of AUTH needs the program (RFC 4954): answer with
     /// [`Server::answer_auth`](super::Server::answer_auth).
     Auth(AuthRequest),

@@ -11,6 +11,7 @@ use crate::data::DataSummary;
 use crate::sasl::{PasswordCheck, PasswordLookup, ScramLookup, TokenCheck};
 use crate::types::{
     Argument, Domain, Etrn, ForwardPath, Host, MailParameters, RcptParameters, ReversePath,
+    UnknownCommand,
 };
 
 mod kind {
@@ -28,6 +29,7 @@ mod kind {
         Etrn,
         Atrn,
         Auth,
+        Command,
     }
 }
 pub(crate) use kind::Kind;
@@ -252,6 +254,33 @@ impl AtrnRequest {
     }
 }
 request!(AtrnRequest, Atrn);
+
+/// A command whose verb is one of the program's own EHLO keywords
+/// ([`ServerConfig::extra_extensions`](super::ServerConfig::extra_extensions)), after EHLO
+/// (RFC 5321 §4.1.1.1: an extension's verbs are in effect once it was offered). The
+/// machine knows nothing of what it does, so there is no default answer:
+/// [`Server::accept`](super::Server::accept) gives the token back; answer with
+/// [`Server::accept_with`](super::Server::accept_with) (a `2yz`) or
+/// [`Server::reject`](super::Server::reject) (a `4yz` or `5yz`, e.g. `502 5.5.1`).
+#[must_use = "answer it with Server::accept_with or Server::reject"]
+#[derive(Debug)]
+pub struct CommandRequest {
+    pub(crate) id: u64,
+    pub(crate) command: UnknownCommand,
+}
+
+impl CommandRequest {
+    /// The verb, as the client wrote it.
+    pub fn verb(&self) -> &str {
+        self.command.verb()
+    }
+
+    /// The command: its verb and the rest of its line.
+    pub fn command(&self) -> &UnknownCommand {
+        &self.command
+    }
+}
+request!(CommandRequest, Command);
 
 /// What the SASL exchange asks the program (RFC 4954 through [`crate::sasl`]).
 #[non_exhaustive]

@@ -2,7 +2,7 @@
 //! transaction, and the decision the program owes.
 
 use crate::data::{BdatDecoder, DotUnstuffer};
-use crate::types::{ForwardPath, Host, Reply};
+use crate::types::{ForwardPath, Host, Reply, ReplyCode};
 
 use super::request::Kind;
 
@@ -93,9 +93,20 @@ pub(crate) enum Decision {
     Etrn,
     Atrn,
     Auth,
+    /// A verb of one of the program's own extensions.
+    Command,
 }
 
 impl Decision {
+    /// Whether `code` is of the class that accepts this decision (RFC 5321 §4.3.2): the
+    /// `354` intermediate reply for DATA, a positive completion for everything else.
+    pub(crate) fn accepted_by(&self, code: ReplyCode) -> bool {
+        match self {
+            Decision::DataStart { bdat: None } => code.is_positive_intermediate(),
+            _ => code.is_positive_completion(),
+        }
+    }
+
     pub(crate) fn kind(&self) -> Kind {
         match self {
             Decision::Hello { .. } => Kind::Hello,
@@ -109,6 +120,7 @@ impl Decision {
             Decision::Etrn => Kind::Etrn,
             Decision::Atrn => Kind::Atrn,
             Decision::Auth => Kind::Auth,
+            Decision::Command => Kind::Command,
         }
     }
 }

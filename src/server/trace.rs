@@ -41,7 +41,7 @@ pub struct TraceLine {
 }
 
 /// Whether `line` starts with the verb `AUTH` (RFC 4954 §4), in any case.
-fn is_auth(line: &[u8]) -> bool {
+pub(super) fn is_auth(line: &[u8]) -> bool {
     line.len() >= 5 && line[..4].eq_ignore_ascii_case(b"AUTH") && line[4] == b' '
 }
 
@@ -75,13 +75,15 @@ impl Server {
 
     /// The command line at the front of the input, as it will be traced once the
     /// decoder has taken it: `None` when tracing is off or no whole line is buffered.
+    /// The line is taken whole: if it is over its verb's limit (a MAIL or RCPT line may
+    /// be longer than 512 octets, RFC 5321 §4.5.3.1.4, RFC 3461 §5.4), the decoder says
+    /// so and [`LINE_TOO_LONG`] is traced instead.
     pub(super) fn peek_command_line(&self) -> Option<Bytes> {
         if !self.context.config().trace {
             return None;
         }
         let end = self.input.iter().position(|&b| b == b'\n')? + 1;
-        let cut = end.min(self.context.config().commands.max_line);
-        Some(redact_command(&self.input[..cut]))
+        Some(redact_command(&self.input[..end]))
     }
 
     /// Traces a command line read.

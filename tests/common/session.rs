@@ -185,6 +185,7 @@ fn answer<A: Answer>(
         Event::Help(r) => decide!(r),
         Event::Etrn(r) => decide!(r),
         Event::Atrn(r) => decide!(r),
+        Event::Command(r) => decide!(r),
         Event::Auth(r) => {
             let answer = match r.question() {
                 AuthQuestion::VerifyPassword(check) => {
