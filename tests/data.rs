@@ -990,6 +990,29 @@ fn properties_at_every_offset() {
     }
 }
 
+/// Unstuffs `wire` cut into `reads` both ways under one configuration: the same content
+/// octet for octet, the same end and summary, the same octets left in the buffer.
+fn in_place_matches_decode(
+    wire: &[u8],
+    reads: &[usize],
+    policy: BareLineEndings,
+    max: Option<u64>,
+    max_line: Option<usize>,
+) -> Result<(), TestCaseError> {
+    let mut config = DataConfig::default();
+    config.bare_line_endings = policy;
+    config.max_size = max;
+    config.max_line = max_line;
+    let read_vecs = cut(wire, reads);
+    let read_refs: Vec<&[u8]> = read_vecs.iter().map(|v| &v[..]).collect();
+    let (content, end, rest) = unstuff_reads(config.clone(), &read_refs);
+    let (in_place, in_place_end, in_place_rest, _) = unstuff_reads_in_place(config, &read_refs);
+    prop_assert_eq!(in_place, content);
+    prop_assert_eq!(in_place_end, end);
+    prop_assert_eq!(in_place_rest, rest);
+    Ok(())
+}
+
 /// As [`unstuff_reads`], through [`DotUnstuffer::decode_in_place`]; also returns the
 /// number of chunks.
 fn unstuff_reads_in_place(
@@ -1071,18 +1094,7 @@ proptest! {
         max in proptest::option::of(0u64..2000),
         max_line in proptest::option::of(2usize..200),
     ) {
-        let mut config = DataConfig::default();
-        config.bare_line_endings = policy;
-        config.max_size = max;
-        config.max_line = max_line;
-        let read_vecs = cut(&wire, &reads);
-        let read_refs: Vec<&[u8]> = read_vecs.iter().map(|v| &v[..]).collect();
-        let (content, end, rest) = unstuff_reads(config.clone(), &read_refs);
-        let (in_place, in_place_end, in_place_rest, _) =
-            unstuff_reads_in_place(config, &read_refs);
-        prop_assert_eq!(in_place, content);
-        prop_assert_eq!(in_place_end, end);
-        prop_assert_eq!(in_place_rest, rest);
+        in_place_matches_decode(&wire, &reads, policy, max, max_line)?;
     }
 }
 
@@ -1136,17 +1148,6 @@ proptest! {
         max in proptest::option::of(0u64..20000),
         max_line in proptest::option::of(500usize..4000),
     ) {
-        let mut config = DataConfig::default();
-        config.bare_line_endings = policy;
-        config.max_size = max;
-        config.max_line = max_line;
-        let read_vecs = cut(&wire, &reads);
-        let read_refs: Vec<&[u8]> = read_vecs.iter().map(|v| &v[..]).collect();
-        let (content, end, rest) = unstuff_reads(config.clone(), &read_refs);
-        let (in_place, in_place_end, in_place_rest, _) =
-            unstuff_reads_in_place(config, &read_refs);
-        prop_assert_eq!(in_place, content);
-        prop_assert_eq!(in_place_end, end);
-        prop_assert_eq!(in_place_rest, rest);
+        in_place_matches_decode(&wire, &reads, policy, max, max_line)?;
     }
 }
