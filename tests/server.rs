@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::session::{Run, accept_all, drive};
+use common::session::{Run, accept_all, drive, drive_every_way};
 use esmtp::server::{AuthAnswer, AuthQuestion, Event, Output, Server, ServerConfig, ServerContext};
 use esmtp::{Error, Mechanism, Reply, ReplyCode, replies};
 
@@ -92,17 +92,7 @@ fn pipelined_group_replies_in_one_transmit() {
 
 #[test]
 fn pipelined_whole_split_and_octet_by_octet_agree() {
-    let whole = session(plain(), PIPELINED);
-    let octets = drive(Server::new(plain()), &octet_reads(PIPELINED.as_bytes()), &mut accept_all);
-    assert_eq!(whole.wire(), octets.wire());
-    assert_eq!(whole.events, octets.events);
-    assert_eq!(whole.content, octets.content);
-    for at in 1..PIPELINED.len() {
-        let (a, b) = PIPELINED.as_bytes().split_at(at);
-        let split = drive(Server::new(plain()), &[a, b], &mut accept_all);
-        assert_eq!(whole.wire(), split.wire(), "split at {at}");
-        assert_eq!(whole.content, split.content, "split at {at}");
-    }
+    let whole = drive_every_way(&|| Server::new(plain()), PIPELINED.as_bytes(), &mut accept_all);
     assert_eq!(whole.events[0], "hello dbc.mtview.ca.us");
     assert_eq!(whole.events.last().unwrap(), "message-end 20");
     assert_eq!(whole.transmits.len(), 2, "greeting, then everything in one go");
@@ -511,15 +501,22 @@ fn rfc3030_pipelining_binarymime_replayed() {
     c.help = false;
     let first = vec![b'a'; 100_000];
     let second = vec![b'b'; 324];
-    let mut input = b"EHLO ymir.claremont.edu\r\n\
-        MAIL FROM:<ned@ymir.claremont.edu> BODY=BINARYMIME\r\n\
-        RCPT TO:<gvaudre@cnri.reston.va.us>\r\nRCPT TO:<jstewart@cnri.reston.va.us>\r\n\
-        BDAT 100000\r\n"
-        .to_vec();
-    input.extend_from_slice(&first);
-    input.extend_from_slice(b"BDAT 324\r\n");
-    input.extend_from_slice(&second);
-    input.extend_from_slice(b"BDAT 0 LAST\r\nQUIT\r\n");
+    let session_with = |first: &[u8]| {
+        let mut input = format!(
+            "EHLO ymir.claremont.edu\r\n\
+             MAIL FROM:<ned@ymir.claremont.edu> BODY=BINARYMIME\r\n\
+             RCPT TO:<gvaudre@cnri.reston.va.us>\r\nRCPT TO:<jstewart@cnri.reston.va.us>\r\n\
+             BDAT {}\r\n",
+            first.len()
+        )
+        .into_bytes();
+        input.extend_from_slice(first);
+        input.extend_from_slice(b"BDAT 324\r\n");
+        input.extend_from_slice(&second);
+        input.extend_from_slice(b"BDAT 0 LAST\r\nQUIT\r\n");
+        input
+    };
+    let input = session_with(&first);
     let mut policy = |e: &Event| match e {
         Event::Hello(_) => Some(
             Reply::from_lines(
@@ -538,7 +535,7 @@ fn rfc3030_pipelining_binarymime_replayed() {
         }
         _ => None,
     };
-    let run = drive(Server::new(c), &[&input], &mut policy);
+    let run = drive(Server::new(c.clone()), &[&input], &mut policy);
     let expected = "220 cnri.reston.va.us SMTP service ready\r\n\
         250-cnri.reston.va.us says hello\r\n250-PIPELINING\r\n250-BINARYMIME\r\n250 CHUNKING\r\n\
         250 <ned@ymir.claremont.edu>... Sender and BINARYMIME ok\r\n\
@@ -552,6 +549,12 @@ fn rfc3030_pipelining_binarymime_replayed() {
     );
     assert_eq!(run.content.len(), 100_324);
     assert!(run.content[..100_000].iter().all(|&b| b == b'a'));
+    // The same session with a 1,000-octet first chunk (cutting 100 KB at each of its
+    // octets would take minutes), read whole, cut anywhere and one octet at a time.
+    let short = session_with(&first[..1000]);
+    let every_way = drive_every_way(&|| Server::new(c.clone()), &short, &mut policy);
+    assert!(every_way.wire().contains("250 1000 octets received\r\n250 324 octets received\r\n"));
+    assert_eq!(every_way.content.len(), 1_324);
     // The same capabilities come from the configuration by default.
     let c2 = {
         let mut c2 = ServerConfig::default();

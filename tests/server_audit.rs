@@ -9,7 +9,7 @@
 
 mod common;
 
-use common::session::{Run, accept_all, drive};
+use common::session::{Run, accept_all, drive, drive_every_way};
 use esmtp::server::{Event, Output, Server, ServerConfig, TraceDirection};
 use esmtp::{Error, Mechanism, Reply, ReplyCode, replies};
 
@@ -466,6 +466,11 @@ fn rfc3030_simple_chunking_replayed() {
          221 cnri.reston.va.us Service closing transmission channel\r\n"
     );
     assert_eq!(run.content, content.as_bytes());
+    // Pipelined whole, cut anywhere, one octet at a time: the same octets and content.
+    let new_server = || Server::new(rfc_config("cnri.reston.va.us"));
+    let every_way = drive_every_way(&new_server, input.as_bytes(), &mut program);
+    assert_eq!(every_way.wire(), run.wire());
+    assert_eq!(every_way.content, run.content);
 }
 
 fn innosoft(event: &Event) -> Option<Reply> {
@@ -514,6 +519,11 @@ fn rfc2920_pipelined_dialogue_server_replies() {
         ]
     );
     assert_eq!(run.content, b"Subject: hi\r\n\r\n..\r\n");
+    // The same session read whole, cut anywhere, one octet at a time: the same octets.
+    let new_server = || Server::new(rfc_config("innosoft.com"));
+    let every_way = drive_every_way(&new_server, &reads.concat(), &mut program);
+    assert_eq!(every_way.wire(), run.wire());
+    assert_eq!(every_way.content, run.content);
 }
 
 #[test]
@@ -541,4 +551,7 @@ fn rfc2920_all_recipients_rejected_server_replies() {
         ]
     );
     assert!(!run.events.iter().any(|e| e.starts_with("data-start")), "{:?}", run.events);
+    let new_server = || Server::new(rfc_config("innosoft.com"));
+    let every_way = drive_every_way(&new_server, &reads.concat(), &mut program);
+    assert_eq!(every_way.wire(), run.wire());
 }

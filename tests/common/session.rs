@@ -199,3 +199,28 @@ fn answer<A: Answer>(
         _ => {}
     }
 }
+
+/// Runs one client session read whole, cut in two at every octet, and one octet per
+/// read (issue 22: "each pipelined session delivered whole, in every 2-way split, and one
+/// octet at a time, with identical output"): every run must write the same octets, raise
+/// the same events and give the same content. Returns the whole run. `policy` must
+/// answer the same event the same way every time (it is used for every run).
+pub fn drive_every_way<A: Answer>(
+    new_server: &dyn Fn() -> Server,
+    input: &[u8],
+    policy: Policy<A>,
+) -> Run {
+    let whole = drive(new_server(), &[input], policy);
+    let check = |how: &str, run: Run| {
+        assert_eq!(run.wire(), whole.wire(), "{how}");
+        assert_eq!(run.event_details, whole.event_details, "{how}");
+        assert_eq!(run.content, whole.content, "{how}");
+    };
+    for at in 1..input.len() {
+        let (a, b) = input.split_at(at);
+        check(&format!("cut at {at}"), drive(new_server(), &[a, b], policy));
+    }
+    let octets: Vec<&[u8]> = input.chunks(1).collect();
+    check("one octet per read", drive(new_server(), &octets, policy));
+    whole
+}
