@@ -555,3 +555,52 @@ fn rfc2920_all_recipients_rejected_server_replies() {
     let every_way = drive_every_way(&new_server, &reads.concat(), &mut program);
     assert_eq!(every_way.wire(), run.wire());
 }
+
+// DESIGN.md security rule: end of data is <CRLF>.<CRLF> and nothing else, under every
+// bare CR/LF policy, through the Server (the codec's own tests are in tests/data.rs).
+
+/// A message that carries the three smuggling end markers (`\n.\n`, `\r\n.\n`, `\n.\r\n`,
+/// CVE-2023-51764/51765/51766), each followed by a second envelope that must never run.
+const SMUGGLED: &str = "EHLO c.example\r\nMAIL FROM:<a@b.example>\r\nRCPT TO:<c@d.example>\r\n\
+DATA\r\nSubject: one\r\n\r\nfirst\n.\nMAIL FROM:<evil@x.example>\r\n\
+second\r\n.\nRCPT TO:<victim@x.example>\r\nthird\n.\r\nDATA\r\nend\r\n.\r\nQUIT\r\n";
+
+fn smuggling_run(policy: esmtp::data::BareLineEndings) -> Run {
+    let mut c = plain();
+    c.data.bare_line_endings = policy;
+    session(c, SMUGGLED)
+}
+
+#[test]
+fn smuggled_end_markers_never_end_the_message_under_any_policy() {
+    use esmtp::data::BareLineEndings;
+    for policy in [BareLineEndings::Reject, BareLineEndings::Normalize, BareLineEndings::Keep] {
+        let run = smuggling_run(policy);
+        // One MAIL, one RCPT: the smuggled envelope was never read as commands.
+        let mails = run.events.iter().filter(|e| e.starts_with("mail")).count();
+        let rcpts = run.events.iter().filter(|e| e.starts_with("rcpt")).count();
+        assert_eq!((mails, rcpts), (1, 1), "{policy:?}: {:?}", run.events);
+        // The replies: greeting, EHLO, MAIL, RCPT, 354, the one end-of-data reply, 221.
+        let codes: Vec<&str> = run
+            .wire()
+            .split("\r\n")
+            .filter(|l| l.len() > 3 && l.as_bytes()[3] == b' ')
+            .map(|l| &l[..3])
+            .collect();
+        let end = if policy == BareLineEndings::Reject { codes[5] } else { "250" };
+        assert_eq!(codes, ["220", "250", "250", "250", "354", end, "221"], "{policy:?}");
+        match policy {
+            // Refused as a whole (RFC 5321 §2.3.8), nothing of it kept.
+            BareLineEndings::Reject => {
+                assert!(end.starts_with('5'), "{}", run.wire());
+                assert_eq!(run.events.last().unwrap(), "aborted", "{:?}", run.events);
+            }
+            // One message, the would-be commands inside it as content.
+            _ => {
+                let content = String::from_utf8_lossy(&run.content);
+                assert!(content.contains("MAIL FROM:<evil@x.example>"), "{content:?}");
+                assert!(content.ends_with("end\r\n"), "{content:?}");
+            }
+        }
+    }
+}
