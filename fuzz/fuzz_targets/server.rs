@@ -30,6 +30,9 @@ struct Session {
     trace: bool,
     /// DELIVERBY, FUTURERELEASE, MT-PRIORITY, REQUIRETLS, ATRN, ETRN offered.
     extras: bool,
+    /// Shut the session down from the server's side after this many outputs, wherever
+    /// the machine is then (RFC 5321 §3.8).
+    shutdown_at: Option<u16>,
     ops: Vec<Op>,
 }
 
@@ -61,8 +64,13 @@ fuzz_target!(|s: Session| {
     let mut ops = s.ops.into_iter();
     let mut accept = true;
     let mut last_read = 0;
-    for _ in 0..100_000 {
+    for polled in 0..100_000u32 {
         assert!(server.buffered() <= limit + last_read, "buffer past its bound");
+        if s.shutdown_at.map(u32::from) == Some(polled) {
+            let bye = Reply::new(ReplyCode::SERVICE_NOT_AVAILABLE, "4.3.2 going down").unwrap();
+            server.shutdown(bye);
+            return shut_down(&mut server);
+        }
         match server.poll_output() {
             Output::Transmit(_) | Output::Event(Event::Data(_)) => {}
             Output::Event(event) => {
@@ -120,3 +128,22 @@ fuzz_target!(|s: Session| {
     }
     panic!("the session did not end");
 });
+
+/// After `shutdown`: at most an abort and trace events, then the 421 in a `Transmit`, then
+/// `Close` (and `Close` again) — never a stale `NeedInput`, `StartTls` or decision.
+fn shut_down(server: &mut Server) {
+    let mut wrote_421 = false;
+    for _ in 0..8 {
+        match server.poll_output() {
+            Output::Event(Event::MessageAborted | Event::Trace(_)) => {}
+            Output::Transmit(bytes) => wrote_421 |= bytes.ends_with(b"421 4.3.2 going down\r\n"),
+            Output::Close => {
+                assert!(matches!(server.poll_output(), Output::Close), "Close is sticky");
+                // A session already closed writes nothing more.
+                return;
+            }
+            other => panic!("after shutdown: {other:?} (421 written: {wrote_421})"),
+        }
+    }
+    panic!("shutdown did not close");
+}
