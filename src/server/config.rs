@@ -58,7 +58,9 @@ pub struct ServerConfig {
     /// advertised (RFC 4865 §3). A `HOLDFOR=` above the interval, or a `HOLDUNTIL=`
     /// later than the date-time, is refused with `501 5.5.4` (RFC 4865 §3 items 7, 8,
     /// 10, 11). The machine reads no clock: keeping the date-time current (now plus the
-    /// interval) is the caller's, per connection. Default `None`: withheld, the
+    /// interval) is the caller's. The EHLO reply that advertises it is prepared once per
+    /// [`ServerContext`](super::ServerContext), so build a new context when the date-time
+    /// should move on (say, every minute). Default `None`: withheld, the
     /// parameters are `555 5.5.4`.
     pub future_release: Option<(u64, String)>,
     /// Offer MT-PRIORITY (RFC 6710) and accept `MT-PRIORITY=`: `Some(profile)` advertises
