@@ -188,6 +188,38 @@ fn assert_stored(sink: &Sink, sent: &[u8], envelope: impl Fn(&str) -> String, tr
     assert_eq!(json, envelope(&id), "{transcript}");
 }
 
+/// A plain TCP conversation with the sink, for what no peer script can send.
+struct Raw {
+    writer: std::net::TcpStream,
+    reader: BufReader<std::net::TcpStream>,
+}
+
+impl Raw {
+    fn connect(port: u16) -> Raw {
+        let tcp = std::net::TcpStream::connect(("127.0.0.1", port)).expect("connect");
+        tcp.set_read_timeout(Some(std::time::Duration::from_secs(30))).expect("timeout");
+        let writer = tcp.try_clone().expect("clone");
+        Raw { writer, reader: BufReader::new(tcp) }
+    }
+
+    /// Writes one line and its CRLF.
+    fn send(&mut self, line: &str) {
+        self.writer.write_all(format!("{line}\r\n").as_bytes()).expect("write");
+    }
+
+    /// The last line of the next (possibly multi-line) reply, without its CRLF.
+    fn reply(&mut self) -> String {
+        let mut line = String::new();
+        loop {
+            line.clear();
+            self.reader.read_line(&mut line).expect("a reply line");
+            if line.as_bytes().get(3) != Some(&b'-') {
+                return line.trim_end().to_string();
+            }
+        }
+    }
+}
+
 #[test]
 fn swaks_pipelined_two_recipients() {
     if skipped("swaks_pipelined_two_recipients", &["swaks"]) {
@@ -373,30 +405,15 @@ fn scram_sha256_login() {
     use base64::engine::general_purpose::STANDARD as BASE64;
     use esmtp::Mechanism;
     use esmtp::sasl::{ClientExchange, Credentials, OsRandom, SaslClientConfig};
-    use std::io::Write;
 
     let sink = Sink::start(&["--auth", "u:p"]);
     // The last reply, whether the client verified the server, and the server-final message
     // of a refusal (RFC 5802 §7 `server-error`), if one came.
     let login = |password: &str| -> (String, bool, Option<String>) {
-        let tcp = std::net::TcpStream::connect(("127.0.0.1", sink.port)).expect("connect");
-        tcp.set_read_timeout(Some(std::time::Duration::from_secs(30))).expect("timeout");
-        let mut writer = tcp.try_clone().expect("clone");
-        let mut reader = BufReader::new(tcp);
-        let mut reply = || {
-            // The last line of a (possibly multi-line) reply.
-            let mut line = String::new();
-            loop {
-                line.clear();
-                reader.read_line(&mut line).expect("a reply line");
-                if line.as_bytes().get(3) != Some(&b'-') {
-                    return line.trim_end().to_string();
-                }
-            }
-        };
-        assert!(reply().starts_with("220 "));
-        writer.write_all(b"EHLO scram.test\r\n").expect("write");
-        assert!(reply().starts_with("250 "));
+        let mut raw = Raw::connect(sink.port);
+        assert!(raw.reply().starts_with("220 "));
+        raw.send("EHLO scram.test");
+        assert!(raw.reply().starts_with("250 "));
         let credentials = Credentials::password("u", password);
         let mut exchange = ClientExchange::new(
             &Mechanism::ScramSha256,
@@ -406,11 +423,10 @@ fn scram_sha256_login() {
         )
         .expect("a SCRAM exchange");
         let first = exchange.initial_response().expect("SCRAM is client-first");
-        let command = format!("AUTH SCRAM-SHA-256 {}\r\n", BASE64.encode(first.expose()));
-        writer.write_all(command.as_bytes()).expect("write");
+        raw.send(&format!("AUTH SCRAM-SHA-256 {}", BASE64.encode(first.expose())));
         let mut refusal = None;
         loop {
-            let line = reply();
+            let line = raw.reply();
             let Some(challenge) = line.strip_prefix("334 ") else {
                 return (line, exchange.is_complete(), refusal);
             };
@@ -423,7 +439,7 @@ fn scram_sha256_login() {
                     "*".into()
                 }
             };
-            writer.write_all(format!("{response}\r\n").as_bytes()).expect("write");
+            raw.send(&response);
         }
     };
     let (reply, complete, refusal) = login("p");
@@ -443,35 +459,22 @@ fn scram_sha256_login() {
 #[test]
 fn max_line_leaves_room_for_orcpt() {
     let sink = Sink::start(&["--max-line", "512"]);
-    let tcp = std::net::TcpStream::connect(("127.0.0.1", sink.port)).expect("connect");
-    tcp.set_read_timeout(Some(std::time::Duration::from_secs(30))).expect("timeout");
-    let mut writer = tcp.try_clone().expect("clone");
-    let mut reader = BufReader::new(tcp);
-    let mut reply = || {
-        let mut line = String::new();
-        loop {
-            line.clear();
-            reader.read_line(&mut line).expect("a reply line");
-            if line.as_bytes().get(3) != Some(&b'-') {
-                return line.trim_end().to_string();
-            }
-        }
-    };
-    assert!(reply().starts_with("220 "));
-    writer.write_all(b"EHLO orcpt.test\r\n").expect("write");
-    assert!(reply().starts_with("250 "));
-    writer.write_all(b"MAIL FROM:<a@peers.test>\r\n").expect("write");
-    assert!(reply().starts_with("250 "));
+    let mut raw = Raw::connect(sink.port);
+    assert!(raw.reply().starts_with("220 "));
+    raw.send("EHLO orcpt.test");
+    assert!(raw.reply().starts_with("250 "));
+    raw.send("MAIL FROM:<a@peers.test>");
+    assert!(raw.reply().starts_with("250 "));
     let orcpt = format!("rfc822;{}@peers.test", "x".repeat(487 - 7 - 11));
     assert_eq!(orcpt.len(), 487);
     let rcpt = format!("RCPT TO:<b@peers.test> NOTIFY=FAILURE ORCPT={orcpt}\r\n");
     assert!(rcpt.len() > 512);
-    writer.write_all(rcpt.as_bytes()).expect("write");
-    let answer = reply();
+    raw.send(rcpt.trim_end());
+    let answer = raw.reply();
     assert!(answer.starts_with("250 "), "{answer}");
-    writer.write_all(format!("NOOP {}\r\n", "x".repeat(520)).as_bytes()).expect("write");
-    let answer = reply();
+    raw.send(&format!("NOOP {}", "x".repeat(520)));
+    let answer = raw.reply();
     assert!(answer.starts_with("500 5.5.2"), "{answer}");
-    writer.write_all(b"QUIT\r\n").expect("write");
-    assert!(reply().starts_with("221 "));
+    raw.send("QUIT");
+    assert!(raw.reply().starts_with("221 "));
 }
