@@ -9,6 +9,8 @@
 
 mod common;
 
+use std::ops::ControlFlow::{self, Break, Continue};
+
 use common::session::{Run, accept_all, drive, drive_every_way};
 use esmtp::server::{Event, Output, Server, ServerConfig, TraceDirection};
 use esmtp::{Error, Mechanism, Reply, ReplyCode, replies};
@@ -52,6 +54,25 @@ fn run_until_input(server: &mut Server) -> String {
     }
 }
 
+/// Polls, accepting HELO/EHLO, MAIL and RCPT on the way, until `pick` takes an event
+/// (`Break`; it gives back those it does not want with `Continue`); any other output or
+/// event is a failure.
+fn poll_until<T>(server: &mut Server, pick: impl Fn(Event) -> ControlFlow<T, Event>) -> T {
+    loop {
+        match server.poll_output() {
+            Output::Transmit(_) => {}
+            Output::Event(event) => match pick(event) {
+                Break(taken) => return taken,
+                Continue(Event::Hello(r)) => server.accept(r).unwrap(),
+                Continue(Event::Mail(r)) => server.accept(r).unwrap(),
+                Continue(Event::Rcpt(r)) => server.accept(r).unwrap(),
+                Continue(other) => panic!("unexpected {other:?}"),
+            },
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+}
+
 // 1. shutdown right after a Transmit (RFC 5321 §3.8: the 421, then the close).
 
 #[test]
@@ -85,14 +106,10 @@ fn accept_with_a_negative_reply_is_refused_and_the_token_given_back() {
     let mut server = Server::new(plain());
     run_until_input(&mut server);
     server.handle_input(b"EHLO c.example\r\nMAIL FROM:<a@b.example>\r\n").unwrap();
-    let mail = loop {
-        match server.poll_output() {
-            Output::Event(Event::Hello(r)) => server.accept(r).unwrap(),
-            Output::Event(Event::Mail(r)) => break r,
-            Output::Transmit(_) => {}
-            other => panic!("unexpected {other:?}"),
-        }
-    };
+    let mail = poll_until(&mut server, |e| match e {
+        Event::Mail(r) => Break(r),
+        e => Continue(e),
+    });
     let mail = server.accept_with(mail, reply(550, "No")).unwrap_err();
     // A 3xx is no answer to MAIL either (RFC 5321 §4.3.2: 250 or a failure).
     let mail = server.accept_with(mail, reply(354, "Go on")).unwrap_err();
@@ -124,16 +141,10 @@ fn accept_with_at_data_wants_a_354() {
             b"EHLO c.example\r\nMAIL FROM:<a@b.example>\r\nRCPT TO:<c@d.example>\r\nDATA\r\n",
         )
         .unwrap();
-    let start = loop {
-        match server.poll_output() {
-            Output::Event(Event::Hello(r)) => server.accept(r).unwrap(),
-            Output::Event(Event::Mail(r)) => server.accept(r).unwrap(),
-            Output::Event(Event::Rcpt(r)) => server.accept(r).unwrap(),
-            Output::Event(Event::DataStart(r)) => break r,
-            Output::Transmit(_) => {}
-            other => panic!("unexpected {other:?}"),
-        }
-    };
+    let start = poll_until(&mut server, |e| match e {
+        Event::DataStart(r) => Break(r),
+        e => Continue(e),
+    });
     let start = server.accept_with(start, reply(250, "OK")).unwrap_err();
     server.accept_with(start, reply(354, "Go ahead")).unwrap();
     assert!(transmit(server.poll_output()).ends_with("354 Go ahead\r\n"));
@@ -372,14 +383,10 @@ fn verb_of_an_own_extension_has_no_default_answer() {
     let mut server = Server::new(with_xstats());
     run_until_input(&mut server);
     server.handle_input(b"EHLO c.example\r\nXSTATS\r\n").unwrap();
-    let request = loop {
-        match server.poll_output() {
-            Output::Event(Event::Hello(r)) => server.accept(r).unwrap(),
-            Output::Event(Event::Command(r)) => break r,
-            Output::Transmit(_) => {}
-            other => panic!("unexpected {other:?}"),
-        }
-    };
+    let request = poll_until(&mut server, |e| match e {
+        Event::Command(r) => Break(r),
+        e => Continue(e),
+    });
     let request = server.accept(request).unwrap_err();
     server.reject(request, replies::COMMAND_NOT_IMPLEMENTED).unwrap();
     assert!(transmit(server.poll_output()).ends_with("502 5.5.1 Command not implemented\r\n"));
